@@ -1,0 +1,28 @@
+/** Run-wide counters: what the summary record and the pretty summary print. */
+export class Statistics {
+  packets = 0;
+  /** Bytes of the captured frames (caplen), summed. */
+  bytes = 0;
+  sessions = 0;
+  reported = 0;
+  byTrigger: Record<string, number> = {};
+  evictedSessions = 0;
+  droppedSegments = 0;
+  headerErrors = { link: 0, ip: 0, tcp: 0 };
+  unsupportedLinkType = 0;
+  /** Frames that were not IP (ARP, LLDP, ...) or IP that was not TCP. */
+  nonTcp = 0;
+  fragments = 0;
+  fragmentsReassembled = 0;
+  fragmentOverlaps = 0;
+  fragmentTimeouts = 0;
+  /** Captures that libpcap reports as dropped (live only). */
+  captureDrops: number | null = null;
+  peakRss = 0;
+  startedAt = Date.now();
+
+  sampleMemory(): void {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peakRss) this.peakRss = rss;
+  }
+}
