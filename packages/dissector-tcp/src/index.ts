@@ -1,1 +1,2 @@
-export {};
+export { TcpAnalyzer } from './tcp-analyzer.js';
+export { TcpStateTracker } from './tcp-state.js';

@@ -1,1 +1,20 @@
-export {};
+// @pakeana/framework: the pipeline from capture to sessions, and the plugin API.
+export * from './dissect/api.js';
+export { DissectorTable, DissectorBinding, type DispatchHost } from './dissect/dispatcher.js';
+export { DecodedPacket, DecodeStatus, IPPROTO_TCP } from './decode/packet.js';
+export { TcpHeader, TcpFlag } from './decode/tcp-header.js';
+export { formatAddress } from './decode/address-text.js';
+export { BufferBudget, SegmentClass, TcpStream, seqDiff, type StreamReceiver } from './reassembly/tcp-stream.js';
+export { FlowTable } from './sessions/flow-table.js';
+export type { SessionObserver } from './sessions/observer.js';
+export { SegmentEvent, SegmentMark, type TcpState } from './sessions/segment-event.js';
+export { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from './sessions/session-tracker.js';
+export { TcpSession, type SessionState, type TcpCounters, type SessionDisplayLine } from './sessions/tcp-session.js';
+export { copyFrame, frameTime, type Frame, type FrameHandler, type StoredFrame } from './sources/frame.js';
+export { CaptureFormatError, type CaptureParser } from './sources/capture-parser.js';
+export { JsonSink } from './output/json-sink.js';
+export { LineWriter, type SessionSink } from './output/sink.js';
+export { roundTime, sessionRecord, summaryRecord, type SessionRecord } from './output/session-record.js';
+export { Reporter } from './pipeline/reporter.js';
+export { defaultServices, stderrLogger } from './pipeline/services.js';
+export { Statistics } from './pipeline/statistics.js';

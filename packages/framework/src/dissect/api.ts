@@ -1,0 +1,110 @@
+/**
+ * The dissector plugin API: what a protocol package (npm) implements.
+ *
+ * A dissector package's default export is a `Dissector` (or a `PluginModule` listing
+ * several). For every TCP session the dispatcher picks at most one dissector: first by port
+ * (the server port, then the client port), then by content (`probe` on the first bytes of
+ * each direction). It then calls `create` once and drives the returned `DissectorSession`:
+ *
+ *   1. `data(dir, bytes, at)` zero or more times, in stream order per direction, in capture
+ *      order across directions. `bytes` is a view of the captured packet or of the
+ *      reassembly buffer: it is only valid during the call, copy what you keep.
+ *   2. `gap(dir, length, at)` where bytes of that direction were never seen (lost, cut by the
+ *      snap length, given up on for memory); the next `data` of that direction continues
+ *      after the hole.
+ *   3. `end(reason)` exactly once, last.
+ *
+ * A dissector must not throw on bad traffic: mark the session (`context.mark`) and stop
+ * parsing. If it throws anyway, the framework isolates it: the session is marked
+ * `dissector-error`, the dissector gets no more calls for that session, and the run goes on.
+ */
+export type Direction = 'client' | 'server';
+
+/** Why a session ended. */
+export type EndReason = 'fin' | 'rst' | 'timeout' | 'eof' | 'evicted';
+
+/** Capture time in seconds since the epoch (fractional). */
+export type Timestamp = number;
+
+export type ProbeResult = 'yes' | 'no' | 'more';
+
+export interface Endpoint {
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** One line a dissector adds under the segment that carried it in the pretty output. */
+export interface DisplayLine {
+  /** e.g. `RequestLine`, `Header`, `ResponseLine` (printed as `DPI:HTTP:RequestLine`). */
+  label: string;
+  text: string;
+  /** Which direction's bytes the line describes. */
+  dir: Direction;
+}
+
+/** What the framework offers a dissector for one session. */
+export interface SessionContext {
+  readonly id: number;
+  readonly client: Endpoint;
+  readonly server: Endpoint;
+  /**
+   * Adds a record to the session (for HTTP: one request/response exchange). Records appear
+   * in the session's JSON under the dissector's name, in emit order, and triggers see each
+   * one as it is emitted. The object is kept as is: do not change it afterwards.
+   */
+  emit(record: object): void;
+  /** Adds a line to the pretty output, under the segment being processed now. */
+  display(line: DisplayLine): void;
+  /** Marks the session with an anomaly (e.g. `http.bad-chunk-size`); shown and kept in JSON. */
+  mark(reason: string): void;
+  /**
+   * Content confirms the protocol: the dissector stays on the session. Until it confirms,
+   * a dissector chosen by content may `reject`.
+   */
+  confirm(): void;
+  /**
+   * The bytes are not this protocol after all. The dissector gets no further calls (not even
+   * `end`); the dispatcher may try another dissector on the bytes seen so far.
+   */
+  reject(reason: string): void;
+  /** Framework services, resolved from the run's tsyringe container. */
+  readonly services: Services;
+}
+
+export interface Clock {
+  /** Capture time of the packet being processed. */
+  now(): Timestamp;
+}
+
+export interface Logger {
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+/** The services a plugin can ask for, by injection or through `context.services`. */
+export interface Services {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The plugin's own options from the config file (`dissectors: { NAME: {...} }`), or {}. */
+  options(pluginName: string): Readonly<Record<string, unknown>>;
+}
+
+export interface DissectorSession {
+  data(dir: Direction, bytes: Uint8Array, at: Timestamp): void;
+  gap(dir: Direction, length: number, at: Timestamp): void;
+  end(reason: EndReason): void;
+}
+
+export interface Dissector {
+  /** Short name: the key of its records in the session JSON (`http`). */
+  readonly name: string;
+  readonly description?: string;
+  /** Server ports it claims (dissector table by port). */
+  readonly ports?: readonly number[];
+  /**
+   * Content detection on the first bytes of one direction (`head` grows as bytes arrive):
+   * 'yes' (this protocol), 'no' (not this protocol), 'more' (need more bytes).
+   */
+  probe?(dir: Direction, head: Uint8Array): ProbeResult;
+  create(context: SessionContext): DissectorSession;
+}

@@ -1,0 +1,269 @@
+import type { StreamReceiver } from '../reassembly/tcp-stream.js';
+import type { TcpSession } from '../sessions/tcp-session.js';
+import type { Direction, Dissector, DissectorSession, EndReason, Services, SessionContext, DisplayLine } from './api.js';
+
+/** What a binding reports back to the session tracker. */
+export interface DispatchHost {
+  readonly services: Services;
+  /** Capture time of the packet being processed. */
+  now(): number;
+  emitted(session: TcpSession, protocol: string, record: object): void;
+  displayed(session: TcpSession, line: DisplayLine): void;
+}
+
+/** Bytes kept per session so that a dissector that rejects can be replaced by another. */
+const REPLAY_LIMIT = 16 * 1024;
+/** Bytes of each direction given to probes before detection gives up. */
+const PROBE_LIMIT = 1024;
+
+interface ReplayEntry {
+  dir: Direction;
+  bytes: Buffer | null;
+  gap: number;
+  at: number;
+}
+
+/**
+ * The dissector table: dissectors by port, and the ones that can probe content.
+ * `bind` gives a session its dispatcher binding (or null when no dissector could apply).
+ */
+export class DissectorTable {
+  private readonly byPort = new Map<number, Dissector[]>();
+  private readonly probing: Dissector[] = [];
+
+  constructor(readonly dissectors: readonly Dissector[]) {
+    for (const d of dissectors) {
+      for (const port of d.ports ?? []) {
+        const list = this.byPort.get(port) ?? [];
+        list.push(d);
+        this.byPort.set(port, list);
+      }
+      if (d.probe) this.probing.push(d);
+    }
+  }
+
+  /** Candidates for a session, best first: server port, client port, then content probes. */
+  candidates(serverPort: number, clientPort: number): Dissector[] {
+    const byServer = this.byPort.get(serverPort) ?? [];
+    const byClient = this.byPort.get(clientPort) ?? [];
+    const ordered = [...byServer, ...byClient, ...this.probing];
+    return ordered.filter((d, i) => ordered.indexOf(d) === i);
+  }
+
+  bind(session: TcpSession, host: DispatchHost): DissectorBinding | null {
+    if (this.dissectors.length === 0) return null;
+    const candidates = this.candidates(session.serverPort, session.clientPort);
+    if (candidates.length === 0) return null;
+    const portMatched = new Set([...(this.byPort.get(session.serverPort) ?? []), ...(this.byPort.get(session.clientPort) ?? [])]);
+    return new DissectorBinding(session, candidates, portMatched, host);
+  }
+}
+
+/**
+ * Drives one session's dissector: picks it (port, then probes), feeds it, replaces it when
+ * it rejects before confirming, and isolates it when it throws.
+ */
+export class DissectorBinding {
+  private active: DissectorSession | null = null;
+  private activeDissector: Dissector | null = null;
+  private confirmed = false;
+  private done = false;
+  private replay: ReplayEntry[] | null = [];
+  private replayBytes = 0;
+  private readonly heads: Record<Direction, Buffer> = { client: Buffer.alloc(0), server: Buffer.alloc(0) };
+  private readonly tried = new Set<Dissector>();
+  /** Stream receivers for the session's two directions. */
+  readonly clientReceiver: StreamReceiver;
+  readonly serverReceiver: StreamReceiver;
+
+  constructor(
+    private readonly session: TcpSession,
+    private readonly candidates: Dissector[],
+    private readonly portMatched: Set<Dissector>,
+    private readonly host: DispatchHost,
+  ) {
+    this.clientReceiver = this.receiverFor('client');
+    this.serverReceiver = this.receiverFor('server');
+    const first = candidates[0];
+    if (first && portMatched.has(first)) this.activate(first);
+  }
+
+  data(dir: Direction, buf: Buffer, offset: number, length: number): void {
+    if (this.done) return;
+    const at = this.host.now();
+    if (this.replay) this.remember({ dir, bytes: Buffer.from(buf.subarray(offset, offset + length)), gap: 0, at });
+    if (!this.active) {
+      this.probe(dir, buf.subarray(offset, offset + length));
+      return;
+    }
+    try {
+      this.active.data(dir, buf.subarray(offset, offset + length), at);
+    } catch (error) {
+      this.fail(this.activeDissector, error);
+    }
+  }
+
+  gap(dir: Direction, length: number): void {
+    if (this.done) return;
+    const at = this.host.now();
+    if (this.replay) this.remember({ dir, bytes: null, gap: length, at });
+    if (this.active) this.call(() => this.active?.gap(dir, length, at));
+  }
+
+  end(reason: EndReason): void {
+    if (this.done) return;
+    this.done = true;
+    this.replay = null;
+    if (this.active) this.call(() => this.active?.end(reason));
+    this.active = null;
+  }
+
+  private receiverFor(dir: Direction): StreamReceiver {
+    return {
+      data: (buf, offset, length) => this.data(dir, buf, offset, length),
+      gap: (length) => this.gap(dir, length),
+      end: () => {},
+    };
+  }
+
+  private remember(entry: ReplayEntry): void {
+    this.replayBytes += entry.bytes?.length ?? 0;
+    if (this.replayBytes > REPLAY_LIMIT) {
+      // Too much to replay: whatever is active now stays without the option to step back.
+      this.replay = null;
+      return;
+    }
+    this.replay!.push(entry);
+  }
+
+  private probe(dir: Direction, bytes: Buffer): void {
+    const head = this.heads[dir];
+    if (head.length < PROBE_LIMIT) {
+      this.heads[dir] = Buffer.concat([head, bytes.subarray(0, PROBE_LIMIT - head.length)]);
+    }
+    let undecided = false;
+    for (const d of this.candidates) {
+      if (this.tried.has(d) || !d.probe) continue;
+      const verdict = this.safeProbe(d, dir, this.heads[dir]);
+      if (verdict === 'yes') {
+        this.activate(d);
+        this.replayInto();
+        return;
+      }
+      if (verdict === 'more') undecided = true;
+    }
+    const full = this.heads.client.length >= PROBE_LIMIT || this.heads.server.length >= PROBE_LIMIT;
+    if ((!undecided || full) && this.bothDirectionsSeen()) this.giveUp();
+    else if (!this.replay) this.giveUp();
+  }
+
+  private bothDirectionsSeen(): boolean {
+    return this.heads.client.length > 0 && this.heads.server.length > 0;
+  }
+
+  private safeProbe(d: Dissector, dir: Direction, head: Buffer) {
+    try {
+      return d.probe!(dir, head);
+    } catch {
+      return 'no' as const;
+    }
+  }
+
+  private activate(d: Dissector): void {
+    this.tried.add(d);
+    this.activeDissector = d;
+    this.confirmed = false;
+    const context = this.contextFor(d);
+    try {
+      this.active = d.create(context);
+      this.session.protocol = d.name;
+    } catch (error) {
+      this.fail(d, error);
+    }
+  }
+
+  private replayInto(): void {
+    for (const entry of this.replay ?? []) {
+      const active = this.active;
+      if (!active) return;
+      this.call(() => (entry.bytes ? active.data(entry.dir, entry.bytes, entry.at) : active.gap(entry.dir, entry.gap, entry.at)));
+    }
+  }
+
+  private contextFor(d: Dissector): SessionContext {
+    const session = this.session;
+    const host = this.host;
+    const isCurrent = () => this.activeDissector === d && !this.done;
+    return {
+      id: session.id,
+      client: session.client,
+      server: session.server,
+      services: host.services,
+      emit: (record) => {
+        if (isCurrent()) host.emitted(session, d.name, record);
+      },
+      display: (line) => {
+        if (isCurrent()) host.displayed(session, line);
+      },
+      mark: (reason) => {
+        if (!session.marks.includes(reason)) session.marks.push(reason);
+      },
+      confirm: () => {
+        if (!isCurrent()) return;
+        this.confirmed = true;
+        this.replay = null;
+      },
+      reject: (reason) => {
+        if (isCurrent() && !this.confirmed) this.stepBack(d, reason);
+      },
+    };
+  }
+
+  /** The active dissector rejected the bytes: try the next candidate on what was seen. */
+  private stepBack(d: Dissector, reason: string): void {
+    this.active = null;
+    this.activeDissector = null;
+    if (this.session.protocol === d.name) this.session.protocol = null;
+    this.host.services.logger.debug(`session ${this.session.id}: ${d.name} stepped back: ${reason}`);
+    if (!this.replay) {
+      this.giveUp();
+      return;
+    }
+    const next = this.candidates.find((c) => !this.tried.has(c) && (this.portMatched.has(c) || c.probe));
+    if (!next) {
+      this.giveUp();
+      return;
+    }
+    if (this.portMatched.has(next)) {
+      this.activate(next);
+      this.replayInto();
+      return;
+    }
+    this.heads.client = Buffer.alloc(0);
+    this.heads.server = Buffer.alloc(0);
+    for (const entry of this.replay) if (entry.bytes && !this.active && !this.done) this.probe(entry.dir, entry.bytes);
+  }
+
+  private giveUp(): void {
+    this.done = true;
+    this.replay = null;
+    this.active = null;
+  }
+
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.fail(this.activeDissector, error);
+    }
+  }
+
+  private fail(d: Dissector | null, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const mark = `dissector-error: ${d?.name ?? '?'}: ${message}`;
+    if (!this.session.marks.includes(mark)) this.session.marks.push(mark);
+    this.done = true;
+    this.active = null;
+    this.replay = null;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Statistics } from '../pipeline/statistics.js';
+import type { TcpSession } from '../sessions/tcp-session.js';
+
+/**
+ * Where reported sessions go (pretty text, JSON lines, pcap export). `session` is called once
+ * per reported session, in the order sessions finish; `finish` once at the end, with the
+ * run's statistics (for the summary).
+ */
+export interface SessionSink {
+  session(session: TcpSession): void;
+  finish(stats: Statistics): void | Promise<void>;
+  /** Called when the run stops on an error: drop partial output (e.g. a temporary file). */
+  abort?(): void;
+}
+
+/** Buffered writes to a stream: one write per 64 KiB instead of one per line. */
+export class LineWriter {
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  constructor(private readonly out: NodeJS.WritableStream) {}
+
+  line(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length + 1;
+    if (this.pendingLength >= 65536) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.out.write(this.pending.join('\n') + '\n');
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}

@@ -1,0 +1,31 @@
+import type { SessionSink } from '../output/sink.js';
+import type { TcpSession } from '../sessions/tcp-session.js';
+import type { Statistics } from './statistics.js';
+
+/**
+ * Decides which finished sessions are reported (those a trigger fired on; every one with
+ * `all`) and hands them to the sinks, counting them per trigger.
+ */
+export class Reporter {
+  constructor(
+    private readonly sinks: readonly SessionSink[],
+    private readonly stats: Statistics,
+    private readonly reportAll: boolean,
+  ) {}
+
+  /** The session-finished callback for the pipeline. */
+  readonly finished = (session: TcpSession): void => {
+    if (!this.reportAll && session.triggers.length === 0) return;
+    this.stats.reported++;
+    for (const name of session.triggers) this.stats.byTrigger[name] = (this.stats.byTrigger[name] ?? 0) + 1;
+    for (const sink of this.sinks) sink.session(session);
+  };
+
+  async finish(): Promise<void> {
+    for (const sink of this.sinks) await sink.finish(this.stats);
+  }
+
+  abort(): void {
+    for (const sink of this.sinks) sink.abort?.();
+  }
+}

@@ -1,0 +1,175 @@
+import { formatAddress } from '../decode/address-text.js';
+import type { DecodedPacket } from '../decode/packet.js';
+import type { TcpHeader } from '../decode/tcp-header.js';
+import { BufferBudget } from '../reassembly/tcp-stream.js';
+import { TcpSession } from './tcp-session.js';
+
+/**
+ * The bidirectional TCP flow table. Keys on the 5-tuple without building a key string:
+ * a symmetric hash of both endpoints selects a bucket, the chain is compared word by word
+ * against the packet's bytes. Sessions are also kept in two intrusive lists: idle order
+ * (least recently seen first, for timeouts and eviction) and creation order (the oldest
+ * live session bounds which exported frames are final).
+ */
+export class FlowTable {
+  private readonly buckets = new Map<number, TcpSession>();
+  private idleHead: TcpSession | null = null;
+  private idleTail: TcpSession | null = null;
+  private ageHead: TcpSession | null = null;
+  private ageTail: TcpSession | null = null;
+  private nextId = 1;
+  size = 0;
+  /** Set by `find`: true when the packet was sent by the session's client. */
+  fromClient = true;
+
+  constructor(readonly budget: BufferBudget) {}
+
+  /** The session of this packet, or null. Sets `fromClient`. */
+  find(pkt: DecodedPacket, tcp: TcpHeader): TcpSession | null {
+    const hash = flowHash(pkt, tcp);
+    for (let s = this.buckets.get(hash) ?? null; s !== null; s = s.nextInBucket) {
+      if (s.ipVersion !== pkt.ipVersion) continue;
+      if (
+        s.clientPort === tcp.srcPort &&
+        s.serverPort === tcp.dstPort &&
+        sameAddress(pkt.buf, pkt.srcOffset, pkt.addrLen, s.clientWords) &&
+        sameAddress(pkt.buf, pkt.dstOffset, pkt.addrLen, s.serverWords)
+      ) {
+        this.fromClient = true;
+        return s;
+      }
+      if (
+        s.clientPort === tcp.dstPort &&
+        s.serverPort === tcp.srcPort &&
+        sameAddress(pkt.buf, pkt.dstOffset, pkt.addrLen, s.clientWords) &&
+        sameAddress(pkt.buf, pkt.srcOffset, pkt.addrLen, s.serverWords)
+      ) {
+        this.fromClient = false;
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Adds a session for this packet; `senderIsClient` picks which side is the client. */
+  create(pkt: DecodedPacket, tcp: TcpHeader, senderIsClient: boolean): TcpSession {
+    const hash = flowHash(pkt, tcp);
+    const [clientOffset, serverOffset] = senderIsClient ? [pkt.srcOffset, pkt.dstOffset] : [pkt.dstOffset, pkt.srcOffset];
+    const [clientPort, serverPort] = senderIsClient ? [tcp.srcPort, tcp.dstPort] : [tcp.dstPort, tcp.srcPort];
+    const session = new TcpSession(
+      this.nextId++,
+      hash,
+      pkt.ipVersion as 4 | 6,
+      clientPort,
+      serverPort,
+      addressWords(pkt.buf, clientOffset, pkt.addrLen),
+      addressWords(pkt.buf, serverOffset, pkt.addrLen),
+      { ip: formatAddress(pkt.buf, clientOffset, pkt.addrLen), port: clientPort },
+      { ip: formatAddress(pkt.buf, serverOffset, pkt.addrLen), port: serverPort },
+      this.budget,
+    );
+    session.nextInBucket = this.buckets.get(hash) ?? null;
+    this.buckets.set(hash, session);
+    this.appendIdle(session);
+    session.agePrev = this.ageTail;
+    if (this.ageTail) this.ageTail.ageNext = session;
+    else this.ageHead = session;
+    this.ageTail = session;
+    this.fromClient = senderIsClient;
+    this.size++;
+    return session;
+  }
+
+  /** Marks the session as just seen: it moves to the end of the idle order. */
+  touch(session: TcpSession): void {
+    if (this.idleTail === session) return;
+    this.unlinkIdle(session);
+    this.appendIdle(session);
+  }
+
+  /** The least recently seen session. */
+  get idlest(): TcpSession | null {
+    return this.idleHead;
+  }
+
+  /** The oldest session still in the table. */
+  get oldest(): TcpSession | null {
+    return this.ageHead;
+  }
+
+  remove(session: TcpSession): void {
+    const head = this.buckets.get(session.hash);
+    if (head === session) {
+      if (session.nextInBucket) this.buckets.set(session.hash, session.nextInBucket);
+      else this.buckets.delete(session.hash);
+    } else {
+      for (let s = head ?? null; s !== null; s = s.nextInBucket) {
+        if (s.nextInBucket === session) {
+          s.nextInBucket = session.nextInBucket;
+          break;
+        }
+      }
+    }
+    session.nextInBucket = null;
+    this.unlinkIdle(session);
+    if (session.agePrev) session.agePrev.ageNext = session.ageNext;
+    else this.ageHead = session.ageNext;
+    if (session.ageNext) session.ageNext.agePrev = session.agePrev;
+    else this.ageTail = session.agePrev;
+    session.agePrev = session.ageNext = null;
+    this.size--;
+  }
+
+  /** Every session, oldest first. */
+  *all(): IterableIterator<TcpSession> {
+    for (let s = this.ageHead; s !== null; ) {
+      const next = s.ageNext;
+      yield s;
+      s = next;
+    }
+  }
+
+  private appendIdle(session: TcpSession): void {
+    session.idlePrev = this.idleTail;
+    session.idleNext = null;
+    if (this.idleTail) this.idleTail.idleNext = session;
+    else this.idleHead = session;
+    this.idleTail = session;
+  }
+
+  private unlinkIdle(session: TcpSession): void {
+    if (session.idlePrev) session.idlePrev.idleNext = session.idleNext;
+    else if (this.idleHead === session) this.idleHead = session.idleNext;
+    if (session.idleNext) session.idleNext.idlePrev = session.idlePrev;
+    else if (this.idleTail === session) this.idleTail = session.idlePrev;
+    session.idlePrev = session.idleNext = null;
+  }
+}
+
+function endpointHash(buf: Buffer, offset: number, length: number, port: number): number {
+  let h = Math.imul(port + 0x9e37, 0x85ebca6b);
+  for (let i = 0; i < length; i += 4) {
+    h = Math.imul(h ^ buf.readUInt32BE(offset + i), 0xc2b2ae35);
+    h ^= h >>> 15;
+  }
+  return h;
+}
+
+/** The same for both directions of a flow: the endpoint hashes are added. */
+function flowHash(pkt: DecodedPacket, tcp: TcpHeader): number {
+  const a = endpointHash(pkt.buf, pkt.srcOffset, pkt.addrLen, tcp.srcPort);
+  const b = endpointHash(pkt.buf, pkt.dstOffset, pkt.addrLen, tcp.dstPort);
+  return ((a + b) | 0) & 0x3fffffff;
+}
+
+function sameAddress(buf: Buffer, offset: number, length: number, words: Uint32Array): boolean {
+  if (buf.readUInt32BE(offset) !== words[0]) return false;
+  for (let i = 4; i < length; i += 4) if (buf.readUInt32BE(offset + i) !== words[i >> 2]) return false;
+  return true;
+}
+
+function addressWords(buf: Buffer, offset: number, length: number): Uint32Array {
+  const words = new Uint32Array(length >> 2);
+  for (let i = 0; i < length; i += 4) words[i >> 2] = buf.readUInt32BE(offset + i);
+  return words;
+}

@@ -1,0 +1,20 @@
+import type { SegmentEvent } from './segment-event.js';
+import type { SessionDisplayLine, TcpSession } from './tcp-session.js';
+
+/**
+ * Something that watches sessions as they happen: the TCP analyzer (marks, states,
+ * counters), the trigger engine, the pretty printer's segment recorder. Observers are called
+ * in registration order, so an analyzer registered first has set its marks by the time a
+ * trigger sees the segment. Per-session state goes in `session.observerState[slot]`, where
+ * `slot` is given once by `attach`.
+ */
+export interface SessionObserver {
+  /** Called once when the observer joins the tracker, with its state slot. */
+  attach?(slot: number): void;
+  open?(session: TcpSession): void;
+  segment?(session: TcpSession, event: SegmentEvent): void;
+  record?(session: TcpSession, protocol: string, record: object): void;
+  display?(session: TcpSession, line: SessionDisplayLine): void;
+  /** The session is finished (`session.state` and `endReason` are final). */
+  close?(session: TcpSession): void;
+}

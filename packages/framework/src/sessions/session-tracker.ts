@@ -1,0 +1,253 @@
+import type { DecodedPacket } from '../decode/packet.js';
+import { TcpFlag, type TcpHeader } from '../decode/tcp-header.js';
+import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
+import type { DispatchHost, DissectorTable } from '../dissect/dispatcher.js';
+import type { Statistics } from '../pipeline/statistics.js';
+import { BufferBudget, SegmentClass } from '../reassembly/tcp-stream.js';
+import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
+import { FlowTable } from './flow-table.js';
+import type { SessionObserver } from './observer.js';
+import { SegmentEvent, SegmentMark } from './segment-event.js';
+import type { TcpSession } from './tcp-session.js';
+
+export interface TrackerLimits {
+  /** Live sessions held at once; beyond it the idlest is evicted. */
+  sessions: number;
+  /** Out-of-order bytes held, all sessions together. */
+  bufferedBytes: number;
+  /** Seconds without a packet after which a session ends as `timeout`. */
+  idleTimeout: number;
+  /** Seconds a closed session waits for late segments (FIN retransmissions) before it is finished. */
+  closeLinger: number;
+  /** Frames kept per session for export; beyond it frames are dropped and counted. */
+  segmentsPerSession: number;
+}
+
+export const DEFAULT_LIMITS: TrackerLimits = {
+  sessions: 100_000,
+  bufferedBytes: 64 * 1024 * 1024,
+  idleTimeout: 120,
+  closeLinger: 2,
+  segmentsPerSession: 100_000,
+};
+
+export interface TrackerOptions {
+  limits: TrackerLimits;
+  /** Keep each session's original frames (for pcap export). */
+  keepFrames: boolean;
+  /** Keep dissector display lines (for the pretty printer). */
+  keepDisplay: boolean;
+}
+
+/**
+ * Follows every TCP session: finds or creates it in the flow table, feeds the segment to
+ * the direction's stream reassembler, tells observers, and finishes sessions on close,
+ * idle timeout, eviction or end of input. `onFinished` receives each session once.
+ */
+export class SessionTracker implements DispatchHost {
+  readonly table: FlowTable;
+  private readonly event = new SegmentEvent();
+  private readonly closing: TcpSession[] = [];
+  private closingHead = 0;
+  private currentTime = 0;
+
+  constructor(
+    private readonly options: TrackerOptions,
+    private readonly stats: Statistics,
+    private readonly dissectors: DissectorTable,
+    private readonly observers: readonly SessionObserver[],
+    readonly services: Services,
+    private readonly onFinished: (session: TcpSession) => void,
+  ) {
+    this.table = new FlowTable(new BufferBudget(options.limits.bufferedBytes));
+    observers.forEach((o, slot) => o.attach?.(slot));
+  }
+
+  now(): number {
+    return this.currentTime;
+  }
+
+  /** One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments. */
+  segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null): void {
+    this.currentTime = time;
+    this.expire(time);
+    let session = this.table.find(pkt, tcp);
+    let fromClient = this.table.fromClient;
+    if (session && this.startsNewConnection(session, tcp, fromClient)) {
+      this.retire(session, 'fin');
+      session = null;
+    }
+    if (!session) {
+      session = this.open(pkt, tcp, frame, time);
+      fromClient = this.table.fromClient;
+    }
+    this.table.touch(session);
+    if (session.finished) return; // a late segment of a finished session: absorbed
+    session.packets++;
+    if (session.frames) this.keepFrames(session, frame, fragmentFrames);
+    this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
+    session.lastTime = time;
+  }
+
+  /** Finishes sessions idle longer than the timeout, and closed ones past their linger. */
+  expire(now: number): void {
+    const { idleTimeout, closeLinger } = this.options.limits;
+    for (let s = this.table.idlest; s && now - s.lastTime > idleTimeout; s = this.table.idlest) {
+      if (s.finished) this.table.remove(s);
+      else this.retire(s, 'timeout');
+    }
+    while (this.closingHead < this.closing.length) {
+      const s = this.closing[this.closingHead]!;
+      if (!s.finished && now - s.closedAt <= closeLinger) break;
+      this.closingHead++;
+      if (!s.finished) this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
+    }
+    if (this.closingHead > 1024 && this.closingHead * 2 > this.closing.length) {
+      this.closing.splice(0, this.closingHead);
+      this.closingHead = 0;
+    }
+  }
+
+  /** End of input: every session still open is finished as `open`. */
+  finishAll(reason: EndReason): void {
+    for (const s of this.table.all()) {
+      if (!s.finished) this.finish(s, s.closedAt >= 0 ? (s.state === 'reset' ? 'rst' : 'fin') : reason);
+      this.table.remove(s);
+    }
+  }
+
+  emitted(session: TcpSession, protocol: string, record: object): void {
+    session.addRecord(protocol, record);
+    for (const o of this.observers) o.record?.(session, protocol, record);
+  }
+
+  displayed(session: TcpSession, line: DisplayLine): void {
+    if (!session.displayLines) return;
+    const kept = { ...line, segment: session.segments };
+    session.displayLines.push(kept);
+    for (const o of this.observers) o.display?.(session, kept);
+  }
+
+  private open(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): TcpSession {
+    const { sessions } = this.options.limits;
+    while (this.table.size >= sessions && this.table.idlest) this.retire(this.table.idlest, 'evicted');
+    // The SYN sender is the client; a SYN-ACK seen first was sent by the server.
+    const synAck = (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
+    const session = this.table.create(pkt, tcp, !synAck);
+    session.start = time;
+    session.lastTime = time;
+    session.firstFrame = frame.index;
+    if (this.options.keepFrames) session.frames = [];
+    if (this.options.keepDisplay) session.displayLines = [];
+    this.stats.sessions++;
+    const binding = this.dissectors.bind(session, this);
+    if (binding) {
+      session.toServer.receiver = binding.clientReceiver;
+      session.toClient.receiver = binding.serverReceiver;
+      session.dissector = binding;
+    }
+    for (const o of this.observers) o.open?.(session);
+    return session;
+  }
+
+  /** A SYN from the client on a tuple whose connection closed, or with a new ISN. */
+  private startsNewConnection(session: TcpSession, tcp: TcpHeader, fromClient: boolean): boolean {
+    if ((tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) !== TcpFlag.SYN || !fromClient) return false;
+    if (session.finished || session.closedAt >= 0) return true;
+    const stream = session.toServer;
+    return stream.synSeen && stream.isn !== tcp.seq && (stream.bytes > 0 || stream.finSeen);
+  }
+
+  private keepFrames(session: TcpSession, frame: Frame, fragmentFrames: StoredFrame[] | null): void {
+    const frames = session.frames!;
+    if (frames.length >= this.options.limits.segmentsPerSession) {
+      this.stats.droppedSegments++;
+      return;
+    }
+    if (fragmentFrames) frames.push(...fragmentFrames);
+    else frames.push(copyFrame(frame));
+  }
+
+  private apply(
+    session: TcpSession,
+    pkt: DecodedPacket,
+    tcp: TcpHeader,
+    frame: Frame,
+    time: number,
+    fromClient: boolean,
+    fragmented: boolean,
+  ): void {
+    const stream = fromClient ? session.toServer : session.toClient;
+    const peer = fromClient ? session.toClient : session.toServer;
+    const flags = tcp.flags;
+    const missingBefore = stream.missingBytes;
+    const event = this.event;
+    event.number = ++session.segments;
+    event.frameIndex = frame.index;
+    event.sincePrevious = event.number === 1 ? 0 : time - session.lastTime;
+    event.time = time;
+    event.dir = fromClient ? 'client' : 'server';
+    event.tcp = tcp;
+    event.buf = pkt.buf;
+    event.marks = 0;
+    if (fragmented) {
+      event.marks |= SegmentMark.Fragmented;
+      session.fragmented = true;
+    }
+    if (tcp.payloadLength < tcp.payloadWireLength) event.marks |= SegmentMark.Truncated;
+    const rst = (flags & TcpFlag.RST) !== 0;
+    event.segmentClass = rst && tcp.payloadWireLength === 0
+      ? SegmentClass.Empty
+      : stream.segment(
+          tcp.seq,
+          (flags & TcpFlag.SYN) !== 0,
+          (flags & TcpFlag.FIN) !== 0 && !rst,
+          pkt.buf,
+          tcp.payloadOffset,
+          tcp.payloadLength,
+          tcp.payloadWireLength,
+        );
+    if ((flags & TcpFlag.ACK) !== 0) peer.acknowledged(tcp.ack);
+    event.lostBefore = stream.missingBytes - missingBefore;
+    if (event.lostBefore > 0) event.marks |= SegmentMark.PreviousSegmentLost;
+    if (rst) this.onReset(session, event);
+    else if (session.closedAt < 0 && session.toServer.finished && session.toClient.finished) this.onClosed(session, 'closed', time);
+    for (const o of this.observers) o.segment?.(session, event);
+  }
+
+  private onReset(session: TcpSession, event: SegmentEvent): void {
+    event.marks |= SegmentMark.Reset;
+    if (session.closedAt >= 0 && session.state === 'reset') return;
+    if (session.toServer.finSeen || session.toClient.finSeen) session.resetAfterFin = true;
+    this.onClosed(session, 'reset', event.time);
+  }
+
+  private onClosed(session: TcpSession, state: 'closed' | 'reset', time: number): void {
+    const wasClosed = session.closedAt >= 0;
+    session.state = state;
+    session.closedAt = time;
+    if (!wasClosed) this.closing.push(session);
+  }
+
+  /** Finishes a session and takes it out of the table. */
+  private retire(session: TcpSession, reason: EndReason): void {
+    if (!session.finished) this.finish(session, session.closedAt >= 0 ? (session.state === 'reset' ? 'rst' : 'fin') : reason);
+    this.table.remove(session);
+  }
+
+  private finish(session: TcpSession, reason: EndReason): void {
+    if (reason === 'evicted') this.stats.evictedSessions++;
+    session.toServer.flush();
+    session.toClient.flush();
+    session.endReason = reason;
+    if (session.closedAt < 0) session.state = reason === 'eof' ? 'open' : 'timeout';
+    session.tcp.missingBytes = session.toServer.missingBytes + session.toClient.missingBytes;
+    session.dissector?.end(reason);
+    session.dissector = null;
+    session.finished = true;
+    for (const o of this.observers) o.close?.(session);
+    this.onFinished(session);
+    session.toServer.discard();
+    session.toClient.discard();
+  }
+}

@@ -1,0 +1,127 @@
+import type { DisplayLine, EndReason, Endpoint } from '../dissect/api.js';
+import { BufferBudget, TcpStream } from '../reassembly/tcp-stream.js';
+import type { StoredFrame } from '../sources/frame.js';
+
+/** Per-session TCP counters: the `tcp` object of the session record (a public contract). */
+export interface TcpCounters {
+  retransmissions: number;
+  outOfOrder: number;
+  dupAcks: number;
+  synRetransmissions: number;
+  resets: number;
+  zeroWindows: number;
+  missingBytes: number;
+}
+
+/** `closed`: FIN both ways; `reset`; `timeout`: idle or evicted; `open`: still open at the end. */
+export type SessionState = 'open' | 'closed' | 'reset' | 'timeout';
+
+/** A dissector line kept for the pretty output, with the segment it belongs to. */
+export interface SessionDisplayLine extends DisplayLine {
+  segment: number;
+}
+
+/**
+ * One TCP connection: both directions' streams, counters, and what plugins said about it.
+ * Created by the flow table; fields the hot path touches are plain numbers.
+ */
+export class TcpSession {
+  // Flow-table links: hash chain, idle (LRU) order, creation order.
+  nextInBucket: TcpSession | null = null;
+  idlePrev: TcpSession | null = null;
+  idleNext: TcpSession | null = null;
+  agePrev: TcpSession | null = null;
+  ageNext: TcpSession | null = null;
+
+  /** Address words (IPv4: word 0 only) and ports of each side. */
+  readonly clientWords: Uint32Array;
+  readonly serverWords: Uint32Array;
+
+  start = 0;
+  /** Capture time of the last segment. */
+  lastTime = 0;
+  packets = 0;
+  /** Frame index of the session's first frame (export ordering). */
+  firstFrame = 0;
+  readonly toServer: TcpStream;
+  readonly toClient: TcpStream;
+  readonly tcp: TcpCounters = {
+    retransmissions: 0,
+    outOfOrder: 0,
+    dupAcks: 0,
+    synRetransmissions: 0,
+    resets: 0,
+    zeroWindows: 0,
+    missingBytes: 0,
+  };
+  state: SessionState = 'open';
+  endReason: EndReason | null = null;
+  /** Time the connection closed (FIN both ways, or RST); -1 while open. */
+  closedAt = -1;
+  /** A RST was seen after a FIN (miruo's default reset trigger ignores those). */
+  resetAfterFin = false;
+  fragmented = false;
+  /** Trigger names that fired, in firing order, each once. */
+  readonly triggers: string[] = [];
+  /** Anomalies marked by dissectors or the framework (`dissector-error: ...`). */
+  readonly marks: string[] = [];
+  /** Dissector records by dissector name. */
+  readonly records: Record<string, object[]> = {};
+  /** Name of the dissector bound to the session, once one is. */
+  protocol: string | null = null;
+  /** Original frames, when an export is requested. */
+  frames: StoredFrame[] | null = null;
+  /** Dissector lines for the pretty output, when it is on. */
+  displayLines: SessionDisplayLine[] | null = null;
+  /** Per-session state of observers (analyzers, triggers, printers), by observer slot. */
+  readonly observerState: unknown[] = [];
+  /** Segments seen (also numbers the segments). */
+  segments = 0;
+  /** True once the session was handed to the sinks (reported while open or finished). */
+  reportedOpen = false;
+  /** True once finished: it stays in the flow table a while to absorb late packets. */
+  finished = false;
+  /** The dissector driving this session's streams, if any. */
+  dissector: { end(reason: EndReason): void } | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly hash: number,
+    readonly ipVersion: 4 | 6,
+    readonly clientPort: number,
+    readonly serverPort: number,
+    clientWords: Uint32Array,
+    serverWords: Uint32Array,
+    readonly client: Endpoint,
+    readonly server: Endpoint,
+    budget: BufferBudget,
+  ) {
+    this.clientWords = clientWords;
+    this.serverWords = serverWords;
+    this.toServer = new TcpStream(budget);
+    this.toClient = new TcpStream(budget);
+  }
+
+  get duration(): number {
+    return this.lastTime - this.start;
+  }
+
+  /** Payload bytes per side, each byte once. */
+  get clientBytes(): number {
+    return this.toServer.bytes;
+  }
+
+  get serverBytes(): number {
+    return this.toClient.bytes;
+  }
+
+  addTrigger(name: string): boolean {
+    if (this.triggers.includes(name)) return false;
+    this.triggers.push(name);
+    return true;
+  }
+
+  addRecord(protocol: string, record: object): void {
+    (this.records[protocol] ??= []).push(record);
+  }
+}
