@@ -1,1 +1,1 @@
-export {};
+export { setupRun } from './run-setup.js';

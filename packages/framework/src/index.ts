@@ -18,3 +18,11 @@ export { roundTime, sessionRecord, summaryRecord, type SessionRecord } from './o
 export { Reporter } from './pipeline/reporter.js';
 export { defaultServices, stderrLogger } from './pipeline/services.js';
 export { Statistics } from './pipeline/statistics.js';
+export { CaptureClock } from './pipeline/services.js';
+export type { TriggerKind, Trigger, TriggerContext, SessionWatch } from './triggers/api.js';
+export { Tokens } from './plugins/tokens.js';
+export type { PluginModule, DissectorClass } from './plugins/plugin-module.js';
+export { BUILTIN_PLUGINS, PluginError, loadPlugin, resolvePlugin, type LoadedPlugin } from './plugins/plugin-loader.js';
+export { PluginRegistry } from './plugins/plugin-registry.js';
+export { injectable, inject, singleton } from 'tsyringe';
+export { TriggerEngine } from './triggers/trigger-engine.js';

@@ -1,4 +1,12 @@
-import type { Logger, Services, Timestamp } from '../dissect/api.js';
+import type { Clock, Logger, Services, Timestamp } from '../dissect/api.js';
+
+/** The capture clock: the session tracker sets it to each packet's capture time. */
+export class CaptureClock implements Clock {
+  time: Timestamp = 0;
+  now(): Timestamp {
+    return this.time;
+  }
+}
 
 /** A logger that writes warnings to stderr, and debug lines only when PAKEANA_DEBUG is set. */
 export const stderrLogger: Logger = {
@@ -10,13 +18,9 @@ export const stderrLogger: Logger = {
 
 /** Services for a run: the capture clock, a logger, and per-plugin options. */
 export function defaultServices(
-  now: () => Timestamp,
+  clock: Clock = new CaptureClock(),
   pluginOptions: Record<string, Record<string, unknown>> = {},
   logger: Logger = stderrLogger,
 ): Services {
-  return {
-    clock: { now },
-    logger,
-    options: (name) => pluginOptions[name] ?? {},
-  };
+  return { clock, logger, options: (name) => pluginOptions[name] ?? {} };
 }

@@ -125,10 +125,7 @@ export class TcpStream {
     if (offset > 0) return this.ahead(dataSeq, fin, buf, payloadOffset, payloadLength, wireLength);
     const overlap = -offset;
     const fresh = wireLength - overlap;
-    if (fresh <= 0 && !(fin && !this.finished && fresh === 0)) {
-      this.checkConflicts(dataSeq, buf, payloadOffset, payloadLength);
-      return SegmentClass.Retransmission;
-    }
+    if (fresh <= 0 && !(fin && !this.finished && fresh === 0)) return SegmentClass.Retransmission;
     this.deliver(buf, payloadOffset + overlap, payloadLength - overlap, fresh);
     if (fin) this.reachFin();
     this.drain();
@@ -222,6 +219,9 @@ export class TcpStream {
       if (fin) this.reachFin();
       return SegmentClass.Ahead;
     }
+    if (this.compareWithBuffered(seq, buf, payloadOffset, Math.min(payloadLength, wireLength))) {
+      return SegmentClass.Retransmission;
+    }
     const data = Buffer.from(buf.subarray(payloadOffset, payloadOffset + Math.min(payloadLength, wireLength)));
     this.insertBuffered({ seq, data, wireLength, fin });
     return SegmentClass.Ahead;
@@ -259,14 +259,21 @@ export class TcpStream {
     }
   }
 
-  private checkConflicts(seq: number, buf: Buffer, payloadOffset: number, payloadLength: number): void {
+  /**
+   * Compares a segment ahead of the stream with the bytes already buffered: counts overlaps
+   * whose bytes differ, and returns true when one buffered segment already holds all of it.
+   */
+  private compareWithBuffered(seq: number, buf: Buffer, offset: number, length: number): boolean {
+    let covered = false;
     for (const held of this.buffered) {
-      const from = seqDiff(held.seq, seq);
-      if (from < 0 || from >= payloadLength) continue;
-      const length = Math.min(held.data.length, payloadLength - from);
-      if (buf.compare(held.data, 0, length, payloadOffset + from, payloadOffset + from + length) !== 0) {
-        this.overlapConflicts++;
-      }
+      const from = seqDiff(seq, held.seq);
+      const overlapStart = Math.max(from, 0);
+      const overlapEnd = Math.min(held.data.length, from + length);
+      if (overlapEnd <= overlapStart) continue;
+      const a = offset + overlapStart - from;
+      if (buf.compare(held.data, overlapStart, overlapEnd, a, a + overlapEnd - overlapStart) !== 0) this.overlapConflicts++;
+      if (from >= 0 && from + length <= held.data.length) covered = true;
     }
+    return covered;
   }
 }

@@ -2,6 +2,7 @@ import type { DecodedPacket } from '../decode/packet.js';
 import { TcpFlag, type TcpHeader } from '../decode/tcp-header.js';
 import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
 import type { DispatchHost, DissectorTable } from '../dissect/dispatcher.js';
+import type { CaptureClock } from '../pipeline/services.js';
 import type { Statistics } from '../pipeline/statistics.js';
 import { BufferBudget, SegmentClass } from '../reassembly/tcp-stream.js';
 import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
@@ -49,7 +50,6 @@ export class SessionTracker implements DispatchHost {
   private readonly event = new SegmentEvent();
   private readonly closing: TcpSession[] = [];
   private closingHead = 0;
-  private currentTime = 0;
 
   constructor(
     private readonly options: TrackerOptions,
@@ -57,6 +57,7 @@ export class SessionTracker implements DispatchHost {
     private readonly dissectors: DissectorTable,
     private readonly observers: readonly SessionObserver[],
     readonly services: Services,
+    private readonly clock: CaptureClock,
     private readonly onFinished: (session: TcpSession) => void,
   ) {
     this.table = new FlowTable(new BufferBudget(options.limits.bufferedBytes));
@@ -64,12 +65,12 @@ export class SessionTracker implements DispatchHost {
   }
 
   now(): number {
-    return this.currentTime;
+    return this.clock.time;
   }
 
   /** One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments. */
   segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null): void {
-    this.currentTime = time;
+    this.clock.time = time;
     this.expire(time);
     let session = this.table.find(pkt, tcp);
     let fromClient = this.table.fromClient;

@@ -1,0 +1,25 @@
+import { Args, Command } from '@oclif/core';
+import { runCapture } from '@pakeana/framework';
+import { failUsage, failInput } from '../errors.js';
+import { setupRun } from '../run-setup.js';
+import { sessionFlags } from '../shared-flags.js';
+
+export default class Read extends Command {
+  static override summary = 'Read a pcap or pcapng file and report the TCP sessions that matter.';
+  static override description =
+    'Rebuilds every TCP session of the capture, runs the dissectors and triggers, and prints the sessions a trigger fired on (every session with --all). Use - to read standard input, e.g. tcpdump -w - | pakeana read -.';
+  static override examples = [
+    '<%= config.bin %> read trace.pcapng --plugin http --all',
+    '<%= config.bin %> read trace.pcap --plugin http --format json | jq .http',
+    'tcpdump -i eth0 -w - | <%= config.bin %> read - --plugin http',
+  ];
+  static override args = { file: Args.string({ required: true, description: 'capture file (pcap or pcapng), or - for standard input' }) };
+  static override flags = sessionFlags;
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Read);
+    const setup = await setupRun(flags).catch((error) => failUsage(this, error));
+    const result = await runCapture(args.file, { ...setup.pipeline, reportAll: setup.reportAll, sinks: setup.sinks });
+    if (result.error) failInput(this, args.file, result.error);
+  }
+}

@@ -1,0 +1,28 @@
+import { Flags } from '@oclif/core';
+
+/** Flags shared by `read` and `capture`. */
+export const sessionFlags = {
+  plugin: Flags.string({
+    char: 'p',
+    multiple: true,
+    description: 'load a dissector or trigger plugin: a short name (http), an npm package, or a path',
+  }),
+  config: Flags.string({ char: 'c', description: 'YAML file with plugins, triggers, output and limits' }),
+  format: Flags.string({ options: ['pretty', 'json'], description: 'output format [default: pretty]' }),
+  all: Flags.boolean({ char: 'a', description: 'report every session (miruo -a)' }),
+  export: Flags.string({ char: 'w', description: 'write the frames of every reported session to this pcap file' }),
+  color: Flags.boolean({ allowNo: true, description: 'colour the pretty output [default: on a terminal]' }),
+  'view-data': Flags.integer({ char: 'v', min: 0, description: 'context segments shown around each shown segment (miruo -v)' }),
+  quiet: Flags.boolean({ char: 'q', description: 'narrow output: session headers and dissector lines only' }),
+  reset: Flags.string({
+    description: 'report sessions reset by RST: "after-fin" also reports a RST that follows a FIN (miruo -R)',
+    options: ['default', 'all', 'after-fin'],
+  }),
+  retransmit: Flags.integer({ min: 0, description: 'report retransmissions at least MS apart from the original (miruo -r)' }),
+  syn: Flags.boolean({ description: 'report retransmitted SYNs (miruo -S)' }),
+  'long-connect': Flags.integer({ min: 0, description: 'report sessions open longer than MS (miruo -T)' }),
+  'long-delay': Flags.integer({ min: 0, description: 'report a segment that waited longer than MS (miruo -t)' }),
+  fragment: Flags.boolean({ description: 'report sessions carried in IP fragments (miruo -F)' }),
+  'session-limit': Flags.integer({ min: 1, description: 'live sessions held at once; the idlest is evicted beyond it [default: 100000]' }),
+  'segment-limit': Flags.integer({ min: 1, description: 'frames kept per session for export and printing [default: 100000]' }),
+};

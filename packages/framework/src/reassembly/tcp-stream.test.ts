@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BufferBudget, SegmentClass, TcpStream, type StreamReceiver } from './tcp-stream.js';
+
+/** A segment as the tests write it: sequence number, payload text, flags. */
+interface Seg {
+  seq: number;
+  data?: string;
+  syn?: boolean;
+  fin?: boolean;
+  /** Bytes on the wire when the capture cut the payload (defaults to data length). */
+  wire?: number;
+  /** The peer acknowledges this before the segment. */
+  ackBefore?: number;
+}
+
+/** What the receiver saw: data as text, gaps as `[gap N]`, the end as `[end]`. */
+function run(segments: Seg[], budget = new BufferBudget(1 << 20), flush = true) {
+  const seen: string[] = [];
+  const receiver: StreamReceiver = {
+    data: (buf, offset, length) => seen.push(buf.toString('latin1', offset, offset + length)),
+    gap: (length) => seen.push(`[gap ${length}]`),
+    end: () => seen.push('[end]'),
+  };
+  const stream = new TcpStream(budget, receiver);
+  const classes: SegmentClass[] = [];
+  for (const s of segments) {
+    if (s.ackBefore !== undefined) stream.acknowledged(s.ackBefore);
+    const payload = Buffer.from(`xx${s.data ?? ''}`, 'latin1'); // offset 2: views are used, not copies
+    const length = s.data?.length ?? 0;
+    classes.push(stream.segment(s.seq, !!s.syn, !!s.fin, payload, 2, length, s.wire ?? length));
+  }
+  if (flush) stream.flush();
+  return { seen: seen.join(''), classes, stream };
+}
+
+const C = SegmentClass;
+
+test('in order after a SYN', () => {
+  const r = run([{ seq: 100, syn: true }, { seq: 101, data: 'hello ' }, { seq: 107, data: 'world', fin: true }]);
+  assert.equal(r.seen, 'hello world[end]');
+  assert.deepEqual(r.classes, [C.Empty, C.InOrder, C.InOrder]);
+  assert.equal(r.stream.bytes, 11);
+  assert.equal(r.stream.missingBytes, 0);
+});
+
+test('out of order: buffered, delivered once the hole is filled', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 6, data: 'world' }, { seq: 1, data: 'hello' }]);
+  assert.equal(r.seen, 'helloworld');
+  assert.deepEqual(r.classes, [C.Empty, C.Ahead, C.FillsHole]);
+  assert.equal(r.stream.bytes, 10);
+  assert.equal(r.stream.heldBytes, 0);
+});
+
+test('exact retransmission is not delivered twice', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 1, data: 'abc' }, { seq: 1, data: 'abc' }, { seq: 4, data: 'def' }]);
+  assert.equal(r.seen, 'abcdef');
+  assert.deepEqual(r.classes, [C.Empty, C.InOrder, C.Retransmission, C.InOrder]);
+  assert.equal(r.stream.bytes, 6);
+});
+
+test('repacketised retransmission: only the new tail is delivered', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 1, data: 'abc' }, { seq: 2, data: 'bcdef' }]);
+  assert.equal(r.seen, 'abcdef');
+  assert.equal(r.classes[2], C.PartialRetransmission);
+});
+
+test('overlap with different data: the first bytes win, a conflict with buffered bytes is counted', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 4, data: 'DEF' }, { seq: 4, data: 'xyz' }, { seq: 1, data: 'abc' }]);
+  assert.equal(r.seen, 'abcDEF');
+  assert.deepEqual(r.classes, [C.Empty, C.Ahead, C.Retransmission, C.FillsHole]);
+  assert.equal(r.stream.overlapConflicts, 1);
+  const delivered = run([{ seq: 0, syn: true }, { seq: 1, data: 'abc' }, { seq: 1, data: 'XYZ' }]);
+  assert.equal(delivered.seen, 'abc');
+  assert.equal(delivered.classes[2], C.Retransmission);
+});
+
+test('a gap that is never filled is reported at flush, with the bytes after it', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 1, data: 'ab' }, { seq: 8, data: 'hi' }]);
+  assert.equal(r.seen, 'ab[gap 5]hi');
+  assert.equal(r.stream.missingBytes, 5);
+  assert.equal(r.stream.bytes, 4);
+});
+
+test('the peer acknowledging past a hole releases the bytes behind it at once', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 1, data: 'ab' }, { seq: 8, data: 'hi' }, { seq: 10, data: '!', ackBefore: 10 }], undefined, false);
+  assert.equal(r.seen, 'ab[gap 5]hi!');
+});
+
+test('sequence numbers wrap around 2^32', () => {
+  const isn = 0xfffffffd;
+  const r = run([{ seq: isn, syn: true }, { seq: 0xfffffffe, data: 'abc' }, { seq: 1, data: 'def', fin: true }]);
+  assert.equal(r.seen, 'abcdef[end]');
+  assert.equal(r.stream.bytes, 6);
+});
+
+test('out of order across the wrap', () => {
+  const r = run([{ seq: 0xfffffffe, data: 'ab' }, { seq: 2, data: 'ef' }, { seq: 0, data: 'cd' }]);
+  assert.equal(r.seen, 'abcdef');
+});
+
+test('mid-stream start: the first segment seen begins the stream', () => {
+  const r = run([{ seq: 5000, data: 'middle' }, { seq: 5006, data: '-end' }]);
+  assert.equal(r.seen, 'middle-end');
+  assert.equal(r.stream.synSeen, false);
+});
+
+test('SYN retransmission and SYN with payload', () => {
+  const r = run([{ seq: 9, syn: true }, { seq: 9, syn: true }, { seq: 9, syn: true, data: 'x' }]);
+  assert.deepEqual(r.classes, [C.Empty, C.Retransmission, C.InOrder]);
+  assert.equal(r.seen, 'x');
+});
+
+test('FIN retransmission', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 1, data: 'a', fin: true }, { seq: 2, fin: true }]);
+  assert.equal(r.seen, 'a[end]');
+  assert.deepEqual(r.classes, [C.Empty, C.InOrder, C.Retransmission]);
+});
+
+test('FIN ahead of a hole ends the stream once the hole is filled', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 3, data: 'c', fin: true }, { seq: 1, data: 'ab' }], undefined, false);
+  assert.equal(r.seen, 'abc[end]');
+  assert.equal(r.stream.finished, true);
+});
+
+test('truncated payload (snap length): captured bytes, then a gap for the rest', () => {
+  const r = run([{ seq: 0, syn: true }, { seq: 1, data: 'abc', wire: 10 }, { seq: 11, data: 'z' }]);
+  assert.equal(r.seen, 'abc[gap 7]z');
+  assert.equal(r.stream.bytes, 11);
+  assert.equal(r.stream.missingBytes, 7);
+});
+
+test('the buffered-bytes budget is never exceeded: over it, the hole is given up', () => {
+  const budget = new BufferBudget(4);
+  const r = run([{ seq: 0, syn: true }, { seq: 5, data: 'ef' }, { seq: 9, data: 'xyz' }], budget, false);
+  assert.ok(budget.used <= 4, `used ${budget.used}`);
+  assert.equal(r.seen, '[gap 4]ef[gap 2]xyz');
+  r.stream.flush();
+  assert.equal(budget.used, 0);
+});

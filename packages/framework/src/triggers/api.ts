@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import type { Services } from '../dissect/api.js';
+import type { SegmentEvent } from '../sessions/segment-event.js';
+import type { TcpSession } from '../sessions/tcp-session.js';
+
+/**
+ * The trigger plugin API. A trigger kind (`tcp.reset`, `http.status`, ...) has a name, a zod
+ * schema for its options, and a factory. The framework validates the options from the
+ * command line or the YAML file with the schema, then calls `create` once per configured
+ * trigger, and `watch` once per session. The returned `SessionWatch` is called, in order:
+ *
+ *   1. `segment` for each TCP segment of the session (after the TCP analyzer set its marks),
+ *      and `record` for each dissector record, interleaved in capture order;
+ *   2. `end` once when the session is finished (state and counters final).
+ *
+ * A watch calls `fire(detail?)` when the session must be reported; firing more than once is
+ * harmless. The session's record lists the trigger's name in `triggers`.
+ */
+export interface TriggerKind<Options = any> {
+  readonly name: string;
+  readonly description: string;
+  /** Options schema; use `z.object({...}).strict()` so that typos are errors. */
+  readonly options: z.ZodType<Options>;
+  create(options: Options, context: TriggerContext): Trigger;
+}
+
+export interface TriggerContext {
+  readonly services: Services;
+  /**
+   * Builds a nested trigger from a config node (`'tcp.reset'` or `{ 'tcp.duration': {...} }`),
+   * for composing triggers such as `match`.
+   */
+  build(node: unknown): Trigger;
+}
+
+export interface Trigger {
+  /** Name reported in `triggers` (normally the kind's name). */
+  readonly name: string;
+  watch(session: TcpSession, fire: (detail?: string) => void): SessionWatch;
+}
+
+export interface SessionWatch {
+  segment?(event: SegmentEvent): void;
+  record?(protocol: string, record: object): void;
+  end?(): void;
+}
