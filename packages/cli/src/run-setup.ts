@@ -33,7 +33,12 @@ export interface RunSetup {
 }
 
 /** Builds a run from the flags: plugins, observers (TCP analysis, triggers), sinks. */
-export async function setupRun(flags: SessionFlagValues, out: NodeJS.WriteStream = process.stdout): Promise<RunSetup> {
+export async function setupRun(
+  flags: SessionFlagValues,
+  out: NodeJS.WriteStream = process.stdout,
+  mode: { live?: boolean } = {},
+): Promise<RunSetup> {
+  void mode;
   const clock = new CaptureClock();
   const services = defaultServices(clock);
   const registry = new PluginRegistry(services);

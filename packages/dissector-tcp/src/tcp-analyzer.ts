@@ -1,5 +1,4 @@
 import {
-  SegmentClass,
   SegmentMark,
   TcpFlag,
   seqDiff,
@@ -11,14 +10,21 @@ import { TcpStateTracker } from './tcp-state.js';
 
 /** Out-of-order window when the handshake gave no round-trip time (Wireshark's default). */
 const DEFAULT_OOO_SECONDS = 0.003;
+/** A retransmission this soon after the receiver's duplicate ACKs is a fast retransmission. */
+const FAST_RETRANSMISSION_SECONDS = 0.02;
 
 interface SideState {
+  /** The last ACK number this side sent, and when. */
   lastAck: number;
-  lastWindow: number;
+  lastAckTime: number;
   ackSeen: boolean;
-  /** Capture time when this side's highest sequence number last grew. */
-  highSeqTime: number;
+  /** Duplicate ACKs this side sent in a row. */
+  dupAcks: number;
+  lastWindow: number;
+  /** One past the highest sequence number this side sent (SYN/FIN included), and when it grew. */
   highSeq: number;
+  highSeqTime: number;
+  highSeqKnown: boolean;
 }
 
 interface AnalyzerState {
@@ -30,13 +36,23 @@ interface AnalyzerState {
   rtt: number;
 }
 
-const newSide = (): SideState => ({ lastAck: 0, lastWindow: -1, ackSeen: false, highSeqTime: 0, highSeq: 0 });
+const newSide = (): SideState => ({
+  lastAck: 0,
+  lastAckTime: 0,
+  ackSeen: false,
+  dupAcks: 0,
+  lastWindow: -1,
+  highSeq: 0,
+  highSeqTime: 0,
+  highSeqKnown: false,
+});
 
 /**
- * Wireshark-like TCP analysis on every segment: turns the reassembler's classification into
- * marks (retransmission, out-of-order, keep-alive, duplicate ACK, zero window, SYN
- * retransmission, reset, odd flags), counts them in the session's `tcp` counters, and keeps
- * each side's TCP state. Register it before triggers and printers: they read its marks.
+ * Wireshark's TCP sequence analysis on every segment (packet-tcp.c,
+ * tcp_analyze_sequence_number): keep-alive, spurious / fast / plain retransmission,
+ * out-of-order, duplicate ACK, zero window; marks on the segment, counts in the session's
+ * `tcp` counters, and each side's TCP state. Register it before triggers and printers: they
+ * read its marks.
  */
 export class TcpAnalyzer implements SessionObserver {
   private slot = 0;
@@ -57,64 +73,82 @@ export class TcpAnalyzer implements SessionObserver {
     const fromClient = event.dir === 'client';
     const side = fromClient ? state.client : state.server;
     const peer = fromClient ? state.server : state.client;
-    const stream = fromClient ? session.toServer : session.toClient;
     const counters = session.tcp;
     this.timeHandshake(state, event, fromClient);
 
     if (flags & TcpFlag.RST) counters.resets++;
     if (badFlags(flags)) event.marks |= SegmentMark.BadFlags;
-    const keepAlive = isKeepAlive(event, stream.nextSeq);
-    if (keepAlive) event.marks |= SegmentMark.KeepAlive;
-    else this.classify(session, state, side, event);
-
-    if (flags & TcpFlag.ACK && !(flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST))) {
-      if (isDupAck(side, peer, event)) {
-        event.marks |= SegmentMark.DupAck;
-        counters.dupAcks++;
-      }
-    }
+    if (isKeepAlive(event, side)) event.marks |= SegmentMark.KeepAlive;
+    else this.classify(session, state, side, peer, event);
+    this.noteAck(side, event, counters);
     if (tcp.window === 0 && !(flags & (TcpFlag.RST | TcpFlag.SYN))) {
       event.marks |= SegmentMark.ZeroWindow;
       counters.zeroWindows++;
     }
-    if (flags & TcpFlag.ACK) {
-      side.lastAck = tcp.ack;
-      side.ackSeen = true;
-    }
     side.lastWindow = tcp.window;
-    if (seqDiff(stream.highSeq, side.highSeq) > 0 || side.highSeqTime === 0) {
-      side.highSeq = stream.highSeq;
+    const end = (tcp.seq + tcp.payloadWireLength + (flags & TcpFlag.SYN ? 1 : 0) + (flags & TcpFlag.FIN ? 1 : 0)) | 0;
+    if (!side.highSeqKnown || seqDiff(end, side.highSeq) > 0) {
+      side.highSeq = end;
       side.highSeqTime = event.time;
+      side.highSeqKnown = true;
     }
     state.states.apply(event, fromClient);
     event.clientState = state.states.client;
     event.serverState = state.states.server;
   }
 
-  private classify(session: TcpSession, state: AnalyzerState, side: SideState, event: SegmentEvent): void {
-    const counters = session.tcp;
-    const syn = (event.tcp.flags & TcpFlag.SYN) !== 0;
-    switch (event.segmentClass) {
-      case SegmentClass.Retransmission:
-      case SegmentClass.PartialRetransmission:
-        event.marks |= syn ? SegmentMark.SynRetransmission | SegmentMark.Retransmission : SegmentMark.Retransmission;
-        if (syn) counters.synRetransmissions++;
-        else counters.retransmissions++;
-        return;
-      case SegmentClass.FillsHole: {
-        // Wireshark: a hole filled within one round trip of the highest segment was
-        // reordered on the way; later than that it was sent again.
-        const window = state.rtt > 0 ? state.rtt : DEFAULT_OOO_SECONDS;
-        if (event.time - side.highSeqTime < window) {
-          event.marks |= SegmentMark.OutOfOrder;
-          counters.outOfOrder++;
-        } else {
-          event.marks |= SegmentMark.Retransmission;
-          counters.retransmissions++;
-        }
-        return;
-      }
+  private classify(session: TcpSession, state: AnalyzerState, side: SideState, peer: SideState, event: SegmentEvent): void {
+    const tcp = event.tcp;
+    const length = tcp.payloadWireLength;
+    const syn = (tcp.flags & TcpFlag.SYN) !== 0;
+    if (length === 0 && !(tcp.flags & (TcpFlag.SYN | TcpFlag.FIN))) return;
+    let notAdvanced = side.highSeqKnown && seqDiff(tcp.seq, side.highSeq) < 0;
+    // More than one byte at one below the next sequence number: new data after a window probe.
+    if (length > 1 && ((side.highSeq - 1) | 0) === (tcp.seq | 0)) notAdvanced = false;
+    const spurious = length > 0 && peer.ackSeen && seqDiff((tcp.seq + length) | 0, peer.lastAck) <= 0;
+    const fast =
+      notAdvanced && peer.dupAcks >= 2 && peer.lastAck === tcp.seq && event.time - peer.lastAckTime < FAST_RETRANSMISSION_SECONDS;
+    const window = state.rtt > 0 ? state.rtt : DEFAULT_OOO_SECONDS;
+    const reordered = notAdvanced && event.time - side.highSeqTime < window && side.highSeq !== ((tcp.seq + length) | 0);
+    if (spurious || fast || (notAdvanced && !reordered)) this.retransmission(session, event, syn);
+    else if (reordered) {
+      event.marks |= SegmentMark.OutOfOrder;
+      session.tcp.outOfOrder++;
     }
+  }
+
+  private retransmission(session: TcpSession, event: SegmentEvent, syn: boolean): void {
+    if (syn) {
+      event.marks |= SegmentMark.SynRetransmission | SegmentMark.Retransmission;
+      session.tcp.synRetransmissions++;
+    } else {
+      event.marks |= SegmentMark.Retransmission;
+      session.tcp.retransmissions++;
+    }
+  }
+
+  /** Duplicate ACKs as Wireshark counts them: no data, same window, same ACK, at the next sequence number. */
+  private noteAck(side: SideState, event: SegmentEvent, counters: TcpSession['tcp']): void {
+    const tcp = event.tcp;
+    if (!(tcp.flags & TcpFlag.ACK)) return;
+    const duplicate =
+      side.ackSeen &&
+      tcp.payloadWireLength === 0 &&
+      tcp.window !== 0 &&
+      tcp.window === side.lastWindow &&
+      tcp.seq === side.highSeq &&
+      tcp.ack === side.lastAck &&
+      !(tcp.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST));
+    if (duplicate) {
+      side.dupAcks++;
+      event.marks |= SegmentMark.DupAck;
+      counters.dupAcks++;
+    } else if (tcp.ack !== side.lastAck) {
+      side.dupAcks = 0;
+    }
+    side.lastAck = tcp.ack;
+    side.lastAckTime = event.time;
+    side.ackSeen = true;
   }
 
   private timeHandshake(state: AnalyzerState, event: SegmentEvent, fromClient: boolean): void {
@@ -132,21 +166,9 @@ function badFlags(flags: number): boolean {
   return (flags & TcpFlag.SYN) !== 0 && (flags & (TcpFlag.FIN | TcpFlag.RST)) !== 0;
 }
 
-/** A keep-alive probe: 0 or 1 byte at one below the next expected sequence number. */
-function isKeepAlive(event: SegmentEvent, nextSeq: number): boolean {
+/** A keep-alive probe: 0 or 1 byte at one below the next sequence number. */
+function isKeepAlive(event: SegmentEvent, side: SideState): boolean {
   const tcp = event.tcp;
-  if (tcp.payloadWireLength > 1 || tcp.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) return false;
-  return seqDiff(tcp.seq, nextSeq) === -1;
-}
-
-/** The same ACK and window again, without data, while the peer has data outstanding. */
-function isDupAck(side: SideState, peer: SideState, event: SegmentEvent): boolean {
-  const tcp = event.tcp;
-  return (
-    side.ackSeen &&
-    tcp.payloadWireLength === 0 &&
-    tcp.ack === side.lastAck &&
-    tcp.window === side.lastWindow &&
-    seqDiff(peer.highSeq, tcp.ack) > 0
-  );
+  if (!side.highSeqKnown || tcp.payloadWireLength > 1 || tcp.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) return false;
+  return seqDiff(tcp.seq, side.highSeq) === -1;
 }

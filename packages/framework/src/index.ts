@@ -26,3 +26,13 @@ export { BUILTIN_PLUGINS, PluginError, loadPlugin, resolvePlugin, type LoadedPlu
 export { PluginRegistry } from './plugins/plugin-registry.js';
 export { injectable, inject, singleton } from 'tsyringe';
 export { TriggerEngine } from './triggers/trigger-engine.js';
+export { Pipeline, type PipelineOptions } from './pipeline/pipeline.js';
+export { runCapture, runLive, type RunOptions, type RunResult, type LiveRunOptions } from './pipeline/run.js';
+export { readCapture, createCaptureParser, type ReadOptions, type ReadResult } from './sources/capture-file.js';
+export { PcapParser } from './sources/pcap-reader.js';
+export { PcapngParser } from './sources/pcapng-reader.js';
+export { LiveCapture, LiveCaptureError, type LiveCaptureOptions } from './sources/live-capture.js';
+export { decodeLink, LinkType } from './decode/link.js';
+export { decodeTcp, formatTcpOptions } from './decode/tcp.js';
+export { IpDefragmenter, type DefragmenterLimits } from './reassembly/ip-defragmenter.js';
+export { dissectCapture, type DissectOptions, type DissectResult } from './testing/dissect-capture.js';

@@ -248,7 +248,11 @@ export class SessionTracker implements DispatchHost {
     session.finished = true;
     for (const o of this.observers) o.close?.(session);
     this.onFinished(session);
+    // The session stays in the table a while as a tombstone: keep nothing heavy.
     session.toServer.discard();
     session.toClient.discard();
+    session.frames = null;
+    session.displayLines = null;
+    session.observerState.length = 0;
   }
 }

@@ -1,0 +1,49 @@
+import { Command, Flags } from '@oclif/core';
+import { LiveCaptureError, runLive } from '@pakeana/framework';
+import { failUsage } from '../errors.js';
+import { setupRun } from '../run-setup.js';
+import { sessionFlags } from '../shared-flags.js';
+
+export default class Capture extends Command {
+  static override summary = 'Capture live from an interface (libpcap) and report the TCP sessions that matter.';
+  static override description =
+    'Sessions are reported as they end, and as soon as a trigger fires on a session that stays open. Ctrl-C (SIGINT) or SIGTERM stops: open sessions are flushed, the export is finished and the summary printed. Needs libpcap and the right to capture (root, or CAP_NET_RAW).';
+  static override examples = [
+    '<%= config.bin %> capture -i eth0 --plugin http --filter "tcp port 80"',
+    '<%= config.bin %> capture -i lo --plugin http --all --duration 10 --export /tmp/http.pcap',
+  ];
+  static override flags = {
+    interface: Flags.string({ char: 'i', required: true, description: 'interface to capture on (eth0, lo, any)' }),
+    filter: Flags.string({ char: 'f', description: 'BPF filter applied in the kernel, as tcpdump takes it ("tcp port 80")' }),
+    duration: Flags.integer({ min: 1, description: 'stop after this many seconds' }),
+    count: Flags.integer({ min: 1, description: 'stop after this many packets' }),
+    ...sessionFlags,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Capture);
+    const setup = await setupRun(flags, process.stdout, { live: true }).catch((error) => failUsage(this, error));
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await runLive({
+        ...setup.pipeline,
+        reportAll: setup.reportAll,
+        sinks: setup.sinks,
+        device: flags.interface,
+        filter: flags.filter,
+        duration: flags.duration,
+        count: flags.count,
+        signal: stop.signal,
+      });
+    } catch (error) {
+      if (error instanceof LiveCaptureError) failUsage(this, error);
+      throw error;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}

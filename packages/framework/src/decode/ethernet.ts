@@ -1,0 +1,22 @@
+import { decodeByEthertype } from './ethertype.js';
+import { DecodeStatus, type DecodedPacket } from './packet.js';
+
+const VLAN_TAGS = new Set([0x8100, 0x88a8, 0x9100]);
+const MAX_TAGS = 4;
+
+/** Ethernet II with any number (up to 4) of 802.1Q / QinQ tags. 802.3 length frames are not IP. */
+export function decodeEthernet(buf: Buffer, offset: number, end: number, out: DecodedPacket): DecodeStatus {
+  if (end - offset < 14) return DecodeStatus.LinkError;
+  let at = offset + 12;
+  let type = buf.readUInt16BE(at);
+  for (let tags = 0; VLAN_TAGS.has(type); tags++) {
+    if (tags === MAX_TAGS || end - at < 6) return DecodeStatus.LinkError;
+    const vlan = buf.readUInt16BE(at + 2) & 0x0fff;
+    if (tags === 0) out.vlanOuter = vlan;
+    else out.vlanInner = vlan;
+    at += 4;
+    type = buf.readUInt16BE(at);
+  }
+  if (type < 0x0600) return DecodeStatus.NotIp;
+  return decodeByEthertype(type, buf, at + 2, end, out);
+}

@@ -1,0 +1,130 @@
+import { decodeLink } from '../decode/link.js';
+import { DecodedPacket, DecodeStatus, IPPROTO_TCP } from '../decode/packet.js';
+import { decodeTcp } from '../decode/tcp.js';
+import { TcpHeader } from '../decode/tcp-header.js';
+import type { Dissector, EndReason, Services } from '../dissect/api.js';
+import { DissectorTable } from '../dissect/dispatcher.js';
+import { IpDefragmenter } from '../reassembly/ip-defragmenter.js';
+import type { SessionObserver } from '../sessions/observer.js';
+import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
+import type { TcpSession } from '../sessions/tcp-session.js';
+import { copyFrame, frameTime, type Frame, type StoredFrame } from '../sources/frame.js';
+import { CaptureClock, defaultServices } from './services.js';
+import { Statistics } from './statistics.js';
+
+export interface FragmentLimits {
+  timeoutSec: number;
+  maxBytes: number;
+  maxDatagrams: number;
+}
+
+export interface PipelineOptions {
+  limits?: Partial<TrackerLimits>;
+  fragments?: Partial<FragmentLimits>;
+  /** Keep each session's original frames (pcap export). */
+  keepFrames?: boolean;
+  /** Keep dissector display lines (pretty output). */
+  keepDisplay?: boolean;
+  dissectors?: readonly Dissector[];
+  /** Called in order for every session event; put analyzers before triggers. */
+  observers?: readonly SessionObserver[];
+  services?: Services;
+  /** The clock the services hand plugins; the pipeline sets it to each packet's time. */
+  clock?: CaptureClock;
+  /** Counters to fill (a new set when absent). */
+  stats?: Statistics;
+}
+
+const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { timeoutSec: 30, maxBytes: 16 * 1024 * 1024, maxDatagrams: 4096 };
+/** How often (in packets) expiry runs without TCP traffic, and memory is sampled. */
+const HOUSEKEEPING_EVERY = 4096;
+
+/**
+ * The packet pipeline from a frame to finished sessions:
+ * link decode -> IP decode -> IP fragment reassembly -> TCP decode -> session tracker.
+ * Feed it frames in capture order with `frame`, then call `finish` once.
+ * Malformed frames are counted per layer in `stats` and skipped; nothing here throws on
+ * bad traffic.
+ */
+export class Pipeline {
+  readonly stats: Statistics;
+  readonly tracker: SessionTracker;
+  private readonly packet = new DecodedPacket();
+  private readonly tcp = new TcpHeader();
+  private readonly defragmenter: IpDefragmenter<StoredFrame | null>;
+  private readonly keepFrames: boolean;
+  private lastTime = 0;
+
+  constructor(options: PipelineOptions, onFinished: (session: TcpSession) => void) {
+    this.stats = options.stats ?? new Statistics();
+    this.keepFrames = options.keepFrames ?? false;
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats);
+    const clock = options.clock ?? new CaptureClock();
+    this.tracker = new SessionTracker(
+      { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },
+      this.stats,
+      new DissectorTable(options.dissectors ?? []),
+      options.observers ?? [],
+      options.services ?? defaultServices(clock),
+      clock,
+      onFinished,
+    );
+  }
+
+  /** One frame. Bound, so it can be handed to a source as its frame handler. */
+  readonly frame = (frame: Frame): void => {
+    const stats = this.stats;
+    stats.packets++;
+    stats.bytes += frame.caplen;
+    const time = frameTime(frame);
+    if (time > this.lastTime) this.lastTime = time;
+    if ((stats.packets & (HOUSEKEEPING_EVERY - 1)) === 0) this.housekeeping();
+    const pkt = this.packet;
+    const status = decodeLink(frame, pkt);
+    if (status !== DecodeStatus.Ok) {
+      this.countDecodeFailure(status);
+      return;
+    }
+    if (pkt.protocol !== IPPROTO_TCP) {
+      stats.nonTcp++;
+      return;
+    }
+    let fragmentFrames: StoredFrame[] | null = null;
+    if (pkt.isFragment) {
+      if (!this.defragmenter.add(pkt, time, this.keepFrames ? copyFrame(frame) : null)) return;
+      fragmentFrames = this.keepFrames ? (this.defragmenter.takeAttachments().filter((f: StoredFrame | null) => f !== null) as StoredFrame[]) : [];
+    }
+    if (!decodeTcp(pkt.buf, pkt.l4Offset, pkt.l4Length, pkt.l4WireLength, this.tcp)) {
+      stats.headerErrors.tcp++;
+      return;
+    }
+    this.tracker.segment(pkt, this.tcp, frame, time, fragmentFrames);
+  };
+
+  /** End of input: every session still open is finished and handed on. */
+  finish(reason: EndReason = 'eof'): void {
+    this.tracker.finishAll(reason);
+    this.stats.sampleMemory();
+  }
+
+  /** Finishes idle and closed sessions as of `now` (live capture calls it on a timer). */
+  expire(now: number): void {
+    if (now > this.lastTime) this.lastTime = now;
+    this.housekeeping();
+  }
+
+  private housekeeping(): void {
+    this.tracker.expire(this.lastTime);
+    this.defragmenter.expire(this.lastTime);
+    this.stats.sampleMemory();
+  }
+
+  private countDecodeFailure(status: DecodeStatus): void {
+    const stats = this.stats;
+    if (status === DecodeStatus.UnsupportedLink) stats.unsupportedLinkType++;
+    else if (status === DecodeStatus.NotIp) stats.nonTcp++;
+    else if (status === DecodeStatus.LinkError) stats.headerErrors.link++;
+    else stats.headerErrors.ip++;
+  }
+}

@@ -1,0 +1,79 @@
+import type { SessionSink } from '../output/sink.js';
+import { readCapture } from '../sources/capture-file.js';
+import { LiveCapture } from '../sources/live-capture.js';
+import { Pipeline, type PipelineOptions } from './pipeline.js';
+import { Reporter } from './reporter.js';
+import { Statistics } from './statistics.js';
+
+export interface RunOptions extends PipelineOptions {
+  /** Report every session, not only triggered ones. */
+  reportAll?: boolean;
+  sinks: readonly SessionSink[];
+  onProgress?(bytesRead: number, packets: number): void;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  stats: Statistics;
+  /** The damage that stopped the read, if any (everything before it was reported). */
+  error: Error | null;
+}
+
+/**
+ * Reads a capture file (or `-` for stdin) through the pipeline into the sinks. On damage the
+ * sessions seen so far are finished and reported, the sinks finish, and the error is returned.
+ */
+export async function runCapture(input: string, options: RunOptions): Promise<RunResult> {
+  const stats = options.stats ?? new Statistics();
+  const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
+  const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
+  let error: Error | null = null;
+  try {
+    await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal });
+  } catch (e) {
+    error = e instanceof Error ? e : new Error(String(e));
+  }
+  pipeline.finish('eof');
+  await reporter.finish();
+  return { stats, error };
+}
+
+export interface LiveRunOptions extends RunOptions {
+  device: string;
+  filter?: string;
+  /** Stop after this many seconds. */
+  duration?: number;
+  /** Stop after this many packets. */
+  count?: number;
+}
+
+/** How often idle and closed sessions are finished when no packet arrives, in ms. */
+const LIVE_TICK_MS = 500;
+
+/**
+ * Captures from an interface until the signal aborts, `duration` passes or `count` packets
+ * were read; then finishes every open session and the sinks. Throws LiveCaptureError (with
+ * a message to act on) when the capture cannot start.
+ */
+export async function runLive(options: LiveRunOptions): Promise<RunResult> {
+  const stats = options.stats ?? new Statistics();
+  const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
+  const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const capture = new LiveCapture({ device: options.device, filter: options.filter }, (frame) => {
+    pipeline.frame(frame);
+    if (options.count !== undefined && stats.packets >= options.count) stop();
+  });
+  const tick = setInterval(() => pipeline.expire(LiveCapture.now()), LIVE_TICK_MS);
+  const timer = options.duration !== undefined ? setTimeout(stop, options.duration * 1000) : undefined;
+  options.signal?.addEventListener('abort', () => stop(), { once: true });
+  if (options.signal?.aborted) stop();
+  await stopped;
+  capture.close();
+  clearInterval(tick);
+  if (timer) clearTimeout(timer);
+  pipeline.finish('eof');
+  await reporter.finish();
+  return { stats, error: null };
+}

@@ -1,0 +1,117 @@
+import { newFrame, type FrameHandler } from './frame.js';
+
+/** Link types as the `cap` binding names them, and their LINKTYPE_* numbers. */
+const CAP_LINK_TYPES: Readonly<Record<string, number>> = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  LINKTYPE_LINUX_SLL: 113,
+  IEEE802_11_RADIO: 127,
+};
+
+/** A live capture that cannot start; the message says what to do. */
+export class LiveCaptureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LiveCaptureError';
+  }
+}
+
+export interface LiveCaptureOptions {
+  /** Interface name (`eth0`, `lo`, `any`). */
+  device: string;
+  /** BPF filter, applied in the kernel. */
+  filter?: string;
+  /** libpcap's buffer in bytes. */
+  bufferSize?: number;
+}
+
+interface CapInstance {
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  close(): void;
+  on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): void;
+}
+
+interface CapModule {
+  Cap: { new (): CapInstance; deviceList(): { name: string }[] };
+}
+
+const INSTALL_HINT =
+  "live capture needs libpcap and the npm package 'cap' built against it: install libpcap " +
+  '(Debian/Ubuntu: apt-get install libpcap-dev; Fedora: dnf install libpcap-devel; macOS has it), then run `npm rebuild cap`';
+
+/** Loads `cap` only when a live capture starts, so reading files never needs libpcap. */
+function loadCap(): CapModule {
+  try {
+    return require('cap') as CapModule;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new LiveCaptureError(`${INSTALL_HINT} (${detail})`);
+  }
+}
+
+/**
+ * Captures frames from an interface through libpcap (`cap`). `cap` gives no timestamps, so
+ * each frame is stamped when it reaches the process (microsecond wall clock). The handler
+ * gets the same reused Frame object as from file sources.
+ */
+export class LiveCapture {
+  readonly linkType: number;
+  packets = 0;
+  private readonly cap: CapInstance;
+  private closed = false;
+
+  constructor(options: LiveCaptureOptions, onFrame: FrameHandler) {
+    const { Cap } = loadCap();
+    const devices = Cap.deviceList().map((d) => d.name);
+    if (!devices.includes(options.device)) {
+      throw new LiveCaptureError(`no such interface: ${options.device} (interfaces: ${devices.join(', ') || 'none visible'})`);
+    }
+    this.cap = new Cap();
+    const buffer = Buffer.alloc(262144);
+    let linkName: string;
+    try {
+      linkName = this.cap.open(options.device, options.filter ?? '', options.bufferSize ?? 16 * 1024 * 1024, buffer);
+    } catch (error) {
+      throw new LiveCaptureError(describeOpenError(options, error));
+    }
+    const linkType = CAP_LINK_TYPES[linkName];
+    if (linkType === undefined) {
+      this.cap.close();
+      throw new LiveCaptureError(`${options.device}: link type not supported for live capture (${linkName})`);
+    }
+    this.linkType = linkType;
+    const frame = newFrame();
+    frame.data = buffer;
+    frame.linkType = linkType;
+    this.cap.on('packet', (nbytes) => {
+      const now = performance.timeOrigin + performance.now();
+      frame.caplen = nbytes;
+      frame.wireLen = nbytes;
+      frame.tsSec = Math.floor(now / 1000);
+      frame.tsNsec = Math.round((now % 1000) * 1e6);
+      frame.index = ++this.packets;
+      onFrame(frame);
+    });
+  }
+
+  /** Capture time now, on the same clock as the frames. */
+  static now(): number {
+    return (performance.timeOrigin + performance.now()) / 1000;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.cap.close();
+  }
+}
+
+function describeOpenError(options: LiveCaptureOptions, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/permi|not permitted|EPERM|EACCES/i.test(message)) {
+    return `${options.device}: permission denied: capture as root, or give node the capability (setcap cap_net_raw,cap_net_admin=eip "$(command -v node)")`;
+  }
+  if (/syntax|filter/i.test(message)) return `bad filter "${options.filter}": ${message}`;
+  return `${options.device}: cannot capture: ${message}`;
+}

@@ -1,0 +1,110 @@
+import { CaptureFormatError, type CaptureParser } from './capture-parser.js';
+import { newFrame, type FrameHandler } from './frame.js';
+
+const MAGIC_MICRO = 0xa1b2c3d4;
+const MAGIC_NANO = 0xa1b23c4d;
+const GLOBAL_HEADER = 24;
+const RECORD_HEADER = 16;
+/** libpcap's largest snapshot length for any link type: a bigger record is damage. */
+const MAX_CAPLEN = 262144 * 4;
+
+/**
+ * Push parser for the classic pcap format (both byte orders, micro- and nanosecond).
+ * Frames point into the pushed chunk; only a record split across two chunks is copied.
+ */
+export class PcapParser implements CaptureParser {
+  packets = 0;
+  bytesRead = 0;
+  private readonly frame = newFrame();
+  private headerRead = false;
+  private littleEndian = true;
+  private nanosecond = false;
+  private snaplen = 0;
+  /** Bytes of an incomplete record (or header) carried over to the next chunk. */
+  private carry: Buffer | null = null;
+
+  constructor(private readonly onFrame: FrameHandler) {}
+
+  push(chunk: Buffer): void {
+    let data = chunk;
+    if (this.carry) {
+      data = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    let offset = 0;
+    if (!this.headerRead) {
+      if (data.length < GLOBAL_HEADER) {
+        this.carry = data;
+        return;
+      }
+      this.readGlobalHeader(data);
+      offset = GLOBAL_HEADER;
+      this.bytesRead = GLOBAL_HEADER;
+    }
+    offset = this.readRecords(data, offset);
+    if (offset < data.length) this.carry = Buffer.from(data.subarray(offset));
+  }
+
+  finish(): void {
+    if (!this.headerRead) {
+      throw new CaptureFormatError(`truncated pcap file header: ${this.carry?.length ?? 0} of 24 bytes`, 0);
+    }
+    if (this.carry && this.carry.length > 0) {
+      const caplen = this.carry.length >= RECORD_HEADER ? this.u32(this.carry, 8) : -1;
+      const detail = caplen >= 0 ? `${this.carry.length - RECORD_HEADER} of ${caplen} bytes` : `${this.carry.length} of 16 header bytes`;
+      throw new CaptureFormatError(`truncated record ${this.packets + 1} at byte ${this.bytesRead}: ${detail}`, this.bytesRead);
+    }
+  }
+
+  private readGlobalHeader(data: Buffer): void {
+    const magicLe = data.readUInt32LE(0);
+    const magicBe = data.readUInt32BE(0);
+    if (magicLe === MAGIC_MICRO || magicLe === MAGIC_NANO) this.littleEndian = true;
+    else if (magicBe === MAGIC_MICRO || magicBe === MAGIC_NANO) this.littleEndian = false;
+    else throw new CaptureFormatError(`not a pcap file (magic 0x${magicBe.toString(16).padStart(8, '0')})`, 0);
+    this.nanosecond = (this.littleEndian ? magicLe : magicBe) === MAGIC_NANO;
+    const major = this.u16(data, 4);
+    if (major !== 2) throw new CaptureFormatError(`unsupported pcap version ${major}.${this.u16(data, 6)}`, 4);
+    this.snaplen = this.u32(data, 16);
+    // The upper bits of the link-type field carry FCS information (pcap-savefile(5)).
+    this.frame.linkType = this.u32(data, 20) & 0x0fffffff;
+    this.headerRead = true;
+  }
+
+  /** Hands on every complete record from `offset`; returns where the first incomplete one starts. */
+  private readRecords(data: Buffer, offset: number): number {
+    const frame = this.frame;
+    frame.data = data;
+    const le = this.littleEndian;
+    const limit = Math.max(this.snaplen, MAX_CAPLEN);
+    while (data.length - offset >= RECORD_HEADER) {
+      const caplen = le ? data.readUInt32LE(offset + 8) : data.readUInt32BE(offset + 8);
+      if (caplen > limit) {
+        throw new CaptureFormatError(
+          `damaged record ${this.packets + 1} at byte ${this.bytesRead}: captured length ${caplen} exceeds ${limit}`,
+          this.bytesRead,
+        );
+      }
+      if (data.length - offset - RECORD_HEADER < caplen) break;
+      const fraction = le ? data.readUInt32LE(offset + 4) : data.readUInt32BE(offset + 4);
+      frame.tsSec = le ? data.readUInt32LE(offset) : data.readUInt32BE(offset);
+      frame.tsNsec = this.nanosecond ? fraction : fraction * 1000;
+      frame.wireLen = le ? data.readUInt32LE(offset + 12) : data.readUInt32BE(offset + 12);
+      frame.caplen = caplen;
+      frame.offset = offset + RECORD_HEADER;
+      frame.index = ++this.packets;
+      offset += RECORD_HEADER + caplen;
+      this.bytesRead += RECORD_HEADER + caplen;
+      this.onFrame(frame);
+    }
+    return offset;
+  }
+
+  private u16(b: Buffer, at: number): number {
+    return this.littleEndian ? b.readUInt16LE(at) : b.readUInt16BE(at);
+  }
+
+  private u32(b: Buffer, at: number): number {
+    return this.littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at);
+  }
+}

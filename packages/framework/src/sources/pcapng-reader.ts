@@ -1,0 +1,208 @@
+import { CaptureFormatError, type CaptureParser } from './capture-parser.js';
+import { newFrame, type FrameHandler } from './frame.js';
+
+const SHB = 0x0a0d0d0a;
+const IDB = 1;
+const OBSOLETE_PB = 2;
+const SPB = 3;
+const EPB = 6;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+/** A block longer than this is taken for damage rather than buffered. */
+const MAX_BLOCK = 16 * 1024 * 1024;
+const OPT_IF_TSRESOL = 9;
+const OPT_IF_TSOFFSET = 14;
+
+interface Interface {
+  linkType: number;
+  snaplen: number;
+  /** Timestamp units per second: 10^n or 2^n. */
+  unitsPerSecond: number;
+  /** True when unitsPerSecond is a power of ten (exact nanoseconds need care above 10^6). */
+  decimal: boolean;
+  /** if_tsoffset: seconds added to every timestamp. */
+  offsetSeconds: number;
+}
+
+/**
+ * Push parser for pcapng: several sections (each with its own byte order and interfaces),
+ * interfaces with their own link type, if_tsresol and if_tsoffset; enhanced, simple and
+ * obsolete packet blocks; every other block skipped by its length.
+ */
+export class PcapngParser implements CaptureParser {
+  packets = 0;
+  bytesRead = 0;
+  private readonly frame = newFrame();
+  private littleEndian = true;
+  private interfaces: Interface[] = [];
+  private sectionSeen = false;
+  private carry: Buffer | null = null;
+
+  constructor(private readonly onFrame: FrameHandler) {}
+
+  push(chunk: Buffer): void {
+    let data = chunk;
+    if (this.carry) {
+      data = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    let offset = 0;
+    while (data.length - offset >= 12) {
+      const length = this.blockLength(data, offset);
+      if (data.length - offset < length) break;
+      this.block(data, offset, length);
+      offset += length;
+      this.bytesRead += length;
+    }
+    if (offset < data.length) this.carry = Buffer.from(data.subarray(offset));
+  }
+
+  finish(): void {
+    if (this.carry && this.carry.length > 0) {
+      throw new CaptureFormatError(`truncated block at byte ${this.bytesRead}: ${this.carry.length} bytes left`, this.bytesRead);
+    }
+    if (!this.sectionSeen) throw new CaptureFormatError('empty pcapng file: no section header block', 0);
+  }
+
+  /** The block's total length, validated; sets the byte order when the block is a section header. */
+  private blockLength(data: Buffer, offset: number): number {
+    const type = this.u32(data, offset);
+    if (type === SHB) {
+      const magic = data.readUInt32LE(offset + 8);
+      if (magic === BYTE_ORDER_MAGIC) this.littleEndian = true;
+      else if (data.readUInt32BE(offset + 8) === BYTE_ORDER_MAGIC) this.littleEndian = false;
+      else throw this.damage(`bad byte-order magic in section header`);
+    } else if (!this.sectionSeen) {
+      throw new CaptureFormatError('not a pcapng file: it does not start with a section header block', 0);
+    }
+    const length = this.u32(data, offset + 4);
+    if (length < 12 || length % 4 !== 0 || length > MAX_BLOCK) throw this.damage(`bad block length ${length}`);
+    return length;
+  }
+
+  private block(data: Buffer, offset: number, length: number): void {
+    if (this.u32(data, offset + length - 4) !== length) throw this.damage('block length fields disagree');
+    const type = this.u32(data, offset);
+    if (type === SHB) this.section(data, offset, length);
+    else if (type === IDB) this.interfaceDescription(data, offset, length);
+    else if (type === EPB) this.enhancedPacket(data, offset, length);
+    else if (type === SPB) this.simplePacket(data, offset, length);
+    else if (type === OBSOLETE_PB) this.obsoletePacket(data, offset, length);
+  }
+
+  private section(data: Buffer, offset: number, length: number): void {
+    if (length < 28) throw this.damage('section header block too short');
+    const major = this.u16(data, offset + 12);
+    if (major !== 1) throw this.damage(`unsupported pcapng version ${major}`);
+    this.sectionSeen = true;
+    this.interfaces = [];
+  }
+
+  private interfaceDescription(data: Buffer, offset: number, length: number): void {
+    if (length < 20) throw this.damage('interface description block too short');
+    const iface: Interface = {
+      linkType: this.u16(data, offset + 8),
+      snaplen: this.u32(data, offset + 12),
+      unitsPerSecond: 1e6,
+      decimal: true,
+      offsetSeconds: 0,
+    };
+    this.options(data, offset + 16, offset + length - 4, (code, at, size) => {
+      if (code === OPT_IF_TSRESOL && size >= 1) {
+        const r = data[at]!;
+        iface.decimal = (r & 0x80) === 0;
+        iface.unitsPerSecond = iface.decimal ? 10 ** (r & 0x7f) : 2 ** (r & 0x7f);
+      } else if (code === OPT_IF_TSOFFSET && size >= 8) {
+        iface.offsetSeconds = Number(this.littleEndian ? data.readBigInt64LE(at) : data.readBigInt64BE(at));
+      }
+    });
+    this.interfaces.push(iface);
+  }
+
+  private enhancedPacket(data: Buffer, offset: number, length: number): void {
+    if (length < 32) throw this.damage('enhanced packet block too short');
+    const iface = this.interfaceAt(this.u32(data, offset + 8));
+    const caplen = this.u32(data, offset + 20);
+    if (caplen > length - 32) throw this.damage(`captured length ${caplen} exceeds the block`);
+    this.setTime(iface, this.u32(data, offset + 12), this.u32(data, offset + 16));
+    this.emit(iface, data, offset + 28, caplen, this.u32(data, offset + 24));
+  }
+
+  private simplePacket(data: Buffer, offset: number, length: number): void {
+    if (length < 16) throw this.damage('simple packet block too short');
+    const iface = this.interfaceAt(0);
+    const wireLen = this.u32(data, offset + 8);
+    let caplen = Math.min(wireLen, length - 16);
+    if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
+    // No timestamp: the frame keeps the previous packet's time.
+    this.emit(iface, data, offset + 12, caplen, wireLen);
+  }
+
+  private obsoletePacket(data: Buffer, offset: number, length: number): void {
+    if (length < 32) throw this.damage('packet block too short');
+    const iface = this.interfaceAt(this.u16(data, offset + 8));
+    const caplen = this.u32(data, offset + 20);
+    if (caplen > length - 32) throw this.damage(`captured length ${caplen} exceeds the block`);
+    this.setTime(iface, this.u32(data, offset + 12), this.u32(data, offset + 16));
+    this.emit(iface, data, offset + 28, caplen, this.u32(data, offset + 24));
+  }
+
+  private emit(iface: Interface, data: Buffer, at: number, caplen: number, wireLen: number): void {
+    const frame = this.frame;
+    frame.data = data;
+    frame.offset = at;
+    frame.caplen = caplen;
+    frame.wireLen = wireLen;
+    frame.linkType = iface.linkType;
+    frame.index = ++this.packets;
+    this.onFrame(frame);
+  }
+
+  /** Exact seconds and nanoseconds from a 64-bit timestamp in the interface's units. */
+  private setTime(iface: Interface, high: number, low: number): void {
+    const units = iface.unitsPerSecond;
+    const total = high * 4294967296 + low;
+    let sec: number;
+    let nsec: number;
+    if (Number.isSafeInteger(total) && (!iface.decimal || units <= 1e6)) {
+      sec = Math.floor(total / units);
+      nsec = Math.round(((total - sec * units) * 1e9) / units);
+    } else {
+      const big = (BigInt(high) << 32n) | BigInt(low);
+      const bigUnits = BigInt(units);
+      sec = Number(big / bigUnits);
+      nsec = Number(((big % bigUnits) * 1_000_000_000n) / bigUnits);
+    }
+    this.frame.tsSec = sec + iface.offsetSeconds;
+    this.frame.tsNsec = nsec;
+  }
+
+  private interfaceAt(id: number): Interface {
+    const iface = this.interfaces[id];
+    if (!iface) throw this.damage(`packet names interface ${id}, but the section describes ${this.interfaces.length}`);
+    return iface;
+  }
+
+  /** Walks the options in [from, to): code, value offset, value length. */
+  private options(data: Buffer, from: number, to: number, visit: (code: number, at: number, size: number) => void): void {
+    let at = from;
+    while (at + 4 <= to) {
+      const code = this.u16(data, at);
+      const size = this.u16(data, at + 2);
+      if (code === 0 || at + 4 + size > to) return;
+      visit(code, at + 4, size);
+      at += 4 + ((size + 3) & ~3);
+    }
+  }
+
+  private damage(message: string): CaptureFormatError {
+    return new CaptureFormatError(`damaged block at byte ${this.bytesRead}: ${message}`, this.bytesRead);
+  }
+
+  private u16(b: Buffer, at: number): number {
+    return this.littleEndian ? b.readUInt16LE(at) : b.readUInt16BE(at);
+  }
+
+  private u32(b: Buffer, at: number): number {
+    return this.littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at);
+  }
+}
