@@ -8,6 +8,10 @@ import {
 } from '@pakeana/framework';
 import { TcpStateTracker } from './tcp-state.js';
 
+// Read once: the framework's re-exports are getters, too slow for the per-packet path.
+const { SYN, ACK, FIN, RST } = TcpFlag;
+const MARK = { ...SegmentMark };
+
 /** Out-of-order window when the handshake gave no round-trip time (Wireshark's default). */
 const DEFAULT_OOO_SECONDS = 0.003;
 /** A retransmission this soon after the receiver's duplicate ACKs is a fast retransmission. */
@@ -76,17 +80,17 @@ export class TcpAnalyzer implements SessionObserver {
     const counters = session.tcp;
     this.timeHandshake(state, event, fromClient);
 
-    if (flags & TcpFlag.RST) counters.resets++;
-    if (badFlags(flags)) event.marks |= SegmentMark.BadFlags;
-    if (isKeepAlive(event, side)) event.marks |= SegmentMark.KeepAlive;
+    if (flags & RST) counters.resets++;
+    if (badFlags(flags)) event.marks |= MARK.BadFlags;
+    if (isKeepAlive(event, side)) event.marks |= MARK.KeepAlive;
     else this.classify(session, state, side, peer, event);
     this.noteAck(side, event, counters);
-    if (tcp.window === 0 && !(flags & (TcpFlag.RST | TcpFlag.SYN))) {
-      event.marks |= SegmentMark.ZeroWindow;
+    if (tcp.window === 0 && !(flags & (RST | SYN))) {
+      event.marks |= MARK.ZeroWindow;
       counters.zeroWindows++;
     }
     side.lastWindow = tcp.window;
-    const end = (tcp.seq + tcp.payloadWireLength + (flags & TcpFlag.SYN ? 1 : 0) + (flags & TcpFlag.FIN ? 1 : 0)) | 0;
+    const end = (tcp.seq + tcp.payloadWireLength + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0)) | 0;
     if (!side.highSeqKnown || seqDiff(end, side.highSeq) > 0) {
       side.highSeq = end;
       side.highSeqTime = event.time;
@@ -100,8 +104,8 @@ export class TcpAnalyzer implements SessionObserver {
   private classify(session: TcpSession, state: AnalyzerState, side: SideState, peer: SideState, event: SegmentEvent): void {
     const tcp = event.tcp;
     const length = tcp.payloadWireLength;
-    const syn = (tcp.flags & TcpFlag.SYN) !== 0;
-    if (length === 0 && !(tcp.flags & (TcpFlag.SYN | TcpFlag.FIN))) return;
+    const syn = (tcp.flags & SYN) !== 0;
+    if (length === 0 && !(tcp.flags & (SYN | FIN))) return;
     let notAdvanced = side.highSeqKnown && seqDiff(tcp.seq, side.highSeq) < 0;
     // More than one byte at one below the next sequence number: new data after a window probe.
     if (length > 1 && ((side.highSeq - 1) | 0) === (tcp.seq | 0)) notAdvanced = false;
@@ -112,17 +116,17 @@ export class TcpAnalyzer implements SessionObserver {
     const reordered = notAdvanced && event.time - side.highSeqTime < window && side.highSeq !== ((tcp.seq + length) | 0);
     if (spurious || fast || (notAdvanced && !reordered)) this.retransmission(session, event, syn);
     else if (reordered) {
-      event.marks |= SegmentMark.OutOfOrder;
+      event.marks |= MARK.OutOfOrder;
       session.tcp.outOfOrder++;
     }
   }
 
   private retransmission(session: TcpSession, event: SegmentEvent, syn: boolean): void {
     if (syn) {
-      event.marks |= SegmentMark.SynRetransmission | SegmentMark.Retransmission;
+      event.marks |= MARK.SynRetransmission | MARK.Retransmission;
       session.tcp.synRetransmissions++;
     } else {
-      event.marks |= SegmentMark.Retransmission;
+      event.marks |= MARK.Retransmission;
       session.tcp.retransmissions++;
     }
   }
@@ -130,7 +134,7 @@ export class TcpAnalyzer implements SessionObserver {
   /** Duplicate ACKs as Wireshark counts them: no data, same window, same ACK, at the next sequence number. */
   private noteAck(side: SideState, event: SegmentEvent, counters: TcpSession['tcp']): void {
     const tcp = event.tcp;
-    if (!(tcp.flags & TcpFlag.ACK)) return;
+    if (!(tcp.flags & ACK)) return;
     const duplicate =
       side.ackSeen &&
       tcp.payloadWireLength === 0 &&
@@ -138,10 +142,10 @@ export class TcpAnalyzer implements SessionObserver {
       tcp.window === side.lastWindow &&
       tcp.seq === side.highSeq &&
       tcp.ack === side.lastAck &&
-      !(tcp.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST));
+      !(tcp.flags & (SYN | FIN | RST));
     if (duplicate) {
       side.dupAcks++;
-      event.marks |= SegmentMark.DupAck;
+      event.marks |= MARK.DupAck;
       counters.dupAcks++;
     } else if (tcp.ack !== side.lastAck) {
       side.dupAcks = 0;
@@ -153,8 +157,8 @@ export class TcpAnalyzer implements SessionObserver {
 
   private timeHandshake(state: AnalyzerState, event: SegmentEvent, fromClient: boolean): void {
     const flags = event.tcp.flags;
-    if (fromClient && (flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && state.synTime < 0) state.synTime = event.time;
-    else if (fromClient && state.rtt < 0 && state.synTime >= 0 && (flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.ACK) {
+    if (fromClient && (flags & (SYN | ACK)) === SYN && state.synTime < 0) state.synTime = event.time;
+    else if (fromClient && state.rtt < 0 && state.synTime >= 0 && (flags & (SYN | ACK)) === ACK) {
       state.rtt = event.time - state.synTime;
     }
   }
@@ -163,12 +167,12 @@ export class TcpAnalyzer implements SessionObserver {
 /** SYN with FIN or RST, or no flag at all. */
 function badFlags(flags: number): boolean {
   if ((flags & 0x3f) === 0) return true;
-  return (flags & TcpFlag.SYN) !== 0 && (flags & (TcpFlag.FIN | TcpFlag.RST)) !== 0;
+  return (flags & SYN) !== 0 && (flags & (FIN | RST)) !== 0;
 }
 
 /** A keep-alive probe: 0 or 1 byte at one below the next sequence number. */
 function isKeepAlive(event: SegmentEvent, side: SideState): boolean {
   const tcp = event.tcp;
-  if (!side.highSeqKnown || tcp.payloadWireLength > 1 || tcp.flags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) return false;
+  if (!side.highSeqKnown || tcp.payloadWireLength > 1 || tcp.flags & (SYN | FIN | RST)) return false;
   return seqDiff(tcp.seq, side.highSeq) === -1;
 }

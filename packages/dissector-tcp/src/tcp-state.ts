@@ -1,62 +1,85 @@
 import { TcpFlag, type SegmentEvent, type TcpState } from '@pakeana/framework';
 
+// Read once: the framework's re-exports are getters, too slow for the per-packet path.
+const { SYN, ACK, FIN, RST } = TcpFlag;
+
 /**
- * Each side's TCP state as seen from the wire (RFC 793's machine, driven by both sides'
+ * Each side's TCP state as seen from the wire (RFC 9293's machine, driven by both sides'
  * segments), the way miruo prints it. A connection seen mid-stream starts ESTABLISHED.
+ * No allocation per segment: the sender/receiver pair lives in two fields.
  */
 export class TcpStateTracker {
   client: TcpState = 'CLOSED';
   server: TcpState = 'LISTEN';
-  /** Sequence number one past each side's FIN, to recognise the ACK of it. */
+  /** Sequence number one past each side's FIN, to recognise the ACK of it; -1 before. */
   private clientFinAck = -1;
   private serverFinAck = -1;
+  private sender: TcpState = 'CLOSED';
+  private receiver: TcpState = 'CLOSED';
 
   apply(event: SegmentEvent, fromClient: boolean): void {
     const flags = event.tcp.flags;
-    let sender = fromClient ? this.client : this.server;
-    let receiver = fromClient ? this.server : this.client;
-    if (flags & TcpFlag.RST) {
-      sender = 'CLOSED';
-      receiver = 'CLOSED';
+    this.sender = fromClient ? this.client : this.server;
+    this.receiver = fromClient ? this.server : this.client;
+    if (flags & RST) {
+      this.sender = 'CLOSED';
+      this.receiver = 'CLOSED';
     } else {
-      if (sender === 'CLOSED' || sender === 'LISTEN' || sender === 'UNKNOWN') {
-        if (!(flags & TcpFlag.SYN)) [sender, receiver] = ['ESTABLISHED', receiver === 'CLOSED' || receiver === 'LISTEN' ? 'ESTABLISHED' : receiver];
-      }
-      if (flags & TcpFlag.SYN) [sender, receiver] = this.onSyn(flags, receiver);
-      if (flags & TcpFlag.ACK) [sender, receiver] = this.onAck(event, fromClient, sender, receiver);
-      if (flags & TcpFlag.FIN) [sender, receiver] = this.onFin(event, fromClient, sender, receiver);
+      if (!(flags & SYN) && isBeforeConnection(this.sender)) this.joinMidStream();
+      if (flags & SYN) this.onSyn(flags);
+      if (flags & ACK) this.onAck(event, fromClient);
+      if (flags & FIN) this.onFin(event, fromClient);
     }
-    if (fromClient) [this.client, this.server] = [sender, receiver];
-    else [this.server, this.client] = [sender, receiver];
+    if (fromClient) {
+      this.client = this.sender;
+      this.server = this.receiver;
+    } else {
+      this.server = this.sender;
+      this.client = this.receiver;
+    }
   }
 
-  private onSyn(flags: number, receiver: TcpState): [TcpState, TcpState] {
-    if (flags & TcpFlag.ACK) return ['SYN_RECV', receiver === 'SYN_SENT' || receiver === 'CLOSED' ? 'ESTABLISHED' : receiver];
-    return ['SYN_SENT', receiver === 'LISTEN' || receiver === 'CLOSED' ? 'SYN_RECV' : receiver];
+  /** The first segment seen is not a SYN: the connection was open before the capture. */
+  private joinMidStream(): void {
+    this.sender = 'ESTABLISHED';
+    if (isBeforeConnection(this.receiver)) this.receiver = 'ESTABLISHED';
   }
 
-  private onAck(event: SegmentEvent, fromClient: boolean, sender: TcpState, receiver: TcpState): [TcpState, TcpState] {
-    if (sender === 'SYN_RECV' && !(event.tcp.flags & TcpFlag.SYN)) sender = 'ESTABLISHED';
-    if (receiver === 'SYN_RECV' && !(event.tcp.flags & TcpFlag.SYN)) receiver = 'ESTABLISHED';
+  private onSyn(flags: number): void {
+    const receiver = this.receiver;
+    if (flags & ACK) {
+      this.sender = 'SYN_RECV';
+      if (receiver === 'SYN_SENT' || receiver === 'CLOSED') this.receiver = 'ESTABLISHED';
+    } else {
+      this.sender = 'SYN_SENT';
+      if (receiver === 'LISTEN' || receiver === 'CLOSED') this.receiver = 'SYN_RECV';
+    }
+  }
+
+  private onAck(event: SegmentEvent, fromClient: boolean): void {
+    const synToo = (event.tcp.flags & SYN) !== 0;
+    if (this.sender === 'SYN_RECV' && !synToo) this.sender = 'ESTABLISHED';
+    if (this.receiver === 'SYN_RECV' && !synToo) this.receiver = 'ESTABLISHED';
     const peerFinAck = fromClient ? this.serverFinAck : this.clientFinAck;
-    if (peerFinAck >= 0 && event.tcp.ack === peerFinAck) {
-      // The sender acknowledges the receiver's FIN.
-      if (receiver === 'FIN_WAIT1') receiver = 'FIN_WAIT2';
-      else if (receiver === 'CLOSING') receiver = 'TIME_WAIT';
-      else if (receiver === 'LAST_ACK') receiver = 'CLOSED';
-    }
-    return [sender, receiver];
+    if (peerFinAck < 0 || event.tcp.ack !== peerFinAck) return;
+    // The sender acknowledges the receiver's FIN.
+    if (this.receiver === 'FIN_WAIT1') this.receiver = 'FIN_WAIT2';
+    else if (this.receiver === 'CLOSING') this.receiver = 'TIME_WAIT';
+    else if (this.receiver === 'LAST_ACK') this.receiver = 'CLOSED';
   }
 
-  private onFin(event: SegmentEvent, fromClient: boolean, sender: TcpState, receiver: TcpState): [TcpState, TcpState] {
+  private onFin(event: SegmentEvent, fromClient: boolean): void {
     const finAck = (event.tcp.seq + event.tcp.payloadWireLength + 1) >>> 0;
     if (fromClient) this.clientFinAck = finAck;
     else this.serverFinAck = finAck;
-    if (sender === 'ESTABLISHED' || sender === 'SYN_RECV') sender = 'FIN_WAIT1';
-    else if (sender === 'CLOSE_WAIT') sender = 'LAST_ACK';
-    if (receiver === 'ESTABLISHED') receiver = 'CLOSE_WAIT';
-    else if (receiver === 'FIN_WAIT1') receiver = 'CLOSING';
-    else if (receiver === 'FIN_WAIT2') receiver = 'TIME_WAIT';
-    return [sender, receiver];
+    if (this.sender === 'ESTABLISHED' || this.sender === 'SYN_RECV') this.sender = 'FIN_WAIT1';
+    else if (this.sender === 'CLOSE_WAIT') this.sender = 'LAST_ACK';
+    if (this.receiver === 'ESTABLISHED') this.receiver = 'CLOSE_WAIT';
+    else if (this.receiver === 'FIN_WAIT1') this.receiver = 'CLOSING';
+    else if (this.receiver === 'FIN_WAIT2') this.receiver = 'TIME_WAIT';
   }
+}
+
+function isBeforeConnection(state: TcpState): boolean {
+  return state === 'CLOSED' || state === 'LISTEN' || state === 'UNKNOWN';
 }

@@ -37,7 +37,7 @@ export interface PipelineOptions {
 
 const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { timeoutSec: 30, maxBytes: 16 * 1024 * 1024, maxDatagrams: 4096 };
 /** How often (in packets) expiry runs without TCP traffic, and memory is sampled. */
-const HOUSEKEEPING_EVERY = 4096;
+const HOUSEKEEPING_EVERY = 16384;
 
 /**
  * The packet pipeline from a frame to finished sessions:

@@ -21,8 +21,9 @@ export class Statistics {
   peakRss = 0;
   startedAt = Date.now();
 
+  /** Peak resident set size so far (the kernel keeps the maximum for us). */
   sampleMemory(): void {
-    const rss = process.memoryUsage.rss();
+    const rss = process.resourceUsage().maxRSS * 1024;
     if (rss > this.peakRss) this.peakRss = rss;
   }
 }

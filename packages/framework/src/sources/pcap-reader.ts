@@ -26,23 +26,42 @@ export class PcapParser implements CaptureParser {
   constructor(private readonly onFrame: FrameHandler) {}
 
   push(chunk: Buffer): void {
-    let data = chunk;
-    if (this.carry) {
-      data = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
-    }
     let offset = 0;
-    if (!this.headerRead) {
-      if (data.length < GLOBAL_HEADER) {
-        this.carry = data;
+    // A record split across chunks: complete it with just the bytes it lacks, then go on in place.
+    while (this.carry) {
+      const need = this.bytesLacking(this.carry);
+      const take = Math.min(need, chunk.length - offset);
+      const joined = Buffer.concat([this.carry, chunk.subarray(offset, offset + take)]);
+      offset += take;
+      if (take < need) {
+        this.carry = joined;
         return;
       }
-      this.readGlobalHeader(data);
-      offset = GLOBAL_HEADER;
+      const consumed = this.consume(joined, 0);
+      this.carry = consumed < joined.length ? Buffer.from(joined.subarray(consumed)) : null;
+    }
+    offset = this.consume(chunk, offset);
+    if (offset < chunk.length) this.carry = Buffer.from(chunk.subarray(offset));
+  }
+
+  /** Bytes the carried-over piece needs to become a whole header or record (0: decide now). */
+  private bytesLacking(carry: Buffer): number {
+    if (!this.headerRead) return Math.max(0, GLOBAL_HEADER - carry.length);
+    if (carry.length < RECORD_HEADER) return RECORD_HEADER - carry.length;
+    const caplen = this.u32(carry, 8);
+    if (caplen > Math.max(this.snaplen, MAX_CAPLEN)) return 0; // damage: let readRecords say so
+    return RECORD_HEADER + caplen - carry.length;
+  }
+
+  /** Reads the global header if due, then whole records; returns where unread bytes start. */
+  private consume(data: Buffer, offset: number): number {
+    if (!this.headerRead) {
+      if (data.length - offset < GLOBAL_HEADER) return offset;
+      this.readGlobalHeader(data.subarray(offset));
+      offset += GLOBAL_HEADER;
       this.bytesRead = GLOBAL_HEADER;
     }
-    offset = this.readRecords(data, offset);
-    if (offset < data.length) this.carry = Buffer.from(data.subarray(offset));
+    return this.readRecords(data, offset);
   }
 
   finish(): void {
