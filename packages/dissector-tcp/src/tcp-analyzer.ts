@@ -113,7 +113,8 @@ export class TcpAnalyzer implements SessionObserver {
     const fast =
       notAdvanced && peer.dupAcks >= 2 && peer.lastAck === tcp.seq && event.time - peer.lastAckTime < FAST_RETRANSMISSION_SECONDS;
     const window = state.rtt > 0 ? state.rtt : DEFAULT_OOO_SECONDS;
-    const reordered = notAdvanced && event.time - side.highSeqTime < window && side.highSeq !== ((tcp.seq + length) | 0);
+    const end = (tcp.seq + length + (tcp.flags & SYN ? 1 : 0) + (tcp.flags & FIN ? 1 : 0)) | 0;
+    const reordered = notAdvanced && event.time - side.highSeqTime < window && side.highSeq !== end;
     if (spurious || fast || (notAdvanced && !reordered)) this.retransmission(session, event, syn);
     else if (reordered) {
       event.marks |= MARK.OutOfOrder;

@@ -22,6 +22,7 @@ export function decodeIpv4(buf: Buffer, offset: number, end: number, out: Decode
   out.protocol = buf[offset + 9]!;
   out.l4Offset = offset + headerLength;
   out.l4WireLength = totalLength - headerLength;
+  if (!out.frameCut && offset + totalLength > end) out.l4WireLength = end - out.l4Offset;
   // Ethernet pads short frames: bytes past the total length are not IP.
   out.l4Length = Math.min(out.l4WireLength, end - out.l4Offset);
   out.fragmentOffset = (flagsOffset & 0x1fff) * 8;

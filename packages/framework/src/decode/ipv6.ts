@@ -23,7 +23,8 @@ export function decodeIpv6(buf: Buffer, offset: number, end: number, out: Decode
   out.addrLen = 16;
   out.ttl = buf[offset + 7]!;
   // A zero payload length is a jumbogram (or a capture of one): take what was captured.
-  const payloadEnd = payloadLength === 0 ? end : offset + 40 + payloadLength;
+  const claimedEnd = offset + 40 + payloadLength;
+  const payloadEnd = payloadLength === 0 || (!out.frameCut && claimedEnd > end) ? end : claimedEnd;
   return continueIpv6Chain(buf, offset + 40, buf[offset + 6]!, payloadEnd, end, out);
 }
 

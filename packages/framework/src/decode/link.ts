@@ -24,6 +24,7 @@ export const LinkType = {
 /** Decodes a frame down to the network layer, filling `out` in place (no allocation). */
 export function decodeLink(frame: Frame, out: DecodedPacket): DecodeStatus {
   out.reset();
+  out.frameCut = frame.caplen < frame.wireLen;
   const buf = frame.data;
   const offset = frame.offset;
   const end = offset + frame.caplen;

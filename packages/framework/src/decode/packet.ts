@@ -25,6 +25,12 @@ export class DecodedPacket {
   l4WireLength = 0;
   /** IPv4 TTL / IPv6 hop limit. */
   ttl = 0;
+  /**
+   * True when the capture cut the frame (caplen < wire length). When it did not, an IP length
+   * larger than the bytes present is a lie of the header, and the bytes present win (as in
+   * Wireshark).
+   */
+  frameCut = false;
   /** VLAN ids seen on the way (outer first), -1 when none. */
   vlanOuter = -1;
   vlanInner = -1;

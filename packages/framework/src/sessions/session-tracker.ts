@@ -99,9 +99,11 @@ export class SessionTracker implements DispatchHost {
     }
     while (this.closingHead < this.closing.length) {
       const s = this.closing[this.closingHead]!;
-      if (!s.finished && now - s.closedAt <= closeLinger) break;
+      // Linger counts from the last segment: a connection that goes on after a RST is not over.
+      if (!s.finished && s.closedAt >= 0 && now - s.lastTime <= closeLinger) break;
       this.closingHead++;
-      if (!s.finished) this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
+      s.awaitingLinger = false;
+      if (!s.finished && s.closedAt >= 0) this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
     }
     if (this.closingHead > 1024 && this.closingHead * 2 > this.closing.length) {
       this.closing.splice(0, this.closingHead);
@@ -211,6 +213,7 @@ export class SessionTracker implements DispatchHost {
     if ((flags & TcpFlag.ACK) !== 0) peer.acknowledged(tcp.ack);
     event.lostBefore = stream.missingBytes - missingBefore;
     if (event.lostBefore > 0) event.marks |= SegmentMark.PreviousSegmentLost;
+    if (!rst && session.closedAt >= 0 && (tcp.payloadWireLength > 0 || flags & TcpFlag.SYN)) this.reopen(session);
     if (rst) this.onReset(session, event);
     else if (session.closedAt < 0 && session.toServer.finished && session.toClient.finished) this.onClosed(session, 'closed', time);
     for (const o of this.observers) o.segment?.(session, event);
@@ -223,11 +226,21 @@ export class SessionTracker implements DispatchHost {
     this.onClosed(session, 'reset', event.time);
   }
 
+  /** New data after a RST (an injected or ignored reset): the connection is still open. */
+  private reopen(session: TcpSession): void {
+    if (session.state !== 'reset') return;
+    session.state = 'open';
+    session.closedAt = -1;
+  }
+
   private onClosed(session: TcpSession, state: 'closed' | 'reset', time: number): void {
     const wasClosed = session.closedAt >= 0;
     session.state = state;
     session.closedAt = time;
-    if (!wasClosed) this.closing.push(session);
+    if (!wasClosed && !session.awaitingLinger) {
+      session.awaitingLinger = true;
+      this.closing.push(session);
+    }
   }
 
   /** Finishes a session and takes it out of the table. */

@@ -58,6 +58,8 @@ export class TcpSession {
   endReason: EndReason | null = null;
   /** Time the connection closed (FIN both ways, or RST); -1 while open. */
   closedAt = -1;
+  /** In the tracker's queue of closed sessions waiting out their linger. */
+  awaitingLinger = false;
   /** A RST was seen after a FIN (miruo's default reset trigger ignores those). */
   resetAfterFin = false;
   fragmented = false;
