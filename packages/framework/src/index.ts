@@ -35,4 +35,5 @@ export { LiveCapture, LiveCaptureError, type LiveCaptureOptions } from './source
 export { decodeLink, LinkType } from './decode/link.js';
 export { decodeTcp, formatTcpOptions } from './decode/tcp.js';
 export { IpDefragmenter, type DefragmenterLimits } from './reassembly/ip-defragmenter.js';
-export { dissectCapture, type DissectOptions, type DissectResult } from './testing/dissect-capture.js';
+export { dissectCapture, dissectFrames, type DissectOptions, type DissectResult } from './testing/dissect-capture.js';
+export { Conversation, pcapFile, tcpFrame, ethernetHeader, ipv4Header, ipv6Header, ipv6Bytes, type TcpFrameSpec, type TimedFrame } from './testing/packet-builder.js';
