@@ -112,9 +112,10 @@ export class DissectorBinding {
 
   end(reason: EndReason): void {
     if (this.done) return;
-    this.done = true;
     this.replay = null;
+    // Still current during end(): the dissector may emit its last records.
     if (this.active) this.call(() => this.active?.end(reason));
+    this.done = true;
     this.active = null;
   }
 
