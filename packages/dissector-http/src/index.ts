@@ -1,9 +1,26 @@
 import type { Dissector } from '@pakeana/framework';
+import { HttpSession } from './http-session.js';
+import { looksLikeMessageStart } from './message-head.js';
 
-/** Placeholder until the HTTP parser lands: claims HTTP ports, parses nothing. */
+/**
+ * @pakeana/dissector-http: HTTP/1.0 and 1.1 over reassembled TCP streams. Claims the usual
+ * HTTP ports and finds HTTP anywhere else by content: a client that starts with a method and
+ * a space, a server that starts with `HTTP/` and a digit.
+ */
 const http: Dissector = {
   name: 'http',
-  ports: [80, 8080],
-  create: () => ({ data() {}, gap() {}, end() {} }),
+  description: 'HTTP/1.x: one record per request/response exchange',
+  ports: [80, 8000, 8008, 8080, 8888, 3128, 3000, 5000],
+  probe(dir, head) {
+    const verdict = looksLikeMessageStart(head, 0, head.length);
+    if (verdict !== 'yes') return verdict;
+    const isResponse = head[0] === 0x48 && head[1] === 0x54 && head[2] === 0x54 && head[3] === 0x50 && head[4] === 0x2f;
+    return (dir === 'server') === isResponse ? 'yes' : 'no';
+  },
+  create: (context) => new HttpSession(context),
 };
+
 export default http;
+export { HttpSession, type HttpExchange } from './http-session.js';
+export { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
+export { parseHead, looksLikeMessageStart, type MessageHead } from './message-head.js';

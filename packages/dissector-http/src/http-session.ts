@@ -1,0 +1,215 @@
+import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
+import type { MessageHead } from './message-head.js';
+import { MessageReader, type BodyKind } from './message-reader.js';
+
+/**
+ * One request/response exchange: the record the HTTP dissector emits (fields after Zeek's
+ * http.log; names are a public contract).
+ */
+export interface HttpExchange {
+  method: string | null;
+  uri: string | null;
+  host: string | null;
+  version: string | null;
+  status: number | null;
+  statusText: string | null;
+  requestBodyBytes: number;
+  responseBodyBytes: number;
+  /** Capture time of the request's head, or null when the request was not seen. */
+  requestTime: number | null;
+  /** Capture time of the final response's head, or null without a response. */
+  responseTime: number | null;
+  userAgent: string | null;
+  referrer: string | null;
+  contentType: string | null;
+  /** 1-based position of the exchange in the session. */
+  transDepth: number;
+  /** Interim (1xx) status codes before the final response. */
+  interim?: number[];
+  /** The connection left HTTP (CONNECT or Upgrade); bytes after are counted, not parsed. */
+  tunnel?: boolean;
+  /**
+   * The status of a response whose body the connection cut short. `status` stays null then,
+   * as in Wireshark, which shows only complete responses.
+   */
+  incompleteStatus?: number;
+}
+
+function cutShort(exchange: HttpExchange): HttpExchange {
+  if (exchange.status !== null && !exchange.tunnel) {
+    exchange.incompleteStatus = exchange.status;
+    exchange.status = null;
+  }
+  return exchange;
+}
+
+/** Per-session HTTP state: a reader per direction, requests waiting for responses. */
+export class HttpSession implements DissectorSession {
+  private readonly readers: Record<Direction, MessageReader>;
+  /** Exchanges whose request was seen and whose response has not completed, oldest first. */
+  private readonly pending: HttpExchange[] = [];
+  /** Per direction, the message being read: a request, a final response, or nothing (interim). */
+  private readonly reading: Record<Direction, { kind: 'request' | 'response'; exchange: HttpExchange } | null> = {
+    client: null,
+    server: null,
+  };
+  private depth = 0;
+  private confirmed = false;
+  private rejected = false;
+
+  constructor(private readonly context: SessionContext) {
+    this.readers = { client: this.readerFor('client'), server: this.readerFor('server') };
+  }
+
+  data(dir: Direction, bytes: Uint8Array, at: number): void {
+    if (!this.rejected) this.readers[dir].data(bytes, at);
+  }
+
+  gap(dir: Direction, length: number): void {
+    if (!this.rejected) this.readers[dir].gap(length);
+  }
+
+  end(reason: EndReason): void {
+    void reason;
+    if (this.rejected) return;
+    this.readers.client.end(this.context.services.clock.now());
+    this.readers.server.end(this.context.services.clock.now());
+    for (const dir of ['client', 'server'] as const) {
+      const reading = this.reading[dir];
+      if (reading?.kind === 'response') this.emit(cutShort(reading.exchange));
+      this.reading[dir] = null;
+    }
+    for (const exchange of this.pending) this.emit(exchange);
+    this.pending.length = 0;
+  }
+
+  private readerFor(dir: Direction): MessageReader {
+    return new MessageReader({
+      head: (head, at) => (head.kind === 'request' ? this.onRequest(dir, head, at) : this.onResponse(dir, head, at)),
+      complete: (bodyBytes) => this.onComplete(dir, bodyBytes),
+      anomaly: (what) => this.context.mark(what),
+      notHttp: () => this.notHttp(dir),
+    });
+  }
+
+  private onRequest(dir: Direction, head: MessageHead, at: number): BodyKind {
+    this.confirm();
+    const h = head.headers;
+    const exchange: HttpExchange = {
+      method: head.method,
+      uri: head.uri,
+      host: h.get('host') ?? null,
+      version: head.version,
+      status: null,
+      statusText: null,
+      requestBodyBytes: 0,
+      responseBodyBytes: 0,
+      requestTime: at,
+      responseTime: null,
+      userAgent: h.get('user-agent') ?? null,
+      referrer: h.get('referer') ?? null,
+      contentType: h.get('content-type') ?? null,
+      transDepth: ++this.depth,
+    };
+    this.pending.push(exchange);
+    this.reading[dir] = { kind: 'request', exchange };
+    this.context.display({ label: 'RequestLine', text: head.startLine, dir });
+    if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir });
+    if (head.version === '0.9') return { type: 'none' };
+    return requestBody(h);
+  }
+
+  private onResponse(dir: Direction, head: MessageHead, at: number): BodyKind {
+    this.confirm();
+    this.context.display({ label: 'ResponseLine', text: head.startLine, dir });
+    const status = head.status!;
+    const request = this.pending[0] ?? null;
+    if (status >= 100 && status < 200 && status !== 101) {
+      if (request) (request.interim ??= []).push(status);
+      this.reading[dir] = null;
+      return { type: 'none' };
+    }
+    const exchange = this.pending.shift() ?? this.orphanResponse();
+    exchange.status = status;
+    exchange.statusText = head.statusText;
+    exchange.responseTime = at;
+    if (exchange.version === null) exchange.version = head.version;
+    exchange.contentType = head.headers.get('content-type') ?? exchange.contentType;
+    this.reading[dir] = { kind: 'response', exchange };
+    return this.responseBody(exchange, head);
+  }
+
+  /** A response whose request was sent before the capture began: a record with the status only. */
+  private orphanResponse(): HttpExchange {
+    return {
+      method: null,
+      uri: null,
+      host: null,
+      version: null,
+      status: null,
+      statusText: null,
+      requestBodyBytes: 0,
+      responseBodyBytes: 0,
+      requestTime: null,
+      responseTime: null,
+      userAgent: null,
+      referrer: null,
+      contentType: null,
+      transDepth: ++this.depth,
+    };
+  }
+
+  private responseBody(exchange: HttpExchange, head: MessageHead): BodyKind {
+    const status = exchange.status!;
+    const tunnel = (status === 101 && head.headers.has('upgrade')) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
+    if (tunnel) {
+      exchange.tunnel = true;
+      return { type: 'tunnel' };
+    }
+    if (exchange.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return { type: 'none' };
+    const body = requestBody(head.headers);
+    return body.type === 'none' ? { type: 'close' } : body;
+  }
+
+  private onComplete(dir: Direction, bodyBytes: number): void {
+    const reading = this.reading[dir];
+    this.reading[dir] = null;
+    if (!reading) return;
+    if (reading.kind === 'request') reading.exchange.requestBodyBytes = bodyBytes;
+    else {
+      reading.exchange.responseBodyBytes = bodyBytes;
+      this.emit(reading.exchange);
+    }
+  }
+
+  private confirm(): void {
+    if (this.confirmed) return;
+    this.confirmed = true;
+    this.context.confirm();
+  }
+
+  private notHttp(dir: Direction): void {
+    if (this.confirmed) {
+      this.context.mark(`http.not-http-from-${dir}`);
+      return;
+    }
+    this.rejected = true;
+    this.context.reject(`no HTTP start line from the ${dir}`);
+  }
+
+  private emit(exchange: HttpExchange): void {
+    this.context.emit(exchange);
+  }
+}
+
+/** Body of a message by its headers: chunked wins over Content-Length (RFC 9112 6.3). */
+function requestBody(headers: Map<string, string>): BodyKind {
+  const te = headers.get('transfer-encoding');
+  if (te && /(^|,)\s*chunked\s*$/i.test(te)) return { type: 'chunked' };
+  const cl = headers.get('content-length');
+  if (cl !== undefined) {
+    const length = /^\d{1,15}$/.test(cl.trim()) ? Number(cl.trim()) : NaN;
+    if (Number.isFinite(length)) return { type: 'length', length };
+  }
+  return { type: 'none' };
+}

@@ -1,0 +1,242 @@
+import { looksLikeMessageStart, parseHead, type MessageHead } from './message-head.js';
+
+/** How the body of a message is delimited, once its head is known. */
+export type BodyKind =
+  | { type: 'none' }
+  | { type: 'length'; length: number }
+  | { type: 'chunked' }
+  /** Until the connection closes (a response without length). */
+  | { type: 'close' }
+  /** CONNECT or Upgrade: the rest of the stream is not HTTP. */
+  | { type: 'tunnel' };
+
+/** What a reader tells its owner (the HTTP session). */
+export interface MessageEvents {
+  /** A head was parsed; the owner says how its body is delimited. */
+  head(head: MessageHead, at: number): BodyKind;
+  /** The message (head and body) is complete. */
+  complete(bodyBytes: number, at: number): void;
+  /** Something is wrong in the stream (`http.<what>`). */
+  anomaly(what: string): void;
+  /** The first bytes are not HTTP at all. */
+  notHttp(): void;
+}
+
+/** Header blocks larger than this are an anomaly, not a reason to buffer. */
+const MAX_HEAD = 64 * 1024;
+const CR = 0x0d;
+const LF = 0x0a;
+
+type State = 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'tunnel' | 'resync';
+
+/**
+ * Reads one direction of an HTTP/1.x connection incrementally: heads are buffered (copied)
+ * only while incomplete; bodies are skipped by arithmetic, never copied or scanned, except
+ * the chunk-size lines of chunked bodies.
+ */
+export class MessageReader {
+  private state: State = 'head';
+  /** Bytes of an incomplete head or chunk-size/trailer line. */
+  private pending: Buffer | null = null;
+  /** Body (or chunk) bytes still to skip. */
+  private remaining = 0;
+  private bodyBytes = 0;
+  private sawMessage = false;
+  tunnelBytes = 0;
+
+  constructor(private readonly events: MessageEvents) {}
+
+  get inTunnel(): boolean {
+    return this.state === 'tunnel';
+  }
+
+  data(bytes: Uint8Array, at: number): void {
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let offset = 0;
+    while (offset < buf.length) {
+      const next = this.step(buf, offset, at);
+      if (next === offset) break;
+      offset = next;
+    }
+  }
+
+  /** Bytes never seen: skip them inside a body, else find the next message start. */
+  gap(length: number): void {
+    if (this.state === 'tunnel') this.tunnelBytes += length;
+    else if (this.state === 'close') this.bodyBytes += length;
+    else if ((this.state === 'body' || this.state === 'chunk-data') && length <= this.remaining) {
+      this.remaining -= length;
+      this.bodyBytes += length;
+    } else {
+      this.events.anomaly('http.gap-in-headers');
+      this.pending = null;
+      this.state = 'resync';
+    }
+  }
+
+  /** End of the connection: a close-delimited body completes here. */
+  end(at: number): void {
+    if (this.state === 'close') this.events.complete(this.bodyBytes, at);
+    else if (this.state === 'body' || this.state.startsWith('chunk') || this.state === 'trailers') this.events.anomaly('http.truncated-body');
+    this.state = 'resync';
+  }
+
+  private step(buf: Buffer, offset: number, at: number): number {
+    switch (this.state) {
+      case 'head':
+        return this.readHead(buf, offset, at);
+      case 'body':
+      case 'chunk-data':
+        return this.skipBody(buf, offset, at);
+      case 'chunk-size':
+        return this.readLine(buf, offset, (line) => this.chunkSize(line));
+      case 'chunk-end':
+        return this.readLine(buf, offset, () => (this.state = 'chunk-size'));
+      case 'trailers':
+        return this.readLine(buf, offset, (line) => {
+          if (line.length === 0) this.finishMessage(at);
+        });
+      case 'close':
+        this.bodyBytes += buf.length - offset;
+        return buf.length;
+      case 'tunnel':
+        this.tunnelBytes += buf.length - offset;
+        return buf.length;
+      case 'resync':
+        return this.resync(buf, offset);
+    }
+  }
+
+  private readHead(buf: Buffer, offset: number, at: number): number {
+    if (!this.pending) {
+      // Blank lines between messages are allowed (RFC 9112 2.2).
+      while (offset < buf.length && (buf[offset] === CR || buf[offset] === LF)) offset++;
+      if (offset === buf.length) return offset;
+      if (!this.sawMessage && looksLikeMessageStart(buf, offset, buf.length) === 'no') {
+        this.events.notHttp();
+        this.state = 'resync';
+        return offset + 1;
+      }
+    }
+    const data = this.pending ? Buffer.concat([this.pending, buf.subarray(offset)]) : buf.subarray(offset);
+    const carried = this.pending ? this.pending.length : 0;
+    const end = headEnd(data, this.sawMessage);
+    if (end < 0) {
+      if (data.length > MAX_HEAD) {
+        this.events.anomaly('http.head-too-long');
+        this.pending = null;
+        this.state = 'resync';
+      } else this.pending = Buffer.from(data);
+      return buf.length;
+    }
+    this.pending = null;
+    const consumed = offset + end - carried;
+    this.onHead(data.toString('latin1', 0, end), at);
+    return consumed;
+  }
+
+  private onHead(text: string, at: number): void {
+    const head = parseHead(text);
+    if (!head) {
+      if (!this.sawMessage) this.events.notHttp();
+      else this.events.anomaly('http.bad-start-line');
+      this.state = 'resync';
+      return;
+    }
+    this.sawMessage = true;
+    this.bodyBytes = 0;
+    const body = this.events.head(head, at);
+    if (body.type === 'none') this.finishMessage(at);
+    else if (body.type === 'length') {
+      this.remaining = body.length;
+      this.state = 'body';
+      if (body.length === 0) this.finishMessage(at);
+    } else if (body.type === 'chunked') this.state = 'chunk-size';
+    else this.state = body.type;
+  }
+
+  private skipBody(buf: Buffer, offset: number, at: number): number {
+    const n = Math.min(this.remaining, buf.length - offset);
+    this.remaining -= n;
+    this.bodyBytes += n;
+    if (this.remaining === 0) {
+      if (this.state === 'body') this.finishMessage(at);
+      else this.state = 'chunk-end';
+    }
+    return offset + n;
+  }
+
+  private chunkSize(line: Buffer): void {
+    const text = line.toString('latin1').split(';')[0]!.trim();
+    if (!/^[0-9a-fA-F]{1,15}$/.test(text)) {
+      this.events.anomaly('http.bad-chunk-size');
+      this.state = 'resync';
+      return;
+    }
+    const size = parseInt(text, 16);
+    if (size === 0) {
+      this.state = 'trailers';
+      return;
+    }
+    this.remaining = size;
+    this.state = 'chunk-data';
+  }
+
+  /** Reads one CRLF-terminated line (kept across calls), hands it on without the line end. */
+  private readLine(buf: Buffer, offset: number, onLine: (line: Buffer) => void): number {
+    const lf = buf.indexOf(LF, offset);
+    if (lf < 0) {
+      const piece = buf.subarray(offset);
+      this.pending = this.pending ? Buffer.concat([this.pending, piece]) : Buffer.from(piece);
+      if (this.pending.length > MAX_HEAD) {
+        this.events.anomaly('http.line-too-long');
+        this.pending = null;
+        this.state = 'resync';
+      }
+      return buf.length;
+    }
+    let line = buf.subarray(offset, lf);
+    if (this.pending) {
+      line = Buffer.concat([this.pending, line]);
+      this.pending = null;
+    }
+    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
+    onLine(line);
+    return lf + 1;
+  }
+
+  private finishMessage(at: number): void {
+    this.state = 'head';
+    this.events.complete(this.bodyBytes, at);
+  }
+
+  /** After damage: drop bytes up to the next line that starts a message. */
+  private resync(buf: Buffer, offset: number): number {
+    for (let i = offset; i < buf.length; i++) {
+      if (i > 0 && buf[i - 1] !== LF) continue;
+      if (looksLikeMessageStart(buf, i, buf.length) === 'yes' && this.sawMessage) {
+        this.state = 'head';
+        return i;
+      }
+    }
+    return buf.length;
+  }
+}
+
+/**
+ * Index just past the blank line that ends a head (CRLFCRLF or LFLF), or -1. An HTTP/0.9
+ * request is its request line alone (`GET /path`, no version, no headers).
+ */
+function headEnd(data: Buffer, sawMessage: boolean): number {
+  const firstLf = data.indexOf(LF);
+  if (!sawMessage && firstLf > 0 && isHttp09RequestLine(data.toString('latin1', 0, firstLf))) return firstLf + 1;
+  const crlf = data.indexOf('\r\n\r\n', 0, 'latin1');
+  const lf = data.indexOf('\n\n', 0, 'latin1');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : -1;
+}
+
+function isHttp09RequestLine(line: string): boolean {
+  const parts = line.replace(/\r$/, '').split(' ');
+  return parts.length === 2 && /^[A-Z]+$/.test(parts[0]!) && !parts[1]!.startsWith('HTTP/');
+}
