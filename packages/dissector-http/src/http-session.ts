@@ -56,6 +56,8 @@ export class HttpSession implements DissectorSession {
   private depth = 0;
   private confirmed = false;
   private rejected = false;
+  /** Directions whose first bytes were not HTTP. */
+  private readonly silent = new Set<Direction>();
 
   constructor(private readonly context: SessionContext) {
     this.readers = { client: this.readerFor('client'), server: this.readerFor('server') };
@@ -115,7 +117,6 @@ export class HttpSession implements DissectorSession {
     this.reading[dir] = { kind: 'request', exchange };
     this.context.display({ label: 'RequestLine', text: head.startLine, dir });
     if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir });
-    if (head.version === '0.9') return { type: 'none' };
     return requestBody(h);
   }
 
@@ -188,13 +189,16 @@ export class HttpSession implements DissectorSession {
     this.context.confirm();
   }
 
+  /** A direction that does not start with HTTP; when neither does, the session is not HTTP. */
   private notHttp(dir: Direction): void {
+    this.silent.add(dir);
     if (this.confirmed) {
       this.context.mark(`http.not-http-from-${dir}`);
       return;
     }
+    if (this.silent.size < 2) return;
     this.rejected = true;
-    this.context.reject(`no HTTP start line from the ${dir}`);
+    this.context.reject('no HTTP start line from either side');
   }
 
   private emit(exchange: HttpExchange): void {

@@ -43,27 +43,36 @@ export function parseHead(text: string): MessageHead | null {
   return head;
 }
 
+/** Methods recognised even on a malformed request line (after Wireshark's list). */
+export const KNOWN_METHODS = new Set([
+  'GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE', 'PATCH', 'PROPFIND', 'PROPPATCH', 'MKCOL',
+  'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'REPORT', 'MKACTIVITY', 'CHECKOUT', 'MERGE', 'NOTIFY', 'SUBSCRIBE',
+  'UNSUBSCRIBE', 'M-SEARCH', 'CCM_POST', 'PURGE', 'QUERY', 'LINK', 'UNLINK', 'ACL', 'BIND', 'REBIND', 'UNBIND',
+]);
+
+/**
+ * A status line `HTTP/x.y NNN text`, or a request line. Like Wireshark, a request line is
+ * `METHOD URI VERSION`; with a known method the URI and version may be missing or malformed
+ * (`OPTIONS`, `GET /x`, `GET / HTTP/1.`); an unknown method needs the whole line.
+ */
 function parseStartLine(line: string): MessageHead | null {
   const parts = line.split(' ');
   const base = { startLine: line, headers: new Map<string, string>() };
   const version = VERSION.exec(parts[0] ?? '');
   if (version) {
-    const status = Number(parts[1]);
     if (!/^\d{3}$/.test(parts[1] ?? '')) return null;
-    return { ...base, kind: 'response', method: null, uri: null, version: `${version[1]}.${version[2]}`, status, statusText: parts.slice(2).join(' ') };
+    return { ...base, kind: 'response', method: null, uri: null, version: `${version[1]}.${version[2]}`, status: Number(parts[1]), statusText: parts.slice(2).join(' ') };
   }
   const method = parts[0] ?? '';
-  if (!METHOD.test(method) || parts.length < 2) return null;
-  const last = parts[parts.length - 1]!;
-  const requestVersion = parts.length >= 3 ? VERSION.exec(last) : null;
-  if (parts.length >= 3 && !requestVersion) return null;
-  const uri = requestVersion ? parts.slice(1, -1).join(' ') : parts.slice(1).join(' ');
+  if (!METHOD.test(method)) return null;
+  const requestVersion = parts.length >= 3 ? VERSION.exec(parts[parts.length - 1]!) : null;
+  if (!requestVersion && !KNOWN_METHODS.has(method)) return null;
   return {
     ...base,
     kind: 'request',
     method,
-    uri,
-    version: requestVersion ? `${requestVersion[1]}.${requestVersion[2]}` : '0.9',
+    uri: parts.length >= 2 ? parts[1]! : null,
+    version: requestVersion ? `${requestVersion[1]}.${requestVersion[2]}` : '1.0',
     status: null,
     statusText: null,
   };
@@ -78,6 +87,7 @@ export function looksLikeMessageStart(bytes: Uint8Array, offset: number, end: nu
   for (let i = offset; i < end && i - offset <= 32; i++) {
     const c = bytes[i]!;
     if (c === 0x20) return i > offset ? 'yes' : 'no';
+    if (c === 0x0d || c === 0x0a) return KNOWN_METHODS.has(Buffer.from(bytes.subarray(offset, i)).toString('latin1')) ? 'yes' : 'no';
     if (!isTokenChar(c)) return 'no';
   }
   return end - offset > 32 ? 'no' : 'more';

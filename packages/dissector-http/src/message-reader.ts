@@ -120,7 +120,7 @@ export class MessageReader {
     }
     const data = this.pending ? Buffer.concat([this.pending, buf.subarray(offset)]) : buf.subarray(offset);
     const carried = this.pending ? this.pending.length : 0;
-    const end = headEnd(data, this.sawMessage);
+    const end = headEnd(data);
     if (end < 0) {
       if (data.length > MAX_HEAD) {
         this.events.anomaly('http.head-too-long');
@@ -223,20 +223,10 @@ export class MessageReader {
   }
 }
 
-/**
- * Index just past the blank line that ends a head (CRLFCRLF or LFLF), or -1. An HTTP/0.9
- * request is its request line alone (`GET /path`, no version, no headers).
- */
-function headEnd(data: Buffer, sawMessage: boolean): number {
-  const firstLf = data.indexOf(LF);
-  if (!sawMessage && firstLf > 0 && isHttp09RequestLine(data.toString('latin1', 0, firstLf))) return firstLf + 1;
+/** Index just past the blank line that ends a head (CRLFCRLF or LFLF), or -1. */
+function headEnd(data: Buffer): number {
   const crlf = data.indexOf('\r\n\r\n', 0, 'latin1');
   const lf = data.indexOf('\n\n', 0, 'latin1');
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
   return lf >= 0 ? lf + 2 : -1;
-}
-
-function isHttp09RequestLine(line: string): boolean {
-  const parts = line.replace(/\r$/, '').split(' ');
-  return parts.length === 2 && /^[A-Z]+$/.test(parts[0]!) && !parts[1]!.startsWith('HTTP/');
 }
