@@ -126,8 +126,10 @@ export class HttpSession implements DissectorSession {
     const status = head.status!;
     const request = this.pending[0] ?? null;
     if (status >= 100 && status < 200 && status !== 101) {
+      // An interim response (100 Continue...): its own record, the request still waits.
       if (request) (request.interim ??= []).push(status);
       this.reading[dir] = null;
+      this.emit({ ...this.orphanResponse(), status, statusText: head.statusText, version: head.version, responseTime: at, interim: [status] });
       return { type: 'none' };
     }
     const exchange = this.pending.shift() ?? this.orphanResponse();

@@ -42,6 +42,8 @@ export class MessageReader {
   private remaining = 0;
   private bodyBytes = 0;
   private sawMessage = false;
+  /** A gap swallowed bytes where a head was due: the next message start is trusted. */
+  private lostHead = false;
   tunnelBytes = 0;
 
   constructor(private readonly events: MessageEvents) {}
@@ -70,6 +72,7 @@ export class MessageReader {
     } else {
       this.events.anomaly('http.gap-in-headers');
       this.pending = null;
+      this.lostHead = true;
       this.state = 'resync';
     }
   }
@@ -167,8 +170,8 @@ export class MessageReader {
   }
 
   private chunkSize(line: Buffer): void {
-    const text = line.toString('latin1').split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,15}$/.test(text)) {
+    const text = line.toString('latin1').split(';')[0]!.trim().replace(/^0+(?=.)/, '');
+    if (!/^[0-9a-fA-F]{1,13}$/.test(text)) {
       this.events.anomaly('http.bad-chunk-size');
       this.state = 'resync';
       return;
@@ -214,7 +217,7 @@ export class MessageReader {
   private resync(buf: Buffer, offset: number): number {
     for (let i = offset; i < buf.length; i++) {
       if (i > 0 && buf[i - 1] !== LF) continue;
-      if (looksLikeMessageStart(buf, i, buf.length) === 'yes' && this.sawMessage) {
+      if (looksLikeMessageStart(buf, i, buf.length) === 'yes' && (this.sawMessage || this.lostHead)) {
         this.state = 'head';
         return i;
       }
