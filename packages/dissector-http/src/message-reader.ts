@@ -56,8 +56,9 @@ export class MessageReader {
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let offset = 0;
     while (offset < buf.length) {
+      const state = this.state;
       const next = this.step(buf, offset, at);
-      if (next === offset) break;
+      if (next === offset && this.state === state) break; // no progress: wait for more bytes
       offset = next;
     }
   }
