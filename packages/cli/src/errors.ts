@@ -1,9 +1,14 @@
 import type { Command } from '@oclif/core';
 import { CaptureFormatError } from '@pakeana/framework';
 
-/** Misuse (bad flag value, config, plugin): one line on stderr, exit status 2. */
+/**
+ * Misuse (bad flag value, config, plugin): one line on stderr (a config's problems: one line
+ * each, as FILE:LINE:COL: field: message), exit status 2.
+ */
 export function failUsage(command: Command, error: unknown): never {
-  process.stderr.write(`pakeana: ${messageOf(error)}\n`);
+  if (error instanceof Error && 'lines' in error && Array.isArray(error.lines)) {
+    for (const line of error.lines) process.stderr.write(`${line}\n`);
+  } else process.stderr.write(`pakeana: ${messageOf(error)}\n`);
   return command.exit(2);
 }
 

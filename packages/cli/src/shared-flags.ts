@@ -15,10 +15,10 @@ export const sessionFlags = {
   'view-data': Flags.integer({ char: 'v', min: 0, description: 'context segments shown around each shown segment (miruo -v)' }),
   quiet: Flags.boolean({ char: 'q', description: 'narrow output: session headers and dissector lines only' }),
   reset: Flags.string({
-    description: 'report sessions reset by RST: "after-fin" also reports a RST that follows a FIN (miruo -R)',
-    options: ['default', 'all', 'after-fin'],
+    description: 'report sessions reset by RST; alone or "default": not a RST after a FIN, "all": every RST (miruo -R)',
+    options: ['default', 'all'],
   }),
-  retransmit: Flags.integer({ min: 0, description: 'report retransmissions at least MS apart from the original (miruo -r)' }),
+  retransmit: Flags.integer({ min: 0, description: 'report retransmissions at least MS after the original; alone: 1000 (miruo -r)' }),
   syn: Flags.boolean({ description: 'report retransmitted SYNs (miruo -S)' }),
   'long-connect': Flags.integer({ min: 0, description: 'report sessions open longer than MS (miruo -T)' }),
   'long-delay': Flags.integer({ min: 0, description: 'report a segment that waited longer than MS (miruo -t)' }),

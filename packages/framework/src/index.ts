@@ -37,3 +37,7 @@ export { decodeTcp, formatTcpOptions } from './decode/tcp.js';
 export { IpDefragmenter, type DefragmenterLimits } from './reassembly/ip-defragmenter.js';
 export { dissectCapture, dissectFrames, type DissectOptions, type DissectResult } from './testing/dissect-capture.js';
 export { Conversation, pcapFile, tcpFrame, ethernetHeader, ipv4Header, ipv6Header, ipv6Bytes, type TcpFrameSpec, type TimedFrame } from './testing/packet-builder.js';
+export { duration, size, parseDuration, parseSize } from './config/units.js';
+export { TriggerBuilder, splitTriggerNode, type TriggerProblem } from './config/trigger-builder.js';
+export { configSchema, loadConfig, checkConfigText, formatProblem, type ConfigFile, type ConfigProblem, type ConfigResult } from './config/config-file.js';
+export { configJsonSchema } from './config/json-schema.js';

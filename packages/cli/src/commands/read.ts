@@ -19,7 +19,7 @@ export default class Read extends Command {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Read);
     const setup = await setupRun(flags).catch((error) => failUsage(this, error));
-    const result = await runCapture(args.file, { ...setup.pipeline, reportAll: setup.reportAll, sinks: setup.sinks });
+    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks });
     if (result.error) failInput(this, args.file, result.error);
   }
 }

@@ -28,9 +28,10 @@ export interface TriggerContext {
   readonly services: Services;
   /**
    * Builds a nested trigger from a config node (`'tcp.reset'` or `{ 'tcp.duration': {...} }`),
-   * for composing triggers such as `match`.
+   * for composing triggers such as `match`. `path` locates the node inside this trigger's
+   * options, so that problems are reported at the right line.
    */
-  build(node: unknown): Trigger;
+  build(node: unknown, path?: (string | number)[]): Trigger;
 }
 
 export interface Trigger {

@@ -1,0 +1,23 @@
+import { Args, Command } from '@oclif/core';
+import { PluginRegistry, TriggerBuilder, defaultServices, formatProblem, loadConfig } from '@pakeana/framework';
+import { BUNDLED_TRIGGER_PLUGINS } from '../../trigger-setup.js';
+
+export default class ConfigValidate extends Command {
+  static override summary = 'Check a YAML config file; print each problem as FILE:LINE:COL: field: message.';
+  static override description = 'Exit status 0 when the file is valid, 2 when it has problems (all of them are printed).';
+  static override examples = ['<%= config.bin %> config validate triggers.yaml'];
+  static override args = { file: Args.string({ required: true, description: 'the YAML config file' }) };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(ConfigValidate);
+    const registry = new PluginRegistry(defaultServices());
+    await registry.load(BUNDLED_TRIGGER_PLUGINS);
+    const result = await loadConfig(args.file, registry, new TriggerBuilder(registry, registry.services));
+    if (result.ok) {
+      this.log(`${args.file}: ok`);
+      return;
+    }
+    for (const problem of result.problems) process.stderr.write(`${formatProblem(args.file, problem)}\n`);
+    this.exit(2);
+  }
+}

@@ -1,0 +1,58 @@
+import { TriggerBuilder, type ConfigFile, type PluginRegistry, type Trigger } from '@pakeana/framework';
+
+/** Trigger plugins that ship with pakeana, always loaded. */
+export const BUNDLED_TRIGGER_PLUGINS = ['trigger-tcp', 'trigger-http', 'trigger-match'];
+
+/** miruo's defaults, used when neither the command line nor the config names a trigger. */
+export const DEFAULT_TRIGGERS: unknown[] = ['tcp.reset', 'tcp.syn-retransmit', { 'tcp.retransmit': { after: '1000ms' } }, 'ip.fragment'];
+
+/** The trigger shortcut flags, as parsed. */
+export interface ShortcutFlags {
+  all?: boolean;
+  reset?: string;
+  retransmit?: number;
+  syn?: boolean;
+  'long-connect'?: number;
+  'long-delay'?: number;
+  fragment?: boolean;
+}
+
+/** Trigger nodes for the miruo-style shortcuts. */
+export function shortcutTriggers(flags: ShortcutFlags): unknown[] {
+  const nodes: unknown[] = [];
+  if (flags.all) nodes.push('all');
+  if (flags.reset !== undefined) nodes.push({ 'tcp.reset': { mode: flags.reset === 'all' ? 'all' : 'default' } });
+  if (flags.retransmit !== undefined) nodes.push({ 'tcp.retransmit': { after: `${flags.retransmit}ms` } });
+  if (flags.syn) nodes.push('tcp.syn-retransmit');
+  if (flags['long-connect'] !== undefined) nodes.push({ 'tcp.duration': { over: `${flags['long-connect']}ms` } });
+  if (flags['long-delay'] !== undefined) nodes.push({ 'tcp.delay': { over: `${flags['long-delay']}ms` } });
+  if (flags.fragment) nodes.push('ip.fragment');
+  return nodes;
+}
+
+/** The run's triggers: the config file's and the shortcuts', or miruo's defaults when none is named. */
+export function buildTriggers(flags: ShortcutFlags, registry: PluginRegistry, config?: ConfigFile): Trigger[] {
+  const named = [...(config?.triggers ?? []), ...shortcutTriggers(flags)];
+  const builder = new TriggerBuilder(registry, registry.services);
+  return (named.length ? named : DEFAULT_TRIGGERS).map((node) => builder.build(node));
+}
+
+/** Flags whose value may be left out, and what they mean then (miruo: -R, -r without a value). */
+const OPTIONAL_VALUES: Record<string, { fallback: string; takes: RegExp }> = {
+  '--reset': { fallback: 'default', takes: /^(default|all)$/ },
+  '--retransmit': { fallback: '1000', takes: /^\d+$/ },
+};
+
+/**
+ * oclif flags cannot take an optional value, so a bare `--retransmit` (or one followed by
+ * something that is not its value) becomes `--retransmit=1000`, and a bare `--reset`
+ * becomes `--reset=default`, before oclif parses the command line.
+ */
+export function normalizeShortcutArgv(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    const optional = OPTIONAL_VALUES[arg];
+    if (!optional) return arg;
+    const next = argv[i + 1];
+    return next !== undefined && optional.takes.test(next) ? arg : `${arg}=${optional.fallback}`;
+  });
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { PluginRegistry } from '../plugins/plugin-registry.js';
+import { configSchema } from './config-file.js';
+
+/**
+ * The JSON Schema of the config file, from the zod schemas: the file's own, with `triggers`
+ * items spelled out from every registered trigger kind (a bare name, or { name: options }),
+ * so that editors complete trigger names and their options.
+ */
+export function configJsonSchema(registry: PluginRegistry): Record<string, unknown> {
+  const base = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, any>;
+  const kinds = [...registry.triggers.values()].map(({ kind }) => kind).sort((a, b) => a.name.localeCompare(b.name));
+  const withOptions = kinds.map((kind) => {
+    const options = z.toJSONSchema(kind.options as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    delete options.$schema;
+    return {
+      type: 'object',
+      description: kind.description,
+      properties: { [kind.name]: { anyOf: [options, { type: 'null' }] } },
+      required: [kind.name],
+      additionalProperties: false,
+    };
+  });
+  base.properties.triggers = {
+    type: 'array',
+    description: 'triggers: a name, or { name: options }',
+    items: { anyOf: [{ type: 'string', enum: kinds.map((k) => k.name) }, ...withOptions] },
+  };
+  base.title = 'pakeana configuration';
+  return base;
+}

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import type { Services } from '../dissect/api.js';
+import type { PluginRegistry } from '../plugins/plugin-registry.js';
+import type { Trigger, TriggerContext } from '../triggers/api.js';
+
+/** A problem with a trigger node: where (path inside the node) and what. */
+export interface TriggerProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Name and raw options of a trigger node: `'tcp.reset'` or `{ 'tcp.retransmit': { after: 200ms } }`. */
+export function splitTriggerNode(node: unknown): { name: string; options: unknown } | TriggerProblem {
+  if (typeof node === 'string') return { name: node, options: undefined };
+  if (node && typeof node === 'object' && !Array.isArray(node)) {
+    const keys = Object.keys(node);
+    if (keys.length === 1) return { name: keys[0]!, options: (node as Record<string, unknown>)[keys[0]!] };
+    return { path: [], message: `a trigger is a name, or an object with one key (the name); got keys ${keys.join(', ') || 'none'}` };
+  }
+  return { path: [], message: 'a trigger is a name, or an object with one key (the name)' };
+}
+
+/**
+ * Builds triggers from config nodes with the registry's trigger kinds, validating options
+ * with each kind's zod schema. Problems carry paths relative to the node.
+ */
+export class TriggerBuilder {
+  constructor(
+    private readonly registry: PluginRegistry,
+    private readonly services: Services,
+  ) {}
+
+  /** Every problem of a node (and of nodes nested in it, for composing kinds). */
+  check(node: unknown): TriggerProblem[] {
+    const problems: TriggerProblem[] = [];
+    this.tryBuild(node, problems);
+    return problems;
+  }
+
+  build(node: unknown): Trigger {
+    const problems: TriggerProblem[] = [];
+    const trigger = this.tryBuild(node, problems);
+    if (!trigger || problems.length) {
+      const first = problems[0];
+      throw new Error(`${first?.path.length ? first.path.join('.') + ': ' : ''}${first?.message ?? 'bad trigger'}`);
+    }
+    return trigger;
+  }
+
+  private tryBuild(node: unknown, problems: TriggerProblem[], at: (string | number)[] = []): Trigger | null {
+    const split = splitTriggerNode(node);
+    if ('message' in split) {
+      problems.push({ path: at, message: split.message });
+      return null;
+    }
+    const kind = this.registry.trigger(split.name);
+    if (!kind) {
+      const known = [...this.registry.triggers.keys()].sort().join(', ');
+      problems.push({ path: typeof node === 'string' ? at : [...at, split.name], message: `unknown trigger "${split.name}" (known: ${known})` });
+      return null;
+    }
+    const parsed = (kind.options as z.ZodType).safeParse(split.options ?? {});
+    const optionsPath = typeof node === 'string' ? at : [...at, split.name];
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push({ path: [...optionsPath, ...(issue.path as (string | number)[])], message: issue.message });
+      return null;
+    }
+    const context: TriggerContext = {
+      services: this.services,
+      build: (nested: unknown, path: (string | number)[] = []) => {
+        const trigger = this.tryBuild(nested, problems, [...optionsPath, ...path]);
+        if (!trigger) throw new NestedTriggerError();
+        return trigger;
+      },
+    };
+    try {
+      return kind.create(parsed.data, context);
+    } catch (error) {
+      if (!(error instanceof NestedTriggerError)) problems.push({ path: optionsPath, message: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+}
+
+/** A nested trigger failed; its problems are already recorded. */
+class NestedTriggerError extends Error {}

@@ -1,0 +1,61 @@
+import { duration, type PluginModule, type TriggerKind } from '@pakeana/framework';
+import { z } from 'zod';
+
+/** The fields of an HTTP record these triggers read (see @pakeana/dissector-http). */
+interface HttpRecord {
+  status?: number | null;
+  incompleteStatus?: number;
+  requestTime?: number | null;
+  responseTime?: number | null;
+}
+
+const statusOptions = z
+  .object({
+    min: z.number().int().min(100).max(999).optional(),
+    max: z.number().int().min(100).max(999).optional(),
+    in: z.array(z.number().int().min(100).max(999)).optional(),
+  })
+  .strict()
+  .refine((o) => o.min !== undefined || o.max !== undefined || o.in !== undefined, { message: 'give min, max or in' });
+
+/** Responses whose status is in a range (`min`/`max`) or a list (`in`). A response cut short counts with its status. */
+export const httpStatus: TriggerKind<z.output<typeof statusOptions>> = {
+  name: 'http.status',
+  description: 'HTTP responses with a status in a range (min, max) or a list (in)',
+  options: statusOptions,
+  create: (o) => ({
+    name: 'http.status',
+    watch: (_session, fire) => ({
+      record(protocol: string, record: object) {
+        if (protocol !== 'http') return;
+        const r = record as HttpRecord;
+        const status = r.status ?? r.incompleteStatus;
+        if (status === null || status === undefined) return;
+        if (o.min !== undefined && status < o.min) return;
+        if (o.max !== undefined && status > o.max) return;
+        if (o.in !== undefined && !o.in.includes(status)) return;
+        fire(String(status));
+      },
+    }),
+  }),
+};
+
+/** Exchanges whose response came more than `over` after the request. */
+export const httpLatency: TriggerKind<{ over: number }> = {
+  name: 'http.latency',
+  description: 'HTTP exchanges whose response came more than over after the request',
+  options: z.object({ over: duration() }).strict(),
+  create: ({ over }) => ({
+    name: 'http.latency',
+    watch: (_session, fire) => ({
+      record(protocol: string, record: object) {
+        if (protocol !== 'http') return;
+        const r = record as HttpRecord;
+        if (r.requestTime != null && r.responseTime != null && r.responseTime - r.requestTime > over) fire();
+      },
+    }),
+  }),
+};
+
+const plugin: PluginModule = { triggers: [httpStatus, httpLatency] };
+export default plugin;
