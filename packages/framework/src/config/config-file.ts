@@ -80,16 +80,21 @@ export async function checkConfigText(text: string, registry: PluginRegistry, tr
       }),
     };
   }
-  const parsed = configSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.flatMap((issue) => issueProblems(issue, locate)) };
-  const problems: ConfigProblem[] = [];
-  for (const [i, plugin] of (parsed.data.plugins ?? []).entries()) {
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const parsed = configSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueProblems(issue, locate));
+  // Plugins and triggers are checked even when other parts are wrong: every problem at once.
+  const plugins = Array.isArray(raw.plugins) ? raw.plugins : [];
+  for (const [i, plugin] of plugins.entries()) {
+    if (typeof plugin !== 'string') continue;
     await registry.load([plugin]).catch((error) => problems.push(locate(['plugins', i], firstLine(error.message))));
   }
-  for (const [i, node] of (parsed.data.triggers ?? []).entries()) {
+  const nodes = Array.isArray(raw.triggers) ? raw.triggers : [];
+  for (const [i, node] of nodes.entries()) {
     for (const p of triggers.check(node)) problems.push(locate(['triggers', i, ...p.path], p.message));
   }
-  return problems.length ? { ok: false, problems } : { ok: true, config: parsed.data };
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  return problems.length || !parsed.success ? { ok: false, problems } : { ok: true, config: parsed.data };
 }
 
 type Locate = (path: (string | number)[], message: string, key?: boolean) => ConfigProblem;
