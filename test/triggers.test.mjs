@@ -104,7 +104,7 @@ test('bad configs: every problem, with its line and column', () => {
     '3:16: triggers.1.tcp.reset: Unrecognized key: "mod"',
   ]);
   assert.deepEqual(problems('syntax.yaml', 'triggers:\n  - tcp.reset\n bad: [\n'), [
-    '3:2: All mapping items must start at the same column',
+    '3:1: All mapping items must start at the same column',
     '4:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
   ]);
 });
