@@ -1,19 +1,24 @@
 import {
   CaptureClock,
   JsonSink,
+  PcapExportSink,
   PluginRegistry,
+  PrettySink,
+  SegmentRecorder,
+  Statistics,
+  summaryText,
   TriggerBuilder,
   TriggerEngine,
   defaultServices,
   formatProblem,
   loadConfig,
+  DEFAULT_LIMITS,
   type ConfigFile,
   type PipelineOptions,
   type SessionObserver,
   type SessionSink,
 } from '@pakeana/framework';
 import { TcpAnalyzer } from '@pakeana/dissector-tcp';
-import { PrettySink } from './pretty-sink.js';
 import { BUNDLED_TRIGGER_PLUGINS, buildTriggers, type ShortcutFlags } from './trigger-setup.js';
 
 /** Flag values as `read` and `capture` parse them (see shared-flags.ts). */
@@ -47,35 +52,48 @@ export interface RunSetup {
  * Builds a run from the flags and the config file: plugins, observers (TCP analysis first,
  * then triggers), sinks. Command-line flags win over the config file.
  */
-export async function setupRun(flags: SessionFlagValues, out: NodeJS.WriteStream = process.stdout): Promise<RunSetup> {
+export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean } = {}): Promise<RunSetup> {
   const clock = new CaptureClock();
   const services = defaultServices(clock);
+  const stats = new Statistics();
   const registry = new PluginRegistry(services);
   await registry.load([...BUNDLED_TRIGGER_PLUGINS, ...(flags.plugin ?? [])]);
   const config = flags.config ? await readConfig(flags.config, registry) : undefined;
   const output = config?.output ?? {};
-  const format = flags.format ?? output.format ?? 'pretty';
-  const triggers = buildTriggers(flags, registry, config);
-  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(triggers)];
-  const sinks: SessionSink[] = [format === 'json' ? new JsonSink(out) : new PrettySink(out)];
   const limits = config?.limits ?? {};
+  const format = flags.format ?? output.format ?? 'pretty';
+  const exportFile = flags.export ?? output.export;
+  const segmentLimit = flags['segment-limit'] ?? limits.segmentsPerSession ?? DEFAULT_LIMITS.segmentsPerSession;
+  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config))];
+  const sinks: SessionSink[] = [];
+  if (format === 'json') {
+    sinks.push(new JsonSink(process.stdout));
+    if (mode.live) sinks.push({ session: () => {}, finish: (s) => void process.stderr.write(summaryText(s)) });
+  } else {
+    const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++);
+    observers.push(recorder);
+    const color = flags.color ?? output.color ?? process.stdout.isTTY === true;
+    const viewData = flags['view-data'] ?? output.viewData ?? 0;
+    sinks.push(new PrettySink(process.stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: process.stderr }));
+  }
+  if (exportFile) sinks.push(new PcapExportSink(exportFile));
   return {
     registry,
     sinks,
     pipeline: {
       clock,
       services,
+      stats,
       dissectors: registry.dissectors,
       observers,
-      keepFrames: (flags.export ?? output.export) !== undefined,
+      keepFrames: exportFile !== undefined,
       keepDisplay: format === 'pretty',
       limits: {
         ...(limits.sessions ? { sessions: limits.sessions } : {}),
         ...(limits.bufferedBytes ? { bufferedBytes: limits.bufferedBytes } : {}),
         ...(limits.idleTimeout ? { idleTimeout: limits.idleTimeout } : {}),
-        ...(limits.segmentsPerSession ? { segmentsPerSession: limits.segmentsPerSession } : {}),
         ...(flags['session-limit'] ? { sessions: flags['session-limit'] } : {}),
-        ...(flags['segment-limit'] ? { segmentsPerSession: flags['segment-limit'] } : {}),
+        segmentsPerSession: segmentLimit,
       },
     },
   };

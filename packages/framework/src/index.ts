@@ -41,3 +41,8 @@ export { duration, size, parseDuration, parseSize } from './config/units.js';
 export { TriggerBuilder, splitTriggerNode, type TriggerProblem } from './config/trigger-builder.js';
 export { configSchema, loadConfig, checkConfigText, formatProblem, type ConfigFile, type ConfigProblem, type ConfigResult } from './config/config-file.js';
 export { configJsonSchema } from './config/json-schema.js';
+export { SegmentRecorder, type SegmentLine } from './output/pretty/segment-recorder.js';
+export { PrettySink, flagArt, type PrettyOptions } from './output/pretty/pretty-sink.js';
+export { summaryText } from './output/pretty/summary-text.js';
+export { PcapWriter } from './sources/pcap-writer.js';
+export { PcapExportSink } from './output/pcap-export-sink.js';

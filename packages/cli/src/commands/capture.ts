@@ -22,7 +22,7 @@ export default class Capture extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Capture);
-    const setup = await setupRun(flags, process.stdout).catch((error) => failUsage(this, error));
+    const setup = await setupRun(flags, { live: true }).catch((error) => failUsage(this, error));
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);

@@ -19,7 +19,14 @@ export default class Read extends Command {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Read);
     const setup = await setupRun(flags).catch((error) => failUsage(this, error));
-    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks });
+    // Ctrl-C ends the read early but cleanly: sessions so far reported, export finished.
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (result.error) failInput(this, args.file, result.error);
   }
 }

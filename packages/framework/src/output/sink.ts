@@ -1,4 +1,5 @@
 import type { Statistics } from '../pipeline/statistics.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
 
 /**
@@ -7,6 +8,8 @@ import type { TcpSession } from '../sessions/tcp-session.js';
  * run's statistics (for the summary).
  */
 export interface SessionSink {
+  /** Called once with the run's pipeline before the first session (e.g. to see which sessions are open). */
+  bind?(pipeline: Pipeline): void;
   session(session: TcpSession): void;
   finish(stats: Statistics): void | Promise<void>;
   /** Called when the run stops on an error: drop partial output (e.g. a temporary file). */

@@ -27,6 +27,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   const stats = options.stats ?? new Statistics();
   const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
   const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
+  for (const sink of options.sinks) sink.bind?.(pipeline);
   let error: Error | null = null;
   try {
     await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal });
@@ -59,12 +60,19 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   const stats = options.stats ?? new Statistics();
   const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
   const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
+  for (const sink of options.sinks) sink.bind?.(pipeline);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const capture = new LiveCapture({ device: options.device, filter: options.filter }, (frame) => {
-    pipeline.frame(frame);
-    if (options.count !== undefined && stats.packets >= options.count) stop();
-  });
+  let capture: LiveCapture;
+  try {
+    capture = new LiveCapture({ device: options.device, filter: options.filter }, (frame) => {
+      pipeline.frame(frame);
+      if (options.count !== undefined && stats.packets >= options.count) stop();
+    });
+  } catch (error) {
+    reporter.abort();
+    throw error;
+  }
   const tick = setInterval(() => pipeline.expire(LiveCapture.now()), LIVE_TICK_MS);
   const timer = options.duration !== undefined ? setTimeout(stop, options.duration * 1000) : undefined;
   options.signal?.addEventListener('abort', () => stop(), { once: true });

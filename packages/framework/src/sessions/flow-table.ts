@@ -92,7 +92,7 @@ export class FlowTable {
     return this.idleHead;
   }
 
-  /** The oldest session still in the table. */
+  /** The oldest session still open. */
   get oldest(): TcpSession | null {
     return this.ageHead;
   }
@@ -112,16 +112,25 @@ export class FlowTable {
     }
     session.nextInBucket = null;
     this.unlinkIdle(session);
+    this.leaveAgeOrder(session);
+    this.size--;
+  }
+
+  /**
+   * Takes a finished session out of the creation order (it stays findable, to absorb late
+   * packets), so that `oldest` is the oldest session still open.
+   */
+  leaveAgeOrder(session: TcpSession): void {
+    if (session.agePrev === null && this.ageHead !== session) return; // not in the list
     if (session.agePrev) session.agePrev.ageNext = session.ageNext;
     else this.ageHead = session.ageNext;
     if (session.ageNext) session.ageNext.agePrev = session.agePrev;
     else this.ageTail = session.agePrev;
     session.agePrev = session.ageNext = null;
-    this.size--;
   }
 
-  /** Every session, oldest first. */
-  *all(): IterableIterator<TcpSession> {
+  /** Every session still open, oldest first. */
+  *open(): IterableIterator<TcpSession> {
     for (let s = this.ageHead; s !== null; ) {
       const next = s.ageNext;
       yield s;

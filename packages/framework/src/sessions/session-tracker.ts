@@ -113,10 +113,7 @@ export class SessionTracker implements DispatchHost {
 
   /** End of input: every session still open is finished as `open`. */
   finishAll(reason: EndReason): void {
-    for (const s of this.table.all()) {
-      if (!s.finished) this.finish(s, s.closedAt >= 0 ? (s.state === 'reset' ? 'rst' : 'fin') : reason);
-      this.table.remove(s);
-    }
+    for (const s of this.table.open()) this.retire(s, reason);
   }
 
   emitted(session: TcpSession, protocol: string, record: object): void {
@@ -259,6 +256,7 @@ export class SessionTracker implements DispatchHost {
     session.dissector?.end(reason);
     session.dissector = null;
     session.finished = true;
+    this.table.leaveAgeOrder(session);
     for (const o of this.observers) o.close?.(session);
     this.onFinished(session);
     // The session stays in the table a while as a tombstone: keep nothing heavy.

@@ -43,6 +43,7 @@ const INSTALL_HINT =
 /** Loads `cap` only when a live capture starts, so reading files never needs libpcap. */
 function loadCap(): CapModule {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a live capture starts
     return require('cap') as CapModule;
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);

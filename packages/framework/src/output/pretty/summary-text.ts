@@ -1,0 +1,33 @@
+import type { Statistics } from '../../pipeline/statistics.js';
+
+/** The summary block printed at exit, after miruo's statistics. */
+export function summaryText(stats: Statistics): string {
+  stats.sampleMemory();
+  const elapsed = (Date.now() - stats.startedAt) / 1000;
+  const rate = elapsed > 0 ? Math.round(stats.packets / elapsed) : 0;
+  const rows: [string, string | number][] = [
+    ['Packets read', stats.packets],
+    ['Sessions', stats.sessions],
+    ['  Reported', stats.reported],
+    ...Object.entries(stats.byTrigger).map(([name, count]): [string, number] => [`    ${name}`, count]),
+    ['Evicted sessions', stats.evictedSessions],
+    ['Dropped segments', stats.droppedSegments],
+    ['Fragments reassembled', stats.fragmentsReassembled],
+    ['Unsupported link type', stats.unsupportedLinkType],
+  ];
+  if (stats.captureDrops !== null) rows.push(['Capture drops', stats.captureDrops]);
+  rows.push(['Peak memory', `${(stats.peakRss / 1048576).toFixed(0)} MiB`], ['Elapsed', `${elapsed.toFixed(2)} s (${rate} packets/s)`]);
+  const errors: [string, number][] = [
+    ['L2', stats.headerErrors.link],
+    ['IP', stats.headerErrors.ip],
+    ['TCP', stats.headerErrors.tcp],
+  ];
+  return [
+    '===== Session Statistics =====',
+    ...rows.map(([label, value]) => `${label.padEnd(22)}: ${value}`),
+    '===== Header Error Count =====',
+    ...errors.map(([label, value]) => `${label.padEnd(22)}: ${value}`),
+    '==============================',
+    '',
+  ].join('\n');
+}
