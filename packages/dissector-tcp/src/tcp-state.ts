@@ -16,6 +16,8 @@ export class TcpStateTracker {
   private serverFinAck = -1;
   private sender: TcpState = 'CLOSED';
   private receiver: TcpState = 'CLOSED';
+  /** False until the first segment: only then may a connection be joined mid-stream. */
+  private started = false;
 
   apply(event: SegmentEvent, fromClient: boolean): void {
     const flags = event.tcp.flags;
@@ -25,11 +27,12 @@ export class TcpStateTracker {
       this.sender = 'CLOSED';
       this.receiver = 'CLOSED';
     } else {
-      if (!(flags & SYN) && isBeforeConnection(this.sender)) this.joinMidStream();
+      if (!(flags & SYN) && !this.started) this.joinMidStream();
       if (flags & SYN) this.onSyn(flags);
       if (flags & ACK) this.onAck(event, fromClient);
       if (flags & FIN) this.onFin(event, fromClient);
     }
+    this.started = true;
     if (fromClient) {
       this.client = this.sender;
       this.server = this.receiver;
