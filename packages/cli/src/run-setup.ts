@@ -64,17 +64,17 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
   const format = flags.format ?? output.format ?? 'pretty';
   const exportFile = flags.export ?? output.export;
   const segmentLimit = flags['segment-limit'] ?? limits.segmentsPerSession ?? DEFAULT_LIMITS.segmentsPerSession;
-  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config))];
   const sinks: SessionSink[] = [];
+  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config))];
   if (format === 'json') {
-    sinks.push(new JsonSink(process.stdout));
+    sinks.push(new JsonSink(process.stdout, mode.live));
     if (mode.live) sinks.push({ session: () => {}, finish: (s) => void process.stderr.write(summaryText(s)) });
   } else {
     const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++);
     observers.push(recorder);
     const color = flags.color ?? output.color ?? process.stdout.isTTY === true;
     const viewData = flags['view-data'] ?? output.viewData ?? 0;
-    sinks.push(new PrettySink(process.stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: process.stderr }));
+    sinks.push(new PrettySink(process.stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: process.stderr, live: mode.live }));
   }
   if (exportFile) sinks.push(new PcapExportSink(exportFile));
   return {

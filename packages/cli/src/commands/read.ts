@@ -1,6 +1,7 @@
 import { Args, Command } from '@oclif/core';
 import { runCapture } from '@pakeana/framework';
 import { failUsage, failInput } from '../errors.js';
+import { Progress } from '../progress.js';
 import { setupRun } from '../run-setup.js';
 import { sessionFlags } from '../shared-flags.js';
 
@@ -24,7 +25,9 @@ export default class Read extends Command {
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal });
+    const progress = new Progress(args.file);
+    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onProgress: progress.update });
+    progress.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (result.error) failInput(this, args.file, result.error);

@@ -7,12 +7,22 @@ import { LineWriter, type SessionSink } from './sink.js';
 export class JsonSink implements SessionSink {
   private readonly writer: LineWriter;
 
-  constructor(out: NodeJS.WritableStream) {
+  constructor(
+    out: NodeJS.WritableStream,
+    private readonly live = false,
+  ) {
     this.writer = new LineWriter(out);
   }
 
   session(session: TcpSession): void {
     this.writer.line(JSON.stringify(sessionRecord(session)));
+    if (this.live) this.writer.flush();
+  }
+
+  /** A record now, marked `reportedWhileOpen`; the full record follows when the session ends. */
+  reportOpen(session: TcpSession): void {
+    this.writer.line(JSON.stringify({ ...sessionRecord(session), state: 'open', reportedWhileOpen: true }));
+    this.writer.flush();
   }
 
   finish(stats: Statistics): void {

@@ -11,6 +11,8 @@ export interface SessionSink {
   /** Called once with the run's pipeline before the first session (e.g. to see which sessions are open). */
   bind?(pipeline: Pipeline): void;
   session(session: TcpSession): void;
+  /** Live capture: a trigger fired on a session that is still open (once per session). */
+  reportOpen?(session: TcpSession, trigger: string): void;
   finish(stats: Statistics): void | Promise<void>;
   /** Called when the run stops on an error: drop partial output (e.g. a temporary file). */
   abort?(): void;

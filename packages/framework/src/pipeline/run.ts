@@ -73,7 +73,11 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
     reporter.abort();
     throw error;
   }
-  const tick = setInterval(() => pipeline.expire(LiveCapture.now()), LIVE_TICK_MS);
+  const tick = setInterval(() => {
+    const now = LiveCapture.now();
+    pipeline.expire(now);
+    reportStillOpen(pipeline, options.sinks, now);
+  }, LIVE_TICK_MS);
   const timer = options.duration !== undefined ? setTimeout(stop, options.duration * 1000) : undefined;
   options.signal?.addEventListener('abort', () => stop(), { once: true });
   if (options.signal?.aborted) stop();
@@ -84,4 +88,16 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   pipeline.finish('eof');
   await reporter.finish();
   return { stats, error: null };
+}
+
+/** A session that stays open must not wait for its end to be seen (miruo waits). */
+const STILL_OPEN_AFTER = 1;
+
+/** Reports, once, each session a trigger fired on that has been open a while and is not closing. */
+function reportStillOpen(pipeline: Pipeline, sinks: readonly SessionSink[], now: number): void {
+  for (const session of pipeline.tracker.table.open()) {
+    if (session.reportedOpen || session.triggers.length === 0 || session.closedAt >= 0 || now - session.start < STILL_OPEN_AFTER) continue;
+    session.reportedOpen = true;
+    for (const sink of sinks) sink.reportOpen?.(session, session.triggers.join(', '));
+  }
 }

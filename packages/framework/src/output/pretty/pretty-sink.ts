@@ -16,6 +16,8 @@ export interface PrettyOptions {
   quiet: boolean;
   /** Where the summary goes at the end (stderr). */
   summaryOut: NodeJS.WritableStream;
+  /** Live capture: every session is written out as soon as it is printed. */
+  live?: boolean;
 }
 
 const ANSI = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36 } as const;
@@ -39,6 +41,7 @@ const LABEL_WIDTH = 15;
  */
 export class PrettySink implements SessionSink {
   private readonly writer: LineWriter;
+  private readonly live: boolean;
 
   constructor(
     out: NodeJS.WritableStream,
@@ -46,9 +49,15 @@ export class PrettySink implements SessionSink {
     private readonly options: PrettyOptions,
   ) {
     this.writer = new LineWriter(out);
+    this.live = options.live ?? false;
   }
 
   session(session: TcpSession): void {
+    this.print(session);
+    if (this.live) this.writer.flush();
+  }
+
+  private print(session: TcpSession): void {
     const lines = this.recorder.lines(session);
     const display = groupBySegment(session.displayLines ?? []);
     this.writer.line(this.paint('yellow', this.header(session)));
@@ -69,6 +78,12 @@ export class PrettySink implements SessionSink {
     if (this.options.quiet) return;
     const ending = endingText(session);
     if (ending) this.writer.line(this.paint(session.state === 'reset' ? 'red' : 'blue', `${id}:${pad4(session.segments)} ${clock(session.lastTime)} |${center(ending, 46)}| ${session.triggers.join(', ')}`));
+  }
+
+  /** Live capture: the header now, with what fired; the whole session follows when it ends. */
+  reportOpen(session: TcpSession, trigger: string): void {
+    this.writer.line(this.paint('yellow', `${this.header(session)} (open: ${trigger} fired)`));
+    this.writer.flush();
   }
 
   finish(stats: Statistics): void {
