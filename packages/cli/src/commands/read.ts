@@ -26,8 +26,7 @@ export default class Read extends Command {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const progress = new Progress(args.file);
-    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onProgress: progress.update });
-    progress.done();
+    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onProgress: progress.update, onInputDone: () => progress.done() });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (result.error) failInput(this, args.file, result.error);

@@ -10,6 +10,8 @@ export interface RunOptions extends PipelineOptions {
   reportAll?: boolean;
   sinks: readonly SessionSink[];
   onProgress?(bytesRead: number, packets: number): void;
+  /** The input was read (to its end or to the damage), before the sessions are finished. */
+  onInputDone?(): void;
   signal?: AbortSignal;
 }
 
@@ -34,6 +36,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   }
+  options.onInputDone?.();
   pipeline.finish('eof');
   await reporter.finish();
   return { stats, error };
