@@ -139,7 +139,7 @@ export class HttpSession implements DissectorSession {
     if (exchange.version === null) exchange.version = head.version;
     exchange.contentType = head.headers.get('content-type') ?? exchange.contentType;
     this.reading[dir] = { kind: 'response', exchange };
-    return this.responseBody(exchange, head);
+    return this.responseBody(dir, exchange, head);
   }
 
   /** A response whose request was sent before the capture began: a record with the status only. */
@@ -162,11 +162,12 @@ export class HttpSession implements DissectorSession {
     };
   }
 
-  private responseBody(exchange: HttpExchange, head: MessageHead): BodyKind {
+  private responseBody(dir: Direction, exchange: HttpExchange, head: MessageHead): BodyKind {
     const status = exchange.status!;
     const tunnel = (status === 101 && head.headers.has('upgrade')) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
     if (tunnel) {
       exchange.tunnel = true;
+      this.readers[dir === 'client' ? 'server' : 'client'].enterTunnel();
       return { type: 'tunnel' };
     }
     if (exchange.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return { type: 'none' };

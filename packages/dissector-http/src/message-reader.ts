@@ -48,8 +48,10 @@ export class MessageReader {
 
   constructor(private readonly events: MessageEvents) {}
 
-  get inTunnel(): boolean {
-    return this.state === 'tunnel';
+  /** The connection left HTTP (CONNECT, Upgrade): from now on bytes are counted, not parsed. */
+  enterTunnel(): void {
+    this.pending = null;
+    this.state = 'tunnel';
   }
 
   data(bytes: Uint8Array, at: number): void {

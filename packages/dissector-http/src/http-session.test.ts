@@ -1,0 +1,196 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultServices, type Direction, type DisplayLine, type SessionContext } from '@pakeana/framework';
+import http from './index.js';
+import type { HttpExchange } from './http-session.js';
+
+/** A fake session context that keeps what the dissector says. */
+function harness() {
+  const records: HttpExchange[] = [];
+  const display: DisplayLine[] = [];
+  const marks: string[] = [];
+  const calls: string[] = [];
+  const context: SessionContext = {
+    id: 1,
+    client: { ip: '10.0.0.1', port: 40000 },
+    server: { ip: '10.0.0.2', port: 80 },
+    services: defaultServices(),
+    emit: (r) => void records.push(r as HttpExchange),
+    display: (l) => void display.push(l),
+    mark: (m) => void marks.push(m),
+    confirm: () => void calls.push('confirm'),
+    reject: (why) => void calls.push(`reject: ${why}`),
+  };
+  const session = http.create(context);
+  let time = 100;
+  /** Feeds text, cut into pieces of `chunk` bytes (1: byte by byte). */
+  const send = (dir: Direction, text: string, chunk = Infinity) => {
+    const bytes = Buffer.from(text, 'latin1');
+    for (let at = 0; at < bytes.length; at += chunk) session.data(dir, bytes.subarray(at, Math.min(bytes.length, at + chunk)), time);
+    time += 1;
+  };
+  return { session, records, display, marks, calls, send, gap: (dir: Direction, n: number) => session.gap(dir, n, time) };
+}
+
+const req = (method: string, uri: string, extra = '') => `${method} ${uri} HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t/1\r\n${extra}\r\n`;
+const res = (status: number, body = '', extra = '') => `HTTP/1.1 ${status} X\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+
+for (const chunk of [Infinity, 7, 1]) {
+  test(`keep-alive exchanges paired in order, split every ${chunk} bytes`, () => {
+    const h = harness();
+    h.send('client', req('GET', '/a?q=1'), chunk);
+    h.send('server', res(200, 'hello', 'Content-Type: text/plain\r\n'), chunk);
+    h.send('client', req('POST', '/b', 'Content-Length: 4\r\n') + 'data', chunk);
+    h.send('server', res(201, ''), chunk);
+    h.session.end('fin');
+    assert.deepEqual(
+      h.records.map((r) => [r.method, r.uri, r.host, r.status, r.requestBodyBytes, r.responseBodyBytes, r.transDepth, r.userAgent]),
+      [
+        ['GET', '/a?q=1', 'example.com', 200, 0, 5, 1, 't/1'],
+        ['POST', '/b', 'example.com', 201, 4, 0, 2, 't/1'],
+      ],
+    );
+    assert.equal(h.records[0]!.contentType, 'text/plain');
+    assert.deepEqual([h.records[0]!.requestTime, h.records[0]!.responseTime], [100, 101]);
+    assert.deepEqual(h.calls, ['confirm']);
+    assert.deepEqual(h.display.map((d) => `${d.label}:${d.text}`).slice(0, 3), ['RequestLine:GET /a?q=1 HTTP/1.1', 'Header:Host: example.com', 'ResponseLine:HTTP/1.1 200 X']);
+  });
+}
+
+test('pipelining: three requests in one segment, responses later in order', () => {
+  const h = harness();
+  h.send('client', req('GET', '/1') + req('GET', '/2') + req('GET', '/3'));
+  h.send('server', res(200, 'a') + res(404, 'bb') + res(200, 'ccc'));
+  assert.deepEqual(h.records.map((r) => [r.uri, r.status, r.responseBodyBytes]), [['/1', 200, 1], ['/2', 404, 2], ['/3', 200, 3]]);
+});
+
+test('chunked body with extensions and trailers', () => {
+  for (const chunk of [Infinity, 1]) {
+    const h = harness();
+    h.send('client', req('GET', '/c'));
+    h.send('server', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n000B\r\n world, bye\r\n0\r\nX-Trailer: yes\r\n\r\n', chunk);
+    h.send('client', req('GET', '/next'));
+    h.send('server', res(200, 'n'));
+    assert.deepEqual(h.records.map((r) => [r.uri, r.status, r.responseBodyBytes]), [['/c', 200, 16], ['/next', 200, 1]], `chunk ${chunk}`);
+  }
+});
+
+test('close-delimited body (HTTP/1.0) ends with the connection', () => {
+  const h = harness();
+  h.send('client', 'GET /old HTTP/1.0\r\n\r\n');
+  h.send('server', 'HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html>all of it</html>');
+  assert.equal(h.records.length, 0, 'not complete before the end');
+  h.session.end('fin');
+  assert.deepEqual(h.records.map((r) => [r.version, r.status, r.responseBodyBytes]), [['1.0', 200, 22]]);
+});
+
+test('no body for HEAD, 204, 304 and 1xx; 100 Continue does not take the request', () => {
+  const h = harness();
+  h.send('client', req('HEAD', '/h'));
+  h.send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 999\r\n\r\n');
+  h.send('client', req('GET', '/n'));
+  h.send('server', 'HTTP/1.1 204 No Content\r\n\r\n');
+  h.send('client', req('GET', '/m'));
+  h.send('server', 'HTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n');
+  h.send('client', req('POST', '/up', 'Expect: 100-continue\r\nContent-Length: 3\r\n'));
+  h.send('server', 'HTTP/1.1 100 Continue\r\n\r\n');
+  h.send('client', 'abc');
+  h.send('server', res(200, 'ok'));
+  assert.deepEqual(
+    h.records.map((r) => [r.method, r.status, r.responseBodyBytes, r.interim ?? null]),
+    [
+      ['HEAD', 200, 0, null],
+      ['GET', 204, 0, null],
+      ['GET', 304, 0, null],
+      [null, 100, 0, [100]],
+      ['POST', 200, 2, [100]],
+    ],
+  );
+  assert.equal(h.records[4]!.requestBodyBytes, 3);
+});
+
+test('CONNECT and Upgrade leave HTTP: the rest is counted, not parsed', () => {
+  const h = harness();
+  h.send('client', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+  h.send('server', 'HTTP/1.1 200 Connection established\r\n\r\n');
+  h.send('client', '\x16\x03\x01 tls bytes GET / HTTP/1.1\r\n\r\n');
+  h.session.end('fin');
+  assert.deepEqual(h.records.map((r) => [r.method, r.status, r.tunnel]), [['CONNECT', 200, true]]);
+  const u = harness();
+  u.send('client', req('GET', '/ws', 'Upgrade: websocket\r\nConnection: Upgrade\r\n'));
+  u.send('server', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello');
+  u.send('client', '\x81\x85mask HTTP/1.1 200 OK\r\n\r\n');
+  u.session.end('fin');
+  assert.deepEqual(u.records.map((r) => [r.uri, r.status, r.tunnel]), [['/ws', 101, true]]);
+  assert.deepEqual(u.marks, []);
+});
+
+test('a response whose request came before the capture: a record with the status only', () => {
+  const h = harness();
+  h.send('server', res(503, 'busy'));
+  assert.deepEqual(h.records.map((r) => [r.method, r.uri, r.status, r.requestTime, r.transDepth]), [[null, null, 503, null, 1]]);
+});
+
+test('a gap inside a body is skipped; the next exchange is read', () => {
+  const h = harness();
+  h.send('client', req('GET', '/big'));
+  h.send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789');
+  h.gap('server', 80);
+  h.send('server', '0123456789');
+  h.send('client', req('GET', '/after'));
+  h.send('server', res(200, 'x'));
+  assert.deepEqual(h.records.map((r) => [r.uri, r.status, r.responseBodyBytes]), [['/big', 200, 100], ['/after', 200, 1]]);
+  assert.deepEqual(h.marks, []);
+});
+
+test('a gap inside headers: resynchronise at the next message start', () => {
+  const h = harness();
+  h.send('client', 'GET /lost HTTP/1.1\r\nHo');
+  h.gap('client', 40);
+  h.send('client', 'rest of a header\r\n\r\nGET /found HTTP/1.1\r\nHost: h\r\n\r\n');
+  assert.ok(h.marks.includes('http.gap-in-headers'));
+  h.session.end('fin');
+  assert.deepEqual(h.records.map((r) => r.uri), ['/found']);
+});
+
+test('a response cut short keeps its status apart (incompleteStatus), as Wireshark shows none', () => {
+  const h = harness();
+  h.send('client', req('GET', '/reset'));
+  h.send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial');
+  h.session.end('rst');
+  assert.deepEqual(h.records.map((r) => [r.status, r.incompleteStatus, r.responseBodyBytes]), [[null, 200, 0]]);
+  assert.ok(h.marks.includes('http.truncated-body'));
+});
+
+test('not HTTP: rejected before confirming; the probe finds HTTP on any port', () => {
+  const h = harness();
+  h.send('client', '\x00\x01binary protocol');
+  h.send('server', 'SSH-2.0-OpenSSH\r\n');
+  assert.deepEqual(h.calls, ['reject: no HTTP start line from either side']);
+  const probe = http.probe!;
+  const b = (s: string) => Buffer.from(s, 'latin1');
+  assert.equal(probe('client', b('GET / HTTP/1.1')), 'yes');
+  assert.equal(probe('client', b('PURGE /x')), 'yes');
+  assert.equal(probe('client', b('GE')), 'more');
+  assert.equal(probe('client', b('\x16\x03\x01')), 'no');
+  assert.equal(probe('server', b('HTTP/1.1 200 OK')), 'yes');
+  assert.equal(probe('server', b('HTTP/')), 'more');
+  assert.equal(probe('server', b('GET / HTTP/1.1')), 'no');
+  assert.equal(probe('client', b('HTTP/1.1 200 OK')), 'no');
+});
+
+test('random bytes never throw', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const pieces = ['GET / HTTP/1.1\r\n', 'Content-Length: 5\r\n', 'Transfer-Encoding: chunked\r\n', '\r\n', 'HTTP/1.1 200 OK\r\n', 'ffff\r\n', '0\r\n', 'xx', '\n'];
+  for (let round = 0; round < 300; round++) {
+    const h = harness();
+    for (let i = 0; i < 20; i++) {
+      const dir = rand() < 0.5 ? 'client' : 'server';
+      if (rand() < 0.1) h.gap(dir, Math.floor(rand() * 100));
+      else if (rand() < 0.5) h.send(dir, pieces[Math.floor(rand() * pieces.length)]!, 1 + Math.floor(rand() * 5));
+      else h.send(dir, Buffer.from(Array.from({ length: 30 }, () => Math.floor(rand() * 256))).toString('latin1'));
+    }
+    h.session.end('eof');
+  }
+});
