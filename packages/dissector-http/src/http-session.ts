@@ -1,5 +1,5 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
-import type { MessageHead } from './message-head.js';
+import type { HeaderFields, MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind } from './message-reader.js';
 
 /**
@@ -100,7 +100,7 @@ export class HttpSession implements DissectorSession {
     const exchange: HttpExchange = {
       method: head.method,
       uri: head.uri,
-      host: h.get('host') ?? null,
+      host: h.host,
       version: head.version,
       status: null,
       statusText: null,
@@ -108,9 +108,9 @@ export class HttpSession implements DissectorSession {
       responseBodyBytes: 0,
       requestTime: at,
       responseTime: null,
-      userAgent: h.get('user-agent') ?? null,
-      referrer: h.get('referer') ?? null,
-      contentType: h.get('content-type') ?? null,
+      userAgent: h.userAgent,
+      referrer: h.referer,
+      contentType: h.contentType,
       transDepth: ++this.depth,
     };
     this.pending.push(exchange);
@@ -137,7 +137,7 @@ export class HttpSession implements DissectorSession {
     exchange.statusText = head.statusText;
     exchange.responseTime = at;
     if (exchange.version === null) exchange.version = head.version;
-    exchange.contentType = head.headers.get('content-type') ?? exchange.contentType;
+    exchange.contentType = head.headers.contentType ?? exchange.contentType;
     this.reading[dir] = { kind: 'response', exchange };
     return this.responseBody(dir, exchange, head);
   }
@@ -164,7 +164,7 @@ export class HttpSession implements DissectorSession {
 
   private responseBody(dir: Direction, exchange: HttpExchange, head: MessageHead): BodyKind {
     const status = exchange.status!;
-    const tunnel = (status === 101 && head.headers.has('upgrade')) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
+    const tunnel = (status === 101 && head.headers.upgrade !== null) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
     if (tunnel) {
       exchange.tunnel = true;
       this.readers[dir === 'client' ? 'server' : 'client'].enterTunnel();
@@ -209,14 +209,17 @@ export class HttpSession implements DissectorSession {
   }
 }
 
+const NO_BODY: BodyKind = { type: 'none' };
+const CHUNKED: BodyKind = { type: 'chunked' };
+
 /** Body of a message by its headers: chunked wins over Content-Length (RFC 9112 6.3). */
-function requestBody(headers: Map<string, string>): BodyKind {
-  const te = headers.get('transfer-encoding');
-  if (te && /(^|,)\s*chunked\s*$/i.test(te)) return { type: 'chunked' };
-  const cl = headers.get('content-length');
-  if (cl !== undefined) {
+function requestBody(headers: HeaderFields): BodyKind {
+  const te = headers.transferEncoding;
+  if (te && /(^|,)\s*chunked\s*$/i.test(te)) return CHUNKED;
+  const cl = headers.contentLength;
+  if (cl !== null) {
     const length = /^\d{1,15}$/.test(cl.trim()) ? Number(cl.trim()) : NaN;
     if (Number.isFinite(length)) return { type: 'length', length };
   }
-  return { type: 'none' };
+  return NO_BODY;
 }

@@ -1,46 +1,116 @@
-/** The start line and the headers of one HTTP/1.x message. */
+/** The header fields the dissector uses (the first of each, trimmed); null when absent. */
+export interface HeaderFields {
+  host: string | null;
+  contentLength: string | null;
+  transferEncoding: string | null;
+  contentType: string | null;
+  userAgent: string | null;
+  referer: string | null;
+  upgrade: string | null;
+}
+
+/** The start line and the header fields of one HTTP/1.x message. */
 export interface MessageHead {
   kind: 'request' | 'response';
   /** The start line as sent (for display). */
   startLine: string;
   method: string | null;
   uri: string | null;
-  /** "1.1", "1.0", or "0.9" for a request line without a version. */
+  /** "1.1", "1.0"; "1.0" also for a request line without a valid version. */
   version: string;
   status: number | null;
   statusText: string | null;
-  /** Header values by lower-case name; a repeated header keeps its first value. */
-  headers: Map<string, string>;
+  headers: HeaderFields;
 }
 
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
-const VERSION = /^HTTP\/(\d)\.(\d)$/;
 
 /**
- * Parses a header block (start line, header lines, without the blank line) given as latin1
- * text. Returns null when the start line is neither a request line nor a status line.
+ * Parses a header block `buf[start, end)` (start line, header lines; blank lines ignored).
+ * Returns null when the start line is neither a request nor a status line. Runs once per
+ * message, so it works on the bytes: header names are compared in place and only the values
+ * the records need become strings.
  */
-export function parseHead(text: string): MessageHead | null {
-  const lines = text.split(/\r?\n/);
-  const startLine = lines[0] ?? '';
-  const head = parseStartLine(startLine);
+export function parseHead(buf: Buffer, start: number, end: number): MessageHead | null {
+  const lineEnd = nextLf(buf, start, end);
+  const head = parseStartLine(buf.toString('latin1', start, withoutCr(buf, start, lineEnd)));
   if (!head) return null;
-  let last = '';
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    if ((line[0] === ' ' || line[0] === '\t') && last) {
+  let last: keyof HeaderFields | null = null;
+  for (let at = lineEnd + 1; at < end; ) {
+    const next = nextLf(buf, at, end);
+    const stop = withoutCr(buf, at, next);
+    const lineStart = at;
+    at = next + 1;
+    if (stop === lineStart) continue;
+    if ((buf[lineStart] === SP || buf[lineStart] === HT) && last) {
       // Obsolete line folding: the value goes on.
-      head.headers.set(last, `${head.headers.get(last)} ${line.trim()}`);
+      head.headers[last] = `${head.headers[last]} ${buf.toString('latin1', lineStart, stop).trim()}`;
       continue;
     }
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!head.headers.has(name)) head.headers.set(name, line.slice(colon + 1).trim());
-    last = name;
+    let colon = lineStart;
+    while (colon < stop && buf[colon] !== COLON) colon++;
+    last = colon > lineStart && colon < stop ? fieldOf(buf, lineStart, colon) : null;
+    if (last && head.headers[last] === null) head.headers[last] = buf.toString('latin1', colon + 1, stop).trim();
+    else last = null;
   }
   return head;
+}
+
+/** The same from text (tests, tools). */
+export function parseHeadText(text: string): MessageHead | null {
+  const buf = Buffer.from(text, 'latin1');
+  return parseHead(buf, 0, buf.length);
+}
+
+const LF = 10;
+const CR = 13;
+const SP = 32;
+const HT = 9;
+const COLON = 58;
+const FIELDS: [string, keyof HeaderFields][] = [
+  ['host', 'host'],
+  ['content-length', 'contentLength'],
+  ['transfer-encoding', 'transferEncoding'],
+  ['content-type', 'contentType'],
+  ['user-agent', 'userAgent'],
+  ['referer', 'referer'],
+  ['upgrade', 'upgrade'],
+];
+
+/** The field a header name `buf[from, to)` stands for (case-insensitive, trailing blanks allowed). */
+function fieldOf(buf: Buffer, from: number, to: number): keyof HeaderFields | null {
+  while (to > from && (buf[to - 1] === SP || buf[to - 1] === HT)) to--;
+  const length = to - from;
+  for (const [name, field] of FIELDS) {
+    if (name.length !== length) continue;
+    let same = true;
+    for (let i = 0; i < length && same; i++) same = (buf[from + i]! | 0x20) === name.charCodeAt(i);
+    if (same) return field;
+  }
+  return null;
+}
+
+/** Index of the next LF in [from, end), or end. A loop: lines are short, a native call costs more. */
+function nextLf(buf: Buffer, from: number, end: number): number {
+  let i = from;
+  while (i < end && buf[i] !== LF) i++;
+  return i;
+}
+
+function withoutCr(buf: Buffer, from: number, to: number): number {
+  return to > from && buf[to - 1] === CR ? to - 1 : to;
+}
+
+function emptyFields(): HeaderFields {
+  return { host: null, contentLength: null, transferEncoding: null, contentType: null, userAgent: null, referer: null, upgrade: null };
+}
+
+/** "HTTP/1.1" -> "1.1"; null when not a version. */
+function versionOf(token: string): string | null {
+  if (token.length !== 8 || !token.startsWith('HTTP/') || token[6] !== '.') return null;
+  const major = token.charCodeAt(5);
+  const minor = token.charCodeAt(7);
+  return major >= 48 && major <= 57 && minor >= 48 && minor <= 57 ? token.slice(5) : null;
 }
 
 /** Methods recognised even on a malformed request line (after Wireshark's list). */
@@ -56,26 +126,32 @@ export const KNOWN_METHODS = new Set([
  * (`OPTIONS`, `GET /x`, `GET / HTTP/1.`); an unknown method needs the whole line.
  */
 function parseStartLine(line: string): MessageHead | null {
-  const parts = line.split(' ');
-  const base = { startLine: line, headers: new Map<string, string>() };
-  const version = VERSION.exec(parts[0] ?? '');
-  if (version) {
-    if (!/^\d{3}$/.test(parts[1] ?? '')) return null;
-    return { ...base, kind: 'response', method: null, uri: null, version: `${version[1]}.${version[2]}`, status: Number(parts[1]), statusText: parts.slice(2).join(' ') };
+  const sp1 = line.indexOf(' ');
+  const first = sp1 < 0 ? line : line.slice(0, sp1);
+  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+  const second = sp1 < 0 ? null : line.slice(sp1 + 1, sp2 < 0 ? line.length : sp2);
+  const responseVersion = versionOf(first);
+  if (responseVersion) {
+    if (second === null || second.length !== 3 || !(Number(second) >= 100)) return null;
+    return head('response', line, null, null, responseVersion, Number(second), sp2 < 0 ? '' : line.slice(sp2 + 1));
   }
-  const method = parts[0] ?? '';
-  if (!METHOD.test(method)) return null;
-  const requestVersion = parts.length >= 3 ? VERSION.exec(parts[parts.length - 1]!) : null;
-  if (!requestVersion && !KNOWN_METHODS.has(method)) return null;
-  return {
-    ...base,
-    kind: 'request',
-    method,
-    uri: parts.length >= 2 ? parts[1]! : null,
-    version: requestVersion ? `${requestVersion[1]}.${requestVersion[2]}` : '1.0',
-    status: null,
-    statusText: null,
-  };
+  if (!METHOD.test(first)) return null;
+  const requestVersion = sp2 < 0 ? null : versionOf(line.slice(line.lastIndexOf(' ') + 1));
+  if (!requestVersion && !KNOWN_METHODS.has(first)) return null;
+  return head('request', line, first, second, requestVersion ?? '1.0', null, null);
+}
+
+/** One object shape for every head, so that the hot path stays monomorphic. */
+function head(
+  kind: 'request' | 'response',
+  startLine: string,
+  method: string | null,
+  uri: string | null,
+  version: string,
+  status: number | null,
+  statusText: string | null,
+): MessageHead {
+  return { kind, startLine, method, uri, version, status, statusText, headers: emptyFields() };
 }
 
 /** True when `bytes` (from `offset`) start like an HTTP message: a method and a space, or HTTP/ and a digit. */

@@ -137,12 +137,12 @@ export class MessageReader {
     }
     this.pending = null;
     const consumed = offset + end - carried;
-    this.onHead(data.toString('latin1', 0, end), at);
+    this.onHead(data, end, at);
     return consumed;
   }
 
-  private onHead(text: string, at: number): void {
-    const head = parseHead(text);
+  private onHead(data: Buffer, end: number, at: number): void {
+    const head = parseHead(data, 0, end);
     if (!head) {
       if (!this.sawMessage) this.events.notHttp();
       else this.events.anomaly('http.bad-start-line');

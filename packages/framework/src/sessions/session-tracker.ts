@@ -264,6 +264,7 @@ export class SessionTracker implements DispatchHost {
     session.toClient.discard();
     session.frames = null;
     session.displayLines = null;
+    session.records = {};
     session.observerState.length = 0;
   }
 }

@@ -67,8 +67,8 @@ export class TcpSession {
   readonly triggers: string[] = [];
   /** Anomalies marked by dissectors or the framework (`dissector-error: ...`). */
   readonly marks: string[] = [];
-  /** Dissector records by dissector name. */
-  readonly records: Record<string, object[]> = {};
+  /** Dissector records by dissector name (emptied once the session was handed to the sinks). */
+  records: Record<string, object[]> = {};
   /** Name of the dissector bound to the session, once one is. */
   protocol: string | null = null;
   /** Original frames, when an export is requested. */
