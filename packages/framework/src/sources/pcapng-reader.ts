@@ -119,12 +119,7 @@ export class PcapngParser implements CaptureParser {
   }
 
   private enhancedPacket(data: Buffer, offset: number, length: number): void {
-    if (length < 32) throw this.damage('enhanced packet block too short');
-    const iface = this.interfaceAt(this.u32(data, offset + 8));
-    const caplen = this.u32(data, offset + 20);
-    if (caplen > length - 32) throw this.damage(`captured length ${caplen} exceeds the block`);
-    this.setTime(iface, this.u32(data, offset + 12), this.u32(data, offset + 16));
-    this.emit(iface, data, offset + 28, caplen, this.u32(data, offset + 24));
+    this.timedPacket(data, offset, length, this.u32(data, offset + 8));
   }
 
   private simplePacket(data: Buffer, offset: number, length: number): void {
@@ -137,9 +132,15 @@ export class PcapngParser implements CaptureParser {
     this.emit(iface, data, offset + 12, caplen, wireLen);
   }
 
+  /** The obsolete packet block: as an enhanced one, with a 16-bit interface id and a drops count. */
   private obsoletePacket(data: Buffer, offset: number, length: number): void {
+    this.timedPacket(data, offset, length, this.u16(data, offset + 8));
+  }
+
+  /** Enhanced and obsolete packet blocks share the layout after the interface id. */
+  private timedPacket(data: Buffer, offset: number, length: number, interfaceId: number): void {
     if (length < 32) throw this.damage('packet block too short');
-    const iface = this.interfaceAt(this.u16(data, offset + 8));
+    const iface = this.interfaceAt(interfaceId);
     const caplen = this.u32(data, offset + 20);
     if (caplen > length - 32) throw this.damage(`captured length ${caplen} exceeds the block`);
     this.setTime(iface, this.u32(data, offset + 12), this.u32(data, offset + 16));
