@@ -4,7 +4,8 @@
 //   TZ=UTC node packages/cli/bin/run.js read test/fixtures/corpus/NAME.pcap --plugin http --all --no-color > test/golden/NAME.txt
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPakeana } from './helpers.mjs';
@@ -49,4 +50,20 @@ test('the export of http-lossy.pcap, read again, gives the same session records'
   const frames = readFileSync(file);
   assert.equal(frames.readUInt32LE(0), 0xa1b23c4d, 'nanosecond pcap');
   assert.ok(existsSync(file));
+});
+
+const tshark = spawnSync('tshark', ['--version']).status === 0;
+
+test('tshark reads the export without complaint and finds exactly the reported sessions', { skip: tshark ? false : 'tshark is not installed' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pakeana-export-'));
+  const file = join(dir, 'reset.pcap');
+  writeFileSync(join(dir, 'c.yaml'), 'plugins: [http]\ntriggers:\n  - http.status: { min: 500 }\n');
+  const reported = runPakeana(['read', join(corpus, 'http-basic.pcap'), '--config', join(dir, 'c.yaml'), '--format', 'json', '--export', file]);
+  assert.equal(reported.status, 0, reported.stderr);
+  const check = spawnSync('tshark', ['-r', file, '-q', '-z', 'conv,tcp'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  assert.doesNotMatch(check.stderr.replace(/Running as user "root".*\n?/, ''), /\S/, 'tshark says nothing on stderr');
+  const conversations = check.stdout.split('\n').filter((l) => /<->/.test(l));
+  assert.equal(conversations.length, 1);
+  assert.match(conversations[0], /10\.77\.1\.1:34246\s+<-> 10\.77\.2\.1:8080/);
 });

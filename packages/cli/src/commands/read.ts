@@ -1,5 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import { runCapture } from '@pakeana/framework';
+import { accessSync, constants, statSync } from 'node:fs';
 import { failUsage, failInput } from '../errors.js';
 import { Progress } from '../progress.js';
 import { setupRun } from '../run-setup.js';
@@ -19,6 +20,7 @@ export default class Read extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Read);
+    if (args.file !== '-') checkReadable(this, args.file);
     const setup = await setupRun(flags).catch((error) => failUsage(this, error));
     // Ctrl-C ends the read early but cleanly: sessions so far reported, export finished.
     const stop = new AbortController();
@@ -30,5 +32,15 @@ export default class Read extends Command {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (result.error) failInput(this, args.file, result.error);
+  }
+}
+
+/** A file that cannot be opened is misuse, found before any output starts. */
+function checkReadable(command: Command, file: string): void {
+  try {
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    failInput(command, file, error as Error);
   }
 }
