@@ -232,7 +232,8 @@ export class MessageReader {
 /** Index just past the blank line that ends a head (CRLFCRLF or LFLF), or -1. */
 function headEnd(data: Buffer): number {
   const crlf = data.indexOf('\r\n\r\n', 0, 'latin1');
-  const lf = data.indexOf('\n\n', 0, 'latin1');
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
-  return lf >= 0 ? lf + 2 : -1;
+  // A bare-LF head is rare: look for one only before the CRLF end (never through a body).
+  const lf = data.subarray(0, crlf < 0 ? data.length : crlf + 2).indexOf('\n\n', 0, 'latin1');
+  if (lf >= 0 && (crlf < 0 || lf < crlf)) return lf + 2;
+  return crlf >= 0 ? crlf + 4 : -1;
 }
