@@ -97,6 +97,11 @@ export class FlowTable {
     return this.ageHead;
   }
 
+  /** True while the session is in the table (removal unlinks it from the idle order). */
+  contains(session: TcpSession): boolean {
+    return session.idlePrev !== null || this.idleHead === session;
+  }
+
   remove(session: TcpSession): void {
     const head = this.buckets.get(session.hash);
     if (head === session) {

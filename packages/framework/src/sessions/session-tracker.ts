@@ -22,6 +22,8 @@ export interface TrackerLimits {
   closeLinger: number;
   /** Frames kept per session for export; beyond it frames are dropped and counted. */
   segmentsPerSession: number;
+  /** Seconds a finished session stays findable, to absorb its late packets. */
+  tombstone: number;
 }
 
 export const DEFAULT_LIMITS: TrackerLimits = {
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: TrackerLimits = {
   idleTimeout: 120,
   closeLinger: 2,
   segmentsPerSession: 100_000,
+  tombstone: 10,
 };
 
 export interface TrackerOptions {
@@ -50,6 +53,11 @@ export class SessionTracker implements DispatchHost {
   private readonly event = new SegmentEvent();
   private readonly closing: TcpSession[] = [];
   private closingHead = 0;
+  /** Finished sessions still in the table, in the order they finished. */
+  private readonly tombstones: TcpSession[] = [];
+  private tombstonesHead = 0;
+  /** The latest capture time seen. */
+  private latest = 0;
 
   constructor(
     private readonly options: TrackerOptions,
@@ -71,7 +79,10 @@ export class SessionTracker implements DispatchHost {
   /** One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments. */
   segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null): void {
     this.clock.time = time;
-    this.expire(time);
+    // Timers run on the latest time seen: captures merged from several interfaces or files
+    // may step back in time, and expiry must not wait for time to catch up.
+    if (time > this.latest) this.latest = time;
+    this.expire(this.latest);
     let session = this.table.find(pkt, tcp);
     let fromClient = this.table.fromClient;
     if (session && this.startsNewConnection(session, tcp, fromClient)) {
@@ -108,6 +119,22 @@ export class SessionTracker implements DispatchHost {
     if (this.closingHead > 1024 && this.closingHead * 2 > this.closing.length) {
       this.closing.splice(0, this.closingHead);
       this.closingHead = 0;
+    }
+    this.buryTombstones(now);
+  }
+
+  /** Forgets finished sessions whose late packets are no longer expected. */
+  private buryTombstones(now: number): void {
+    const { tombstone } = this.options.limits;
+    while (this.tombstonesHead < this.tombstones.length) {
+      const s = this.tombstones[this.tombstonesHead]!;
+      if (now - s.lastTime <= tombstone) break;
+      this.tombstonesHead++;
+      if (s.finished && this.table.contains(s)) this.table.remove(s);
+    }
+    if (this.tombstonesHead > 1024 && this.tombstonesHead * 2 > this.tombstones.length) {
+      this.tombstones.splice(0, this.tombstonesHead);
+      this.tombstonesHead = 0;
     }
   }
 
@@ -257,6 +284,7 @@ export class SessionTracker implements DispatchHost {
     session.dissector = null;
     session.finished = true;
     this.table.leaveAgeOrder(session);
+    this.tombstones.push(session);
     for (const o of this.observers) o.close?.(session);
     this.onFinished(session);
     // The session stays in the table a while as a tombstone: keep nothing heavy.
