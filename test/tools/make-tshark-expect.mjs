@@ -17,8 +17,9 @@
 //   retransmissions  frames tshark marks tcp.analysis.retransmission, .fast_retransmission
 //                    or .spurious_retransmission (SYN retransmissions included)
 //   resets           frames with the RST flag
-//   requests         tshark's HTTP requests in order: {method, uri, host} (host null if
-//                    the request has no Host header)
+//   requests         tshark's HTTP requests in order: {method, uri, host}; uri and host
+//                    are null when tshark's value is empty or absent (no URI on the
+//                    request line, no Host header)
 //   statuses         tshark's HTTP response codes in order
 // and facts beyond the corpus format:
 //   synRetransmissions  frames with SYN set (SYN or SYN+ACK) that tshark marks retransmitted
@@ -166,18 +167,21 @@ function requestsIn(file, frame) {
   const uris = frame['http.request.uri'];
   const hosts = frame['http.host'];
   if (methods.length <= 1 || hosts.length === methods.length) {
-    return methods.map((method, i) => ({ method, uri: uris[i] ?? null, host: hosts[i] ?? null }));
+    return methods.map((method, i) => ({ method, uri: uris[i] || null, host: hosts[i] || null }));
   }
   return requestsFromTree(file, one(frame, 'frame.number'));
 }
 
 function requestsFromTree(file, frameNumber) {
   const r = tshark(['-r', file, '-Y', `frame.number == ${frameNumber}`, '-T', 'json', '--no-duplicate-keys', '-J', 'http']);
-  const layers = JSON.parse(r.stdout)[0]._source.layers;
+  const layers = JSON.parse(r.stdout || '[]')[0]?._source.layers ?? {};
+  const firstOf = (value) => [value ?? null].flat()[0];
   const requests = [];
   for (const http of [layers.http ?? []].flat()) {
     const line = Object.values(http).find((v) => v && typeof v === 'object' && 'http.request.method' in v);
-    if (line) requests.push({ method: line['http.request.method'], uri: line['http.request.uri'] ?? null, host: http['http.host'] ?? null });
+    if (!line) continue;
+    const [uri, host] = [firstOf(line['http.request.uri']), firstOf(http['http.host'])];
+    requests.push({ method: firstOf(line['http.request.method']), uri: uri || null, host: host || null });
   }
   return requests;
 }

@@ -28,29 +28,35 @@ const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
 /**
  * Parses a header block `buf[start, end)` (start line, header lines; blank lines ignored).
  * Returns null when the start line is neither a request nor a status line. Runs once per
- * message, so it works on the bytes: header names are compared in place and only the values
- * the records need become strings.
+ * message: the block becomes one latin1 string, lines are found with indexOf, header names
+ * are compared in place, and only the values the records need become strings.
  */
 export function parseHead(buf: Buffer, start: number, end: number): MessageHead | null {
-  const lineEnd = nextLf(buf, start, end);
-  const head = parseStartLine(buf.toString('latin1', start, withoutCr(buf, start, lineEnd)));
+  const text = buf.toString('latin1', start, end);
+  let lineEnd = text.indexOf('\n');
+  if (lineEnd < 0) lineEnd = text.length;
+  const head = parseStartLine(text.slice(0, withoutCr(text, 0, lineEnd)));
   if (!head) return null;
   let last: keyof HeaderFields | null = null;
-  for (let at = lineEnd + 1; at < end; ) {
-    const next = nextLf(buf, at, end);
-    const stop = withoutCr(buf, at, next);
+  for (let at = lineEnd + 1; at < text.length; ) {
+    let next = text.indexOf('\n', at);
+    if (next < 0) next = text.length;
+    const stop = withoutCr(text, at, next);
     const lineStart = at;
     at = next + 1;
     if (stop === lineStart) continue;
-    if ((buf[lineStart] === SP || buf[lineStart] === HT) && last) {
+    const first = text.charCodeAt(lineStart);
+    if ((first === SP || first === HT) && last) {
       // Obsolete line folding: the value goes on.
-      head.headers[last] = `${head.headers[last]} ${buf.toString('latin1', lineStart, stop).trim()}`;
+      head.headers[last] = `${head.headers[last]} ${text.slice(lineStart, stop).trim()}`;
       continue;
     }
-    let colon = lineStart;
-    while (colon < stop && buf[colon] !== COLON) colon++;
-    last = colon > lineStart && colon < stop ? fieldOf(buf, lineStart, colon) : null;
-    if (last && head.headers[last] === null) head.headers[last] = buf.toString('latin1', colon + 1, stop).trim();
+    last = null;
+    if (INITIALS[(first | 0x20) & 127] !== 1) continue;
+    const colon = text.indexOf(':', lineStart);
+    if (colon < 0 || colon >= stop) continue;
+    last = fieldOf(text, lineStart, colon);
+    if (last && head.headers[last] === null) head.headers[last] = text.slice(colon + 1, stop).trim();
     else last = null;
   }
   return head;
@@ -62,43 +68,30 @@ export function parseHeadText(text: string): MessageHead | null {
   return parseHead(buf, 0, buf.length);
 }
 
-const LF = 10;
-const CR = 13;
 const SP = 32;
 const HT = 9;
-const COLON = 58;
-const FIELDS: [string, keyof HeaderFields][] = [
-  ['host', 'host'],
-  ['content-length', 'contentLength'],
-  ['transfer-encoding', 'transferEncoding'],
-  ['content-type', 'contentType'],
-  ['user-agent', 'userAgent'],
-  ['referer', 'referer'],
-  ['upgrade', 'upgrade'],
-];
+const NAMES = ['host', 'content-length', 'transfer-encoding', 'content-type', 'user-agent', 'referer', 'upgrade'];
+const FIELDS: (keyof HeaderFields)[] = ['host', 'contentLength', 'transferEncoding', 'contentType', 'userAgent', 'referer', 'upgrade'];
+/** First letters of the names above: most header lines are passed over on their first letter. */
+const INITIALS = new Uint8Array(128);
+for (const name of NAMES) INITIALS[name.charCodeAt(0)] = 1;
 
-/** The field a header name `buf[from, to)` stands for (case-insensitive, trailing blanks allowed). */
-function fieldOf(buf: Buffer, from: number, to: number): keyof HeaderFields | null {
-  while (to > from && (buf[to - 1] === SP || buf[to - 1] === HT)) to--;
+/** The field a header name `text[from, to)` stands for (case-insensitive, trailing blanks allowed). */
+function fieldOf(text: string, from: number, to: number): keyof HeaderFields | null {
+  while (to > from && (text.charCodeAt(to - 1) === SP || text.charCodeAt(to - 1) === HT)) to--;
   const length = to - from;
-  for (const [name, field] of FIELDS) {
+  for (let f = 0; f < NAMES.length; f++) {
+    const name = NAMES[f]!;
     if (name.length !== length) continue;
-    let same = true;
-    for (let i = 0; i < length && same; i++) same = (buf[from + i]! | 0x20) === name.charCodeAt(i);
-    if (same) return field;
+    let i = 0;
+    while (i < length && (text.charCodeAt(from + i) | 0x20) === name.charCodeAt(i)) i++;
+    if (i === length) return FIELDS[f]!;
   }
   return null;
 }
 
-/** Index of the next LF in [from, end), or end. A loop: lines are short, a native call costs more. */
-function nextLf(buf: Buffer, from: number, end: number): number {
-  let i = from;
-  while (i < end && buf[i] !== LF) i++;
-  return i;
-}
-
-function withoutCr(buf: Buffer, from: number, to: number): number {
-  return to > from && buf[to - 1] === CR ? to - 1 : to;
+function withoutCr(text: string, from: number, to: number): number {
+  return to > from && text.charCodeAt(to - 1) === 13 ? to - 1 : to;
 }
 
 function emptyFields(): HeaderFields {

@@ -123,10 +123,16 @@ export class MessageReader {
         this.state = 'resync';
         return offset + 1;
       }
+      // The common case: the whole head is in this piece, parsed in place.
+      const end = headEnd(buf, offset);
+      if (end >= 0) {
+        this.onHead(buf, offset, end, at);
+        return end;
+      }
     }
     const data = this.pending ? Buffer.concat([this.pending, buf.subarray(offset)]) : buf.subarray(offset);
     const carried = this.pending ? this.pending.length : 0;
-    const end = headEnd(data);
+    const end = headEnd(data, 0);
     if (end < 0) {
       if (data.length > MAX_HEAD) {
         this.events.anomaly('http.head-too-long');
@@ -136,13 +142,12 @@ export class MessageReader {
       return buf.length;
     }
     this.pending = null;
-    const consumed = offset + end - carried;
-    this.onHead(data, end, at);
-    return consumed;
+    this.onHead(data, 0, end, at);
+    return offset + end - carried;
   }
 
-  private onHead(data: Buffer, end: number, at: number): void {
-    const head = parseHead(data, 0, end);
+  private onHead(data: Buffer, start: number, end: number, at: number): void {
+    const head = parseHead(data, start, end);
     if (!head) {
       if (!this.sawMessage) this.events.notHttp();
       else this.events.anomaly('http.bad-start-line');
@@ -229,11 +234,20 @@ export class MessageReader {
   }
 }
 
-/** Index just past the blank line that ends a head (CRLFCRLF or LFLF), or -1. */
-function headEnd(data: Buffer): number {
-  const crlf = data.indexOf('\r\n\r\n', 0, 'latin1');
-  // A bare-LF head is rare: look for one only before the CRLF end (never through a body).
-  const lf = data.subarray(0, crlf < 0 ? data.length : crlf + 2).indexOf('\n\n', 0, 'latin1');
-  if (lf >= 0 && (crlf < 0 || lf < crlf)) return lf + 2;
-  return crlf >= 0 ? crlf + 4 : -1;
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const LFLF = Buffer.from('\n\n');
+
+/**
+ * Index just past the blank line that ends the head starting at `from` (CRLFCRLF, or LFLF in
+ * a head whose first line ends with a bare LF), or -1.
+ */
+function headEnd(data: Buffer, from: number): number {
+  const firstLf = data.indexOf(LF, from);
+  if (firstLf < 0) return -1;
+  if (firstLf > from && data[firstLf - 1] === CR) {
+    const crlf = data.indexOf(CRLFCRLF, from);
+    return crlf < 0 ? -1 : crlf + 4;
+  }
+  const lf = data.indexOf(LFLF, from);
+  return lf < 0 ? -1 : lf + 2;
 }
