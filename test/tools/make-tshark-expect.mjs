@@ -149,12 +149,12 @@ function covered(ranges) {
 
 /** Bytes never captured on one side: holes between the first and last byte, and cut bytes. */
 function missing(line) {
-  const starts = line.ranges.map(([s]) => s);
-  const ends = line.ranges.map(([, e]) => e);
-  const first = line.first ?? Math.min(...starts, line.fin ?? Infinity);
-  const last = Math.max(...ends, line.fin ?? -Infinity);
-  const holes = Number.isFinite(first) && last > first ? last - first - covered(line.ranges) : 0;
-  return holes + line.cut;
+  const lowest = line.ranges.reduce((low, [s]) => Math.min(low, s), line.fin ?? Infinity);
+  const first = line.first ?? lowest;
+  const last = line.ranges.reduce((high, [, e]) => Math.max(high, e), line.fin ?? -Infinity);
+  if (!(last > first)) return line.cut;
+  const inside = line.ranges.map(([s, e]) => [Math.max(s, first), Math.min(e, last)]).filter(([s, e]) => e > s);
+  return last - first - covered(inside) + line.cut;
 }
 
 /**
@@ -189,8 +189,8 @@ function requestsFromTree(file, frameNumber) {
 function protocolOnPort(frames) {
   for (const f of frames) {
     const layers = one(f, 'frame.protocols').split(':');
-    const above = layers[layers.indexOf('tcp') + 1];
-    if (above) return above;
+    const tcp = layers.indexOf('tcp');
+    if (tcp >= 0 && layers[tcp + 1]) return layers[tcp + 1];
   }
   return null;
 }
@@ -198,7 +198,7 @@ function protocolOnPort(frames) {
 function describe(file, frames) {
   const [client, server] = chooseClient(frames);
   const fromClient = frames.filter((f) => sameEndpoint(endpoints(f)[0], client));
-  const fromServer = frames.filter((f) => !fromClient.includes(f));
+  const fromServer = frames.filter((f) => !sameEndpoint(endpoints(f)[0], client));
   const lines = { client: sequenceLine(fromClient), server: sequenceLine(fromServer) };
   const retransmitted = frames.filter(isRetransmission);
   return {
