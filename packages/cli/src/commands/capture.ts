@@ -2,6 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import { LiveCaptureError, runLive } from '@pakeana/framework';
 import { failUsage } from '../errors.js';
 import { setupRun } from '../run-setup.js';
+import { stopOnSignals } from '../stop-signal.js';
 import { sessionFlags } from '../shared-flags.js';
 
 export default class Capture extends Command {
@@ -23,10 +24,7 @@ export default class Capture extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Capture);
     const setup = await setupRun(flags, { live: true }).catch((error) => failUsage(this, error));
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stop = stopOnSignals();
     try {
       await runLive({
         ...setup.pipeline,
@@ -41,8 +39,7 @@ export default class Capture extends Command {
       if (error instanceof LiveCaptureError) failUsage(this, error);
       throw error;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.release();
     }
   }
 }

@@ -4,6 +4,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { failUsage, failInput } from '../errors.js';
 import { Progress } from '../progress.js';
 import { setupRun } from '../run-setup.js';
+import { stopOnSignals } from '../stop-signal.js';
 import { sessionFlags } from '../shared-flags.js';
 
 export default class Read extends Command {
@@ -22,15 +23,10 @@ export default class Read extends Command {
     const { args, flags } = await this.parse(Read);
     if (args.file !== '-') checkReadable(this, args.file);
     const setup = await setupRun(flags).catch((error) => failUsage(this, error));
-    // Ctrl-C ends the read early but cleanly: sessions so far reported, export finished.
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stop = stopOnSignals();
     const progress = new Progress(args.file);
     const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onProgress: progress.update, onInputDone: () => progress.done() });
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.release();
     if (result.error) failInput(this, args.file, result.error);
   }
 }

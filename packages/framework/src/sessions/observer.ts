@@ -1,5 +1,5 @@
 import type { SegmentEvent } from './segment-event.js';
-import type { SessionDisplayLine, TcpSession } from './tcp-session.js';
+import type { TcpSession } from './tcp-session.js';
 
 /**
  * Something that watches sessions as they happen: the TCP analyzer (marks, states,
@@ -14,7 +14,6 @@ export interface SessionObserver {
   open?(session: TcpSession): void;
   segment?(session: TcpSession, event: SegmentEvent): void;
   record?(session: TcpSession, protocol: string, record: object): void;
-  display?(session: TcpSession, line: SessionDisplayLine): void;
   /** The session is finished (`session.state` and `endReason` are final). */
   close?(session: TcpSession): void;
 }

@@ -150,9 +150,7 @@ export class SessionTracker implements DispatchHost {
 
   displayed(session: TcpSession, line: DisplayLine): void {
     if (!session.displayLines) return;
-    const kept = { ...line, segment: session.segments };
-    session.displayLines.push(kept);
-    for (const o of this.observers) o.display?.(session, kept);
+    session.displayLines.push({ ...line, segment: session.segments });
   }
 
   private open(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): TcpSession {
