@@ -17,6 +17,7 @@ function harness() {
     services: defaultServices(),
     emit: (r) => void records.push(r as HttpExchange),
     display: (l) => void display.push(l),
+    displaying: true,
     mark: (m) => void marks.push(m),
     confirm: () => void calls.push('confirm'),
     reject: (why) => void calls.push(`reject: ${why}`),

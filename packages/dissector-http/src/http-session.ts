@@ -115,14 +115,16 @@ export class HttpSession implements DissectorSession {
     };
     this.pending.push(exchange);
     this.reading[dir] = { kind: 'request', exchange };
-    this.context.display({ label: 'RequestLine', text: head.startLine, dir });
-    if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir });
+    if (this.context.displaying) {
+      this.context.display({ label: 'RequestLine', text: head.startLine, dir });
+      if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir });
+    }
     return requestBody(h);
   }
 
   private onResponse(dir: Direction, head: MessageHead, at: number): BodyKind {
     this.confirm();
-    this.context.display({ label: 'ResponseLine', text: head.startLine, dir });
+    if (this.context.displaying) this.context.display({ label: 'ResponseLine', text: head.startLine, dir });
     const status = head.status!;
     const request = this.pending[0] ?? null;
     if (status >= 100 && status < 200 && status !== 101) {

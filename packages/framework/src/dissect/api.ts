@@ -55,6 +55,8 @@ export interface SessionContext {
   emit(record: object): void;
   /** Adds a line to the pretty output, under the segment being processed now. */
   display(line: DisplayLine): void;
+  /** False when no printer keeps display lines: a dissector may skip building them. */
+  readonly displaying: boolean;
   /** Marks the session with an anomaly (e.g. `http.bad-chunk-size`); shown and kept in JSON. */
   mark(reason: string): void;
   /**

@@ -200,6 +200,7 @@ export class DissectorBinding {
       client: session.client,
       server: session.server,
       services: host.services,
+      displaying: session.displayLines !== null,
       emit: (record) => {
         if (isCurrent()) host.emitted(session, d.name, record);
       },
