@@ -159,7 +159,7 @@ test('a response cut short keeps its status apart (incompleteStatus), as Wiresha
   h.send('client', req('GET', '/reset'));
   h.send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial');
   h.session.end('rst');
-  assert.deepEqual(h.records.map((r) => [r.status, r.incompleteStatus, r.responseBodyBytes]), [[null, 200, 0]]);
+  assert.deepEqual(h.records.map((r) => [r.status, r.incompleteStatus, r.responseBodyBytes]), [[null, 200, 7]]);
   assert.ok(h.marks.includes('http.truncated-body'));
 });
 

@@ -78,7 +78,10 @@ export class HttpSession implements DissectorSession {
     this.readers.server.end(this.context.services.clock.now());
     for (const dir of ['client', 'server'] as const) {
       const reading = this.reading[dir];
-      if (reading?.kind === 'response') this.emit(cutShort(reading.exchange));
+      if (reading?.kind === 'response') {
+        reading.exchange.responseBodyBytes = this.readers[dir].bodySoFar;
+        this.emit(cutShort(reading.exchange));
+      }
       this.reading[dir] = null;
     }
     for (const exchange of this.pending) this.emit(exchange);

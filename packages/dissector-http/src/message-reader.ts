@@ -48,6 +48,11 @@ export class MessageReader {
 
   constructor(private readonly events: MessageEvents) {}
 
+  /** Body bytes of the message being read so far. */
+  get bodySoFar(): number {
+    return this.bodyBytes;
+  }
+
   /** The connection left HTTP (CONNECT, Upgrade): from now on bytes are counted, not parsed. */
   enterTunnel(): void {
     this.pending = null;
