@@ -17,8 +17,8 @@ function makeCapture() {
   const script = join(root, '../shared/lab/benchcap.sh');
   if (!existsSync(script)) throw new Error(`no capture at ${file}, and no ${script} to make one: pass a FILE`);
   mkdirSync(dirname(file), { recursive: true });
-  console.log(`making ${file} with ${script} (P=4 N=25000 K=8: ~12k sessions)...`);
-  const r = spawnSync('bash', [script, file], { stdio: 'inherit', env: { ...process.env, P: '4', N: '25000', K: '8' } });
+  console.log(`making ${file} with ${script} (P=4 N=45000 K=15: ~500k packets, 12k sessions)...`);
+  const r = spawnSync('bash', [script, file], { stdio: 'inherit', env: { ...process.env, P: '4', N: '45000', K: '15' } });
   if (r.status !== 0) throw new Error('benchcap.sh failed (it needs root, ip netns and tcpdump)');
 }
 
