@@ -100,7 +100,7 @@ export class MessageReader {
       case 'chunk-data':
         return this.skipBody(buf, offset, at);
       case 'chunk-size':
-        return this.readLine(buf, offset, (line) => this.chunkSize(line));
+        return this.readLine(buf, offset, this.onChunkSizeLine);
       case 'chunk-end':
         return this.readLine(buf, offset, () => (this.state = 'chunk-size'));
       case 'trailers':
@@ -182,14 +182,15 @@ export class MessageReader {
     return offset + n;
   }
 
+  private readonly onChunkSizeLine = (line: Buffer): void => this.chunkSize(line);
+
   private chunkSize(line: Buffer): void {
-    const text = line.toString('latin1').split(';')[0]!.trim().replace(/^0+(?=.)/, '');
-    if (!/^[0-9a-fA-F]{1,13}$/.test(text)) {
+    const size = parseChunkSize(line);
+    if (size < 0) {
       this.events.anomaly('http.bad-chunk-size');
       this.state = 'resync';
       return;
     }
-    const size = parseInt(text, 16);
     if (size === 0) {
       this.state = 'trailers';
       return;
@@ -237,6 +238,38 @@ export class MessageReader {
     }
     return buf.length;
   }
+}
+
+/**
+ * The size of a chunk-size line (`1a3;ext=v`), read from the bytes without making strings;
+ * -1 when it is not 1 to 13 significant hex digits (leading zeros and blanks allowed).
+ */
+export function parseChunkSize(line: Buffer): number {
+  let i = 0;
+  while (i < line.length && isBlank(line[i]!)) i++;
+  let size = 0;
+  let digits = 0;
+  let significant = 0;
+  for (; i < line.length; i++) {
+    const value = HEX_VALUE[line[i]!]!;
+    if (value === 255) break;
+    digits++;
+    if (size > 0 || value > 0) significant++;
+    size = size * 16 + value;
+  }
+  while (i < line.length && isBlank(line[i]!)) i++;
+  if (digits === 0 || significant > 13 || (i < line.length && line[i] !== SEMICOLON)) return -1;
+  return size;
+}
+
+const SEMICOLON = 0x3b;
+const HEX_VALUE = new Uint8Array(256).fill(255);
+for (let d = 0; d < 10; d++) HEX_VALUE[0x30 + d] = d;
+for (let d = 0; d < 6; d++) HEX_VALUE[0x61 + d] = HEX_VALUE[0x41 + d] = 10 + d;
+
+/** What String.prototype.trim takes away in latin1: HT, LF, VT, FF, CR, SP, NBSP. */
+function isBlank(byte: number): boolean {
+  return (byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
