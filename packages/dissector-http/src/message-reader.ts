@@ -100,7 +100,7 @@ export class MessageReader {
       case 'chunk-data':
         return this.skipBody(buf, offset, at);
       case 'chunk-size':
-        return this.readLine(buf, offset, this.onChunkSizeLine);
+        return this.readLine(buf, offset, this.chunkSize);
       case 'chunk-end':
         return this.readLine(buf, offset, () => (this.state = 'chunk-size'));
       case 'trailers':
@@ -182,9 +182,8 @@ export class MessageReader {
     return offset + n;
   }
 
-  private readonly onChunkSizeLine = (line: Buffer): void => this.chunkSize(line);
-
-  private chunkSize(line: Buffer): void {
+  /** A field, not a method: readLine takes it as its callback without a closure per call. */
+  private readonly chunkSize = (line: Buffer): void => {
     const size = parseChunkSize(line);
     if (size < 0) {
       this.events.anomaly('http.bad-chunk-size');
@@ -197,7 +196,7 @@ export class MessageReader {
     }
     this.remaining = size;
     this.state = 'chunk-data';
-  }
+  };
 
   /** Reads one CRLF-terminated line (kept across calls), hands it on without the line end. */
   private readLine(buf: Buffer, offset: number, onLine: (line: Buffer) => void): number {
