@@ -150,7 +150,8 @@ export class SessionTracker implements DispatchHost {
 
   displayed(session: TcpSession, line: DisplayLine): void {
     if (!session.displayLines) return;
-    session.displayLines.push({ ...line, segment: session.segments });
+    // A fixed-shape literal: a spread per line is a slow generic copy on this hot path.
+    session.displayLines.push({ label: line.label, text: line.text, dir: line.dir, segment: session.segments });
   }
 
   private open(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): TcpSession {
