@@ -34,8 +34,122 @@ const ANOMALIES =
   SegmentMark.ZeroWindow |
   SegmentMark.PreviousSegmentLost;
 
+/** The store keeps a state as its code (4 bits); the type makes the table complete. */
+const STATE_CODES: Record<TcpState, number> = {
+  CLOSED: 0,
+  LISTEN: 1,
+  SYN_SENT: 2,
+  SYN_RECV: 3,
+  ESTABLISHED: 4,
+  FIN_WAIT1: 5,
+  FIN_WAIT2: 6,
+  CLOSE_WAIT: 7,
+  CLOSING: 8,
+  LAST_ACK: 9,
+  TIME_WAIT: 10,
+  UNKNOWN: 11,
+};
+const STATE_NAMES: TcpState[] = [];
+for (const [name, code] of Object.entries(STATE_CODES)) STATE_NAMES[code] = name as TcpState;
+
+/** A segment's words in `SegmentStore.words`. */
+const Word = { Number: 0, Seq: 1, Ack: 2, Length: 3, Marks: 4, Packed: 5, OptionsAt: 6, OptionsLength: 7 } as const;
+const WORDS_PER_SEGMENT = 8;
+
+/** Bits of `Word.Packed`: the TCP flags in the low byte, then these. */
+const FLAGS_MASK = 0xff;
+const FROM_CLIENT = 1 << 8;
+const NOTABLE = 1 << 9;
+const CLIENT_STATE_SHIFT = 10;
+const SERVER_STATE_SHIFT = 14;
+const STATE_MASK = 0xf;
+
+const INITIAL_SEGMENTS = 16;
+/** Linux puts 12 option bytes (timestamps) on every segment. */
+const INITIAL_OPTION_BYTES = INITIAL_SEGMENTS * 12;
+
 /**
- * Keeps a compact line per segment for the pretty printer, up to `limit` per session (the
+ * One session's segments, column by column, in typed arrays grown by doubling: no object
+ * per segment, since most sessions are never printed.
+ */
+class SegmentStore {
+  count = 0;
+  private times = new Float64Array(INITIAL_SEGMENTS);
+  private words = new Uint32Array(INITIAL_SEGMENTS * WORDS_PER_SEGMENT);
+  private optionPool = new Uint8Array(INITIAL_OPTION_BYTES);
+  private optionBytes = 0;
+  /** Both state codes of the last segment, as packed (-1 before the first), to see changes. */
+  private lastStates = -1;
+
+  add(event: SegmentEvent): void {
+    if (this.count === this.times.length) {
+      this.times = grown(this.times, this.count + 1);
+      this.words = grown(this.words, (this.count + 1) * WORDS_PER_SEGMENT);
+    }
+    const tcp = event.tcp;
+    const states = (STATE_CODES[event.clientState] << CLIENT_STATE_SHIFT) | (STATE_CODES[event.serverState] << SERVER_STATE_SHIFT);
+    const notable = states !== this.lastStates || (tcp.flags & TcpFlag.SYN) !== 0 || (event.marks & ANOMALIES) !== 0;
+    this.lastStates = states;
+    const at = this.count * WORDS_PER_SEGMENT;
+    const words = this.words;
+    words[at + Word.Number] = event.number;
+    words[at + Word.Seq] = tcp.seq;
+    words[at + Word.Ack] = tcp.ack;
+    words[at + Word.Length] = tcp.payloadWireLength;
+    words[at + Word.Marks] = event.marks;
+    words[at + Word.Packed] = tcp.flags | states | (event.dir === 'client' ? FROM_CLIENT : 0) | (notable ? NOTABLE : 0);
+    words[at + Word.OptionsAt] = this.optionBytes;
+    words[at + Word.OptionsLength] = tcp.optionsLength;
+    this.keepOptions(event.buf, tcp.optionsOffset, tcp.optionsLength);
+    this.times[this.count++] = event.time;
+  }
+
+  line(index: number): SegmentLine {
+    const at = index * WORDS_PER_SEGMENT;
+    const words = this.words;
+    const packed = words[at + Word.Packed]!;
+    return {
+      number: words[at + Word.Number]!,
+      time: this.times[index]!,
+      fromClient: (packed & FROM_CLIENT) !== 0,
+      flags: packed & FLAGS_MASK,
+      seq: words[at + Word.Seq]!,
+      ack: words[at + Word.Ack]!,
+      length: words[at + Word.Length]!,
+      options: this.options(words[at + Word.OptionsAt]!, words[at + Word.OptionsLength]!),
+      marks: words[at + Word.Marks]!,
+      clientState: STATE_NAMES[(packed >>> CLIENT_STATE_SHIFT) & STATE_MASK]!,
+      serverState: STATE_NAMES[(packed >>> SERVER_STATE_SHIFT) & STATE_MASK]!,
+      notable: (packed & NOTABLE) !== 0,
+    };
+  }
+
+  private keepOptions(buf: Buffer, offset: number, length: number): void {
+    if (length === 0) return;
+    const start = this.optionBytes;
+    if (start + length > this.optionPool.length) this.optionPool = grown(this.optionPool, start + length);
+    // A byte loop: at most 40 bytes, and no subarray object per segment.
+    const pool = this.optionPool;
+    for (let i = 0; i < length; i++) pool[start + i] = buf[offset + i]!;
+    this.optionBytes = start + length;
+  }
+
+  private options(start: number, length: number): Buffer | null {
+    return length > 0 ? Buffer.from(this.optionPool.subarray(start, start + length)) : null;
+  }
+}
+
+/** A copy of `array`, doubled in size until it holds `needed` elements. */
+function grown<A extends Float64Array | Uint32Array | Uint8Array>(array: A, needed: number): A {
+  let size = array.length * 2;
+  while (size < needed) size *= 2;
+  const bigger = new (array.constructor as new (length: number) => A)(size);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * Keeps each segment of a session for the pretty printer, up to `limit` per session (the
  * rest are counted as dropped). Register it after the TCP analyzer and the triggers, so the
  * marks and states are final.
  */
@@ -52,36 +166,22 @@ export class SegmentRecorder implements SessionObserver {
   }
 
   open(session: TcpSession): void {
-    session.observerState[this.slot] = [] as SegmentLine[];
+    session.observerState[this.slot] = new SegmentStore();
   }
 
   segment(session: TcpSession, event: SegmentEvent): void {
-    const lines = this.lines(session);
-    if (lines.length >= this.limit) {
+    const store = session.observerState[this.slot] as SegmentStore;
+    if (store.count >= this.limit) {
       this.onDropped();
       return;
     }
-    const tcp = event.tcp;
-    const previous = lines[lines.length - 1];
-    const stateChanged = !previous || previous.clientState !== event.clientState || previous.serverState !== event.serverState;
-    lines.push({
-      number: event.number,
-      time: event.time,
-      fromClient: event.dir === 'client',
-      flags: tcp.flags,
-      seq: tcp.seq,
-      ack: tcp.ack,
-      length: tcp.payloadWireLength,
-      options: tcp.optionsLength > 0 ? Buffer.from(event.buf.subarray(tcp.optionsOffset, tcp.optionsOffset + tcp.optionsLength)) : null,
-      marks: event.marks,
-      clientState: event.clientState,
-      serverState: event.serverState,
-      notable: stateChanged || (tcp.flags & TcpFlag.SYN) !== 0 || (event.marks & ANOMALIES) !== 0,
-    });
+    store.add(event);
   }
 
-  /** The session's segment lines (empty when the recorder was not attached to it). */
+  /** The session's segment lines, built on demand (empty when the recorder was not attached to it). */
   lines(session: TcpSession): SegmentLine[] {
-    return (session.observerState[this.slot] as SegmentLine[] | undefined) ?? [];
+    const store = session.observerState[this.slot] as SegmentStore | undefined;
+    if (!store) return [];
+    return Array.from({ length: store.count }, (_, i) => store.line(i));
   }
 }
