@@ -76,6 +76,24 @@ test('chunked body with extensions and trailers', () => {
   }
 });
 
+test('body framing by header values: chunked as the last coding wins, lengths of 1 to 15 digits', () => {
+  const framed = (extra: string) => {
+    const h = harness();
+    h.send('client', req('GET', '/'));
+    h.send('server', `HTTP/1.1 200 OK\r\n${extra}\r\n3\r\nabc\r\n0\r\n\r\n`);
+    h.session.end('fin');
+    return [h.records[0]?.status ?? h.records[0]?.incompleteStatus, h.records[0]?.responseBodyBytes];
+  };
+  // Chunked: the body is the 3-byte chunk.
+  assert.deepEqual(framed('Transfer-Encoding: gzip , Chunked \t\r\nContent-Length: 99\r\n'), [200, 3]);
+  assert.deepEqual(framed('Transfer-Encoding:chunked\r\n'), [200, 3]);
+  // Not chunked (another last coding): the Content-Length frames the body.
+  assert.deepEqual(framed('Transfer-Encoding: chunked, gzip\r\nContent-Length: 2\r\n'), [200, 2]);
+  assert.deepEqual(framed('Transfer-Encoding: xchunked\r\nContent-Length: 007\r\n'), [200, 7]);
+  // A Content-Length that is not one: the body runs to the close.
+  for (const bad of ['1 2', '-1', '0x10', '1234567890123456', '']) assert.deepEqual(framed(`Content-Length: ${bad}\r\n`), [200, 13], bad);
+});
+
 test('close-delimited body (HTTP/1.0) ends with the connection', () => {
   const h = harness();
   h.send('client', 'GET /old HTTP/1.0\r\n\r\n');

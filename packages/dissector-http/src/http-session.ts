@@ -1,5 +1,5 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
-import type { HeaderFields, MessageHead } from './message-head.js';
+import { isBlank, type HeaderFields, type MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind } from './message-reader.js';
 
 /**
@@ -43,16 +43,28 @@ function cutShort(exchange: HttpExchange): HttpExchange {
   return exchange;
 }
 
+/** The message one direction is reading (one object per direction, reused for every message). */
+class Reading {
+  exchange: HttpExchange | null = null;
+  isResponse = false;
+
+  start(exchange: HttpExchange, isResponse: boolean): void {
+    this.exchange = exchange;
+    this.isResponse = isResponse;
+  }
+
+  clear(): void {
+    this.exchange = null;
+  }
+}
+
 /** Per-session HTTP state: a reader per direction, requests waiting for responses. */
 export class HttpSession implements DissectorSession {
   private readonly readers: Record<Direction, MessageReader>;
   /** Exchanges whose request was seen and whose response has not completed, oldest first. */
   private readonly pending: HttpExchange[] = [];
   /** Per direction, the message being read: a request, a final response, or nothing (interim). */
-  private readonly reading: Record<Direction, { kind: 'request' | 'response'; exchange: HttpExchange } | null> = {
-    client: null,
-    server: null,
-  };
+  private readonly reading: Record<Direction, Reading> = { client: new Reading(), server: new Reading() };
   private depth = 0;
   private confirmed = false;
   private rejected = false;
@@ -77,12 +89,12 @@ export class HttpSession implements DissectorSession {
     this.readers.client.end(this.context.services.clock.now());
     this.readers.server.end(this.context.services.clock.now());
     for (const dir of ['client', 'server'] as const) {
-      const reading = this.reading[dir];
-      if (reading?.kind === 'response') {
-        reading.exchange.responseBodyBytes = this.readers[dir].bodySoFar;
-        this.emit(cutShort(reading.exchange));
+      const { exchange, isResponse } = this.reading[dir];
+      if (exchange && isResponse) {
+        exchange.responseBodyBytes = this.readers[dir].bodySoFar;
+        this.emit(cutShort(exchange));
       }
-      this.reading[dir] = null;
+      this.reading[dir].clear();
     }
     for (const exchange of this.pending) this.emit(exchange);
     this.pending.length = 0;
@@ -117,7 +129,7 @@ export class HttpSession implements DissectorSession {
       transDepth: ++this.depth,
     };
     this.pending.push(exchange);
-    this.reading[dir] = { kind: 'request', exchange };
+    this.reading[dir].start(exchange, false);
     if (this.context.displaying) {
       this.context.display({ label: 'RequestLine', text: head.startLine, dir });
       if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir });
@@ -133,7 +145,7 @@ export class HttpSession implements DissectorSession {
     if (status >= 100 && status < 200 && status !== 101) {
       // An interim response (100 Continue...): its own record, the request still waits.
       if (request) (request.interim ??= []).push(status);
-      this.reading[dir] = null;
+      this.reading[dir].clear();
       this.emit({ ...this.orphanResponse(), status, statusText: head.statusText, version: head.version, responseTime: at, interim: [status] });
       return { type: 'none' };
     }
@@ -143,7 +155,7 @@ export class HttpSession implements DissectorSession {
     exchange.responseTime = at;
     if (exchange.version === null) exchange.version = head.version;
     exchange.contentType = head.headers.contentType ?? exchange.contentType;
-    this.reading[dir] = { kind: 'response', exchange };
+    this.reading[dir].start(exchange, true);
     return this.responseBody(dir, exchange, head);
   }
 
@@ -181,13 +193,13 @@ export class HttpSession implements DissectorSession {
   }
 
   private onComplete(dir: Direction, bodyBytes: number): void {
-    const reading = this.reading[dir];
-    this.reading[dir] = null;
-    if (!reading) return;
-    if (reading.kind === 'request') reading.exchange.requestBodyBytes = bodyBytes;
+    const { exchange, isResponse } = this.reading[dir];
+    this.reading[dir].clear();
+    if (!exchange) return;
+    if (!isResponse) exchange.requestBodyBytes = bodyBytes;
     else {
-      reading.exchange.responseBodyBytes = bodyBytes;
-      this.emit(reading.exchange);
+      exchange.responseBodyBytes = bodyBytes;
+      this.emit(exchange);
     }
   }
 
@@ -219,12 +231,36 @@ const CHUNKED: BodyKind = { type: 'chunked' };
 
 /** Body of a message by its headers: chunked wins over Content-Length (RFC 9112 6.3). */
 function requestBody(headers: HeaderFields): BodyKind {
-  const te = headers.transferEncoding;
-  if (te && /(^|,)\s*chunked\s*$/i.test(te)) return CHUNKED;
-  const cl = headers.contentLength;
-  if (cl !== null) {
-    const length = /^\d{1,15}$/.test(cl.trim()) ? Number(cl.trim()) : NaN;
-    if (Number.isFinite(length)) return { type: 'length', length };
-  }
-  return NO_BODY;
+  if (headers.transferEncoding !== null && endsWithChunked(headers.transferEncoding)) return CHUNKED;
+  const length = headers.contentLength === null ? -1 : decimalLength(headers.contentLength);
+  return length >= 0 ? { type: 'length', length } : NO_BODY;
 }
+
+/** The last transfer coding is `chunked` (any case, blanks around it). */
+function endsWithChunked(codings: string): boolean {
+  let end = codings.length;
+  while (end > 0 && isBlank(codings.charCodeAt(end - 1))) end--;
+  const start = end - 7;
+  if (start < 0 || codings.slice(start, end).toLowerCase() !== 'chunked') return false;
+  let before = start;
+  while (before > 0 && isBlank(codings.charCodeAt(before - 1))) before--;
+  return before === 0 || codings.charCodeAt(before - 1) === COMMA;
+}
+
+/** A Content-Length of 1 to 15 digits (blanks around allowed), or -1. */
+function decimalLength(text: string): number {
+  let from = 0;
+  let to = text.length;
+  while (from < to && isBlank(text.charCodeAt(from))) from++;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  if (to === from || to - from > 15) return -1;
+  let length = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    length = length * 10 + digit;
+  }
+  return length;
+}
+
+const COMMA = 0x2c;

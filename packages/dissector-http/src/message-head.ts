@@ -23,42 +23,19 @@ export interface MessageHead {
   headers: HeaderFields;
 }
 
-const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
-
 /**
  * Parses a header block `buf[start, end)` (start line, header lines; blank lines ignored).
  * Returns null when the start line is neither a request nor a status line. Runs once per
  * message: the block becomes one latin1 string, lines are found with indexOf, header names
- * are compared in place, and only the values the records need become strings.
+ * are matched in place by length and first letter, and only the values the records need
+ * become strings.
  */
 export function parseHead(buf: Buffer, start: number, end: number): MessageHead | null {
   const text = buf.toString('latin1', start, end);
   let lineEnd = text.indexOf('\n');
   if (lineEnd < 0) lineEnd = text.length;
-  const head = parseStartLine(text.slice(0, withoutCr(text, 0, lineEnd)));
-  if (!head) return null;
-  let last: keyof HeaderFields | null = null;
-  for (let at = lineEnd + 1; at < text.length; ) {
-    let next = text.indexOf('\n', at);
-    if (next < 0) next = text.length;
-    const stop = withoutCr(text, at, next);
-    const lineStart = at;
-    at = next + 1;
-    if (stop === lineStart) continue;
-    const first = text.charCodeAt(lineStart);
-    if ((first === SP || first === HT) && last) {
-      // Obsolete line folding: the value goes on.
-      head.headers[last] = `${head.headers[last]} ${text.slice(lineStart, stop).trim()}`;
-      continue;
-    }
-    last = null;
-    if (INITIALS[(first | 0x20) & 127] !== 1) continue;
-    const colon = text.indexOf(':', lineStart);
-    if (colon < 0 || colon >= stop) continue;
-    last = fieldOf(text, lineStart, colon);
-    if (last && head.headers[last] === null) head.headers[last] = text.slice(colon + 1, stop).trim();
-    else last = null;
-  }
+  const head = parseStartLine(text, withoutCr(text, 0, lineEnd));
+  if (head) readFields(head.headers, text, lineEnd + 1);
   return head;
 }
 
@@ -70,24 +47,85 @@ export function parseHeadText(text: string): MessageHead | null {
 
 const SP = 32;
 const HT = 9;
+const NO_FIELD = -1;
 const NAMES = ['host', 'content-length', 'transfer-encoding', 'content-type', 'user-agent', 'referer', 'upgrade'];
-const FIELDS: (keyof HeaderFields)[] = ['host', 'contentLength', 'transferEncoding', 'contentType', 'userAgent', 'referer', 'upgrade'];
-/** First letters of the names above: most header lines are passed over on their first letter. */
-const INITIALS = new Uint8Array(128);
-for (const name of NAMES) INITIALS[name.charCodeAt(0)] = 1;
+/** The field index of a header name by its length and first letter (each pair names one field). */
+const FIELD_BY_SHAPE = new Int8Array(32 * 32).fill(NO_FIELD);
+NAMES.forEach((name, field) => (FIELD_BY_SHAPE[shapeOf(name.length, name.charCodeAt(0))] = field));
+
+function shapeOf(length: number, initial: number): number {
+  return length < 32 ? (length << 5) | (initial & 31) : 0;
+}
+
+/** Header lines from `from` on: the first of each field we use, trimmed; folded lines go on the value. */
+function readFields(fields: HeaderFields, text: string, from: number): void {
+  let last = NO_FIELD;
+  for (let at = from; at < text.length; ) {
+    let next = text.indexOf('\n', at);
+    if (next < 0) next = text.length;
+    const lineStart = at;
+    const stop = withoutCr(text, lineStart, next);
+    at = next + 1;
+    if (stop === lineStart) continue;
+    const first = text.charCodeAt(lineStart);
+    if (first === SP || first === HT) {
+      // Obsolete line folding: the value goes on.
+      if (last !== NO_FIELD) setField(fields, last, `${getField(fields, last)} ${trimmed(text, lineStart, stop)}`);
+      continue;
+    }
+    const colon = text.indexOf(':', lineStart);
+    last = colon < 0 || colon >= stop ? NO_FIELD : fieldOf(text, lineStart, colon);
+    if (last === NO_FIELD) continue;
+    if (getField(fields, last) === null) setField(fields, last, trimmed(text, colon + 1, stop));
+    else last = NO_FIELD;
+  }
+}
 
 /** The field a header name `text[from, to)` stands for (case-insensitive, trailing blanks allowed). */
-function fieldOf(text: string, from: number, to: number): keyof HeaderFields | null {
+function fieldOf(text: string, from: number, to: number): number {
   while (to > from && (text.charCodeAt(to - 1) === SP || text.charCodeAt(to - 1) === HT)) to--;
   const length = to - from;
-  for (let f = 0; f < NAMES.length; f++) {
-    const name = NAMES[f]!;
-    if (name.length !== length) continue;
-    let i = 0;
-    while (i < length && (text.charCodeAt(from + i) | 0x20) === name.charCodeAt(i)) i++;
-    if (i === length) return FIELDS[f]!;
+  const field = FIELD_BY_SHAPE[shapeOf(length, text.charCodeAt(from) | 0x20)]!;
+  if (field === NO_FIELD) return NO_FIELD;
+  const name = NAMES[field]!;
+  for (let i = 0; i < length; i++) if ((text.charCodeAt(from + i) | 0x20) !== name.charCodeAt(i)) return NO_FIELD;
+  return field;
+}
+
+/** Named properties, not keyed access: the head object stays monomorphic. */
+function getField(fields: HeaderFields, field: number): string | null {
+  switch (field) {
+    case 0: return fields.host;
+    case 1: return fields.contentLength;
+    case 2: return fields.transferEncoding;
+    case 3: return fields.contentType;
+    case 4: return fields.userAgent;
+    case 5: return fields.referer;
+    default: return fields.upgrade;
   }
-  return null;
+}
+
+function setField(fields: HeaderFields, field: number, value: string): void {
+  switch (field) {
+    case 0: fields.host = value; break;
+    case 1: fields.contentLength = value; break;
+    case 2: fields.transferEncoding = value; break;
+    case 3: fields.contentType = value; break;
+    case 4: fields.userAgent = value; break;
+    case 5: fields.referer = value; break;
+    default: fields.upgrade = value;
+  }
+}
+
+/** `text[from, to)` without what String.prototype.trim takes away (in latin1: HT to CR, SP, NBSP). */
+function trimmed(text: string, from: number, to: number): string {
+  while (from < to && isBlank(text.charCodeAt(from))) from++;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  return text.slice(from, to);
+}
+
+export function isBlank(code: number): boolean {
+  return (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0;
 }
 
 function withoutCr(text: string, from: number, to: number): number {
@@ -98,12 +136,15 @@ function emptyFields(): HeaderFields {
   return { host: null, contentLength: null, transferEncoding: null, contentType: null, userAgent: null, referer: null, upgrade: null };
 }
 
-/** "HTTP/1.1" -> "1.1"; null when not a version. */
-function versionOf(token: string): string | null {
-  if (token.length !== 8 || !token.startsWith('HTTP/') || token[6] !== '.') return null;
-  const major = token.charCodeAt(5);
-  const minor = token.charCodeAt(7);
-  return major >= 48 && major <= 57 && minor >= 48 && minor <= 57 ? token.slice(5) : null;
+/** "1.0", "1.1"...: one string per version, not one per message. */
+const VERSIONS = Array.from({ length: 100 }, (_, n) => `${Math.floor(n / 10)}.${n % 10}`);
+
+/** The version of `HTTP/d.d` at `text[from, to)`, or null when it is not one. */
+function versionAt(text: string, from: number, to: number): string | null {
+  if (to - from !== 8 || !text.startsWith('HTTP/', from) || text.charCodeAt(from + 6) !== 0x2e) return null;
+  const major = text.charCodeAt(from + 5) - 0x30;
+  const minor = text.charCodeAt(from + 7) - 0x30;
+  return major >= 0 && major <= 9 && minor >= 0 && minor <= 9 ? VERSIONS[major * 10 + minor]! : null;
 }
 
 /** Methods recognised even on a malformed request line (after Wireshark's list). */
@@ -114,25 +155,53 @@ export const KNOWN_METHODS = new Set([
 ]);
 
 /**
- * A status line `HTTP/x.y NNN text`, or a request line. Like Wireshark, a request line is
- * `METHOD URI VERSION`; with a known method the URI and version may be missing or malformed
- * (`OPTIONS`, `GET /x`, `GET / HTTP/1.`); an unknown method needs the whole line.
+ * The start line `text[0, end)`: a status line `HTTP/x.y NNN text`, or a request line. Like
+ * Wireshark, a request line is `METHOD URI VERSION`; with a known method the URI and version
+ * may be missing or malformed (`OPTIONS`, `GET /x`, `GET / HTTP/1.`); an unknown method needs
+ * the whole line.
  */
-function parseStartLine(line: string): MessageHead | null {
-  const sp1 = line.indexOf(' ');
-  const first = sp1 < 0 ? line : line.slice(0, sp1);
-  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-  const second = sp1 < 0 ? null : line.slice(sp1 + 1, sp2 < 0 ? line.length : sp2);
-  const responseVersion = versionOf(first);
+function parseStartLine(text: string, end: number): MessageHead | null {
+  let sp1 = text.indexOf(' ');
+  if (sp1 >= end) sp1 = -1;
+  const firstEnd = sp1 < 0 ? end : sp1;
+  let sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
+  if (sp2 >= end) sp2 = -1;
+  const secondEnd = sp2 < 0 ? end : sp2;
+  const startLine = text.slice(0, end);
+  const responseVersion = versionAt(text, 0, firstEnd);
   if (responseVersion) {
-    if (second === null || second.length !== 3 || !(Number(second) >= 100)) return null;
-    return head('response', line, null, null, responseVersion, Number(second), sp2 < 0 ? '' : line.slice(sp2 + 1));
+    const status = sp1 < 0 ? -1 : statusAt(text, sp1 + 1, secondEnd);
+    if (status < 100) return null;
+    return head('response', startLine, null, null, responseVersion, status, sp2 < 0 ? '' : text.slice(sp2 + 1, end));
   }
-  if (!METHOD.test(first)) return null;
-  const requestVersion = sp2 < 0 ? null : versionOf(line.slice(line.lastIndexOf(' ') + 1));
-  if (!requestVersion && !KNOWN_METHODS.has(first)) return null;
-  return head('request', line, first, second, requestVersion ?? '1.0', null, null);
+  if (!isToken(text, 0, firstEnd)) return null;
+  const method = text.slice(0, firstEnd);
+  const requestVersion = sp2 < 0 ? null : versionAt(text, text.lastIndexOf(' ', end - 1) + 1, end);
+  if (!requestVersion && !KNOWN_METHODS.has(method)) return null;
+  return head('request', startLine, method, sp1 < 0 ? null : text.slice(sp1 + 1, secondEnd), requestVersion ?? '1.0', null, null);
 }
+
+/** Three digits at `text[from, to)`, or -1. */
+function statusAt(text: string, from: number, to: number): number {
+  if (to - from !== 3) return -1;
+  let status = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    status = status * 10 + digit;
+  }
+  return status;
+}
+
+/** A method token of 1 to 32 characters (RFC 9110 tchar). */
+function isToken(text: string, from: number, to: number): boolean {
+  if (to <= from || to - from > 32) return false;
+  for (let i = from; i < to; i++) if (TCHAR[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+const TCHAR = new Uint8Array(256);
+for (const c of "!#$%&'*+.^_`|~-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
 /** One object shape for every head, so that the hot path stays monomorphic. */
 function head(

@@ -1,4 +1,4 @@
-import { looksLikeMessageStart, parseHead, type MessageHead } from './message-head.js';
+import { isBlank, looksLikeMessageStart, parseHead, type MessageHead } from './message-head.js';
 
 /** How the body of a message is delimited, once its head is known. */
 export type BodyKind =
@@ -45,6 +45,8 @@ export class MessageReader {
   /** A gap swallowed bytes where a head was due: the next message start is trusted. */
   private lostHead = false;
   tunnelBytes = 0;
+  /** Capture time of the bytes being read, for the trailer handler. */
+  private at = 0;
 
   constructor(private readonly events: MessageEvents) {}
 
@@ -102,11 +104,10 @@ export class MessageReader {
       case 'chunk-size':
         return this.readLine(buf, offset, this.chunkSize);
       case 'chunk-end':
-        return this.readLine(buf, offset, () => (this.state = 'chunk-size'));
+        return this.readLine(buf, offset, this.chunkEnd);
       case 'trailers':
-        return this.readLine(buf, offset, (line) => {
-          if (line.length === 0) this.finishMessage(at);
-        });
+        this.at = at;
+        return this.readLine(buf, offset, this.trailer);
       case 'close':
         this.bodyBytes += buf.length - offset;
         return buf.length;
@@ -182,9 +183,9 @@ export class MessageReader {
     return offset + n;
   }
 
-  /** A field, not a method: readLine takes it as its callback without a closure per call. */
-  private readonly chunkSize = (line: Buffer): void => {
-    const size = parseChunkSize(line);
+  // Line handlers are fields, not methods: readLine takes them without a closure per call.
+  private readonly chunkSize = (line: Buffer, start: number, end: number): void => {
+    const size = parseChunkSize(line, start, end);
     if (size < 0) {
       this.events.anomaly('http.bad-chunk-size');
       this.state = 'resync';
@@ -198,8 +199,17 @@ export class MessageReader {
     this.state = 'chunk-data';
   };
 
-  /** Reads one CRLF-terminated line (kept across calls), hands it on without the line end. */
-  private readLine(buf: Buffer, offset: number, onLine: (line: Buffer) => void): number {
+  private readonly chunkEnd = (): void => {
+    this.state = 'chunk-size';
+  };
+
+  /** A trailer line; the blank one ends the message (at the time of the bytes being read). */
+  private readonly trailer = (_line: Buffer, start: number, end: number): void => {
+    if (start === end) this.finishMessage(this.at);
+  };
+
+  /** Reads one CRLF-terminated line (kept across calls), hands it on as `line[start, end)` without the line end. */
+  private readLine(buf: Buffer, offset: number, onLine: (line: Buffer, start: number, end: number) => void): number {
     const lf = buf.indexOf(LF, offset);
     if (lf < 0) {
       const piece = buf.subarray(offset);
@@ -211,13 +221,17 @@ export class MessageReader {
       }
       return buf.length;
     }
-    let line = buf.subarray(offset, lf);
+    let line = buf;
+    let start = offset;
+    let end = lf;
     if (this.pending) {
-      line = Buffer.concat([this.pending, line]);
+      line = Buffer.concat([this.pending, buf.subarray(offset, lf)]);
       this.pending = null;
+      start = 0;
+      end = line.length;
     }
-    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
-    onLine(line);
+    if (end > start && line[end - 1] === CR) end--;
+    onLine(line, start, end);
     return lf + 1;
   }
 
@@ -240,24 +254,24 @@ export class MessageReader {
 }
 
 /**
- * The size of a chunk-size line (`1a3;ext=v`), read from the bytes without making strings;
+ * The size of the chunk-size line `line[start, end)` (`1a3;ext=v`), read from the bytes without making strings;
  * -1 when it is not 1 to 13 significant hex digits (leading zeros and blanks allowed).
  */
-export function parseChunkSize(line: Buffer): number {
-  let i = 0;
-  while (i < line.length && isBlank(line[i]!)) i++;
+export function parseChunkSize(line: Buffer, start: number, end: number): number {
+  let i = start;
+  while (i < end && isBlank(line[i]!)) i++;
   let size = 0;
   let digits = 0;
   let significant = 0;
-  for (; i < line.length; i++) {
+  for (; i < end; i++) {
     const value = HEX_VALUE[line[i]!]!;
     if (value === 255) break;
     digits++;
     if (size > 0 || value > 0) significant++;
     size = size * 16 + value;
   }
-  while (i < line.length && isBlank(line[i]!)) i++;
-  if (digits === 0 || significant > 13 || (i < line.length && line[i] !== SEMICOLON)) return -1;
+  while (i < end && isBlank(line[i]!)) i++;
+  if (digits === 0 || significant > 13 || (i < end && line[i] !== SEMICOLON)) return -1;
   return size;
 }
 
@@ -266,10 +280,6 @@ const HEX_VALUE = new Uint8Array(256).fill(255);
 for (let d = 0; d < 10; d++) HEX_VALUE[0x30 + d] = d;
 for (let d = 0; d < 6; d++) HEX_VALUE[0x61 + d] = HEX_VALUE[0x41 + d] = 10 + d;
 
-/** What String.prototype.trim takes away in latin1: HT, LF, VT, FF, CR, SP, NBSP. */
-function isBlank(byte: number): boolean {
-  return (byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0;
-}
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
