@@ -141,10 +141,21 @@ const VERSIONS = Array.from({ length: 100 }, (_, n) => `${Math.floor(n / 10)}.${
 
 /** The version of `HTTP/d.d` at `text[from, to)`, or null when it is not one. */
 function versionAt(text: string, from: number, to: number): string | null {
-  if (to - from !== 8 || !text.startsWith('HTTP/', from) || text.charCodeAt(from + 6) !== 0x2e) return null;
+  if (to - from !== 8 || !isHttpSlash(text, from) || text.charCodeAt(from + 6) !== 0x2e) return null;
   const major = text.charCodeAt(from + 5) - 0x30;
   const minor = text.charCodeAt(from + 7) - 0x30;
   return major >= 0 && major <= 9 && minor >= 0 && minor <= 9 ? VERSIONS[major * 10 + minor]! : null;
+}
+
+/** `HTTP/` at `from` (char by char: startsWith with a position is slower on this path). */
+function isHttpSlash(text: string, from: number): boolean {
+  return (
+    text.charCodeAt(from) === 0x48 &&
+    text.charCodeAt(from + 1) === 0x54 &&
+    text.charCodeAt(from + 2) === 0x54 &&
+    text.charCodeAt(from + 3) === 0x50 &&
+    text.charCodeAt(from + 4) === 0x2f
+  );
 }
 
 /** Methods recognised even on a malformed request line (after Wireshark's list). */

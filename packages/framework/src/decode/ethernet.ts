@@ -1,3 +1,4 @@
+import { u16be } from './bytes.js';
 import { decodeByEthertype } from './ethertype.js';
 import { DecodeStatus, type DecodedPacket } from './packet.js';
 
@@ -8,14 +9,14 @@ const MAX_TAGS = 4;
 export function decodeEthernet(buf: Buffer, offset: number, end: number, out: DecodedPacket): DecodeStatus {
   if (end - offset < 14) return DecodeStatus.LinkError;
   let at = offset + 12;
-  let type = buf.readUInt16BE(at);
+  let type = u16be(buf, at);
   for (let tags = 0; VLAN_TAGS.has(type); tags++) {
     if (tags === MAX_TAGS || end - at < 6) return DecodeStatus.LinkError;
-    const vlan = buf.readUInt16BE(at + 2) & 0x0fff;
+    const vlan = u16be(buf, at + 2) & 0x0fff;
     if (tags === 0) out.vlanOuter = vlan;
     else out.vlanInner = vlan;
     at += 4;
-    type = buf.readUInt16BE(at);
+    type = u16be(buf, at);
   }
   if (type < 0x0600) return DecodeStatus.NotIp;
   return decodeByEthertype(type, buf, at + 2, end, out);

@@ -1,3 +1,4 @@
+import { u16be } from './bytes.js';
 import { DecodeStatus, type DecodedPacket } from './packet.js';
 
 /**
@@ -9,9 +10,9 @@ export function decodeIpv4(buf: Buffer, offset: number, end: number, out: Decode
   const versionIhl = buf[offset]!;
   const headerLength = (versionIhl & 0x0f) * 4;
   if (versionIhl >> 4 !== 4 || headerLength < 20 || end - offset < headerLength) return DecodeStatus.IpError;
-  const totalLength = buf.readUInt16BE(offset + 2);
+  const totalLength = u16be(buf, offset + 2);
   if (totalLength < headerLength) return DecodeStatus.IpError;
-  const flagsOffset = buf.readUInt16BE(offset + 6);
+  const flagsOffset = u16be(buf, offset + 6);
   out.ipVersion = 4;
   out.ipOffset = offset;
   out.buf = buf;
@@ -28,6 +29,6 @@ export function decodeIpv4(buf: Buffer, offset: number, end: number, out: Decode
   out.fragmentOffset = (flagsOffset & 0x1fff) * 8;
   out.moreFragments = (flagsOffset & 0x2000) !== 0;
   out.isFragment = out.moreFragments || out.fragmentOffset > 0;
-  out.fragmentId = buf.readUInt16BE(offset + 4);
+  out.fragmentId = u16be(buf, offset + 4);
   return DecodeStatus.Ok;
 }

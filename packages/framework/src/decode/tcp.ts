@@ -1,3 +1,4 @@
+import { u16be, u32be } from './bytes.js';
 import type { TcpHeader } from './tcp-header.js';
 
 const OPT_EOL = 0;
@@ -18,13 +19,13 @@ export function decodeTcp(buf: Buffer, offset: number, capturedLength: number, w
   if (capturedLength < 20) return false;
   const headerLength = (buf[offset + 12]! >> 4) * 4;
   if (headerLength < 20 || headerLength > wireLength) return false;
-  out.srcPort = buf.readUInt16BE(offset);
-  out.dstPort = buf.readUInt16BE(offset + 2);
-  out.seq = buf.readUInt32BE(offset + 4);
-  out.ack = buf.readUInt32BE(offset + 8);
+  out.srcPort = u16be(buf, offset);
+  out.dstPort = u16be(buf, offset + 2);
+  out.seq = u32be(buf, offset + 4);
+  out.ack = u32be(buf, offset + 8);
   out.flags = buf[offset + 13]!;
-  out.window = buf.readUInt16BE(offset + 14);
-  out.urgentPointer = buf.readUInt16BE(offset + 18);
+  out.window = u16be(buf, offset + 14);
+  out.urgentPointer = u16be(buf, offset + 18);
   out.headerLength = headerLength;
   out.optionsOffset = offset + 20;
   out.optionsLength = Math.min(headerLength, capturedLength) - 20;
@@ -52,14 +53,14 @@ function readOptions(buf: Buffer, from: number, to: number, out: TcpHeader): voi
     if (at + 1 >= to) return;
     const length = buf[at + 1]!;
     if (length < 2 || at + length > to) return; // malformed or cut: stop, keep the segment
-    if (kind === OPT_MSS && length === 4) out.mss = buf.readUInt16BE(at + 2);
+    if (kind === OPT_MSS && length === 4) out.mss = u16be(buf, at + 2);
     else if (kind === OPT_WSCALE && length === 3) out.windowScale = buf[at + 2]!;
     else if (kind === OPT_SACK_PERMITTED && length === 2) out.sackPermitted = true;
     else if (kind === OPT_SACK) out.sackBlocks = (length - 2) >> 3;
     else if (kind === OPT_TIMESTAMP && length === 10) {
       out.hasTimestamp = true;
-      out.tsVal = buf.readUInt32BE(at + 2);
-      out.tsEcr = buf.readUInt32BE(at + 6);
+      out.tsVal = u32be(buf, at + 2);
+      out.tsEcr = u32be(buf, at + 6);
     }
     at += length;
   }

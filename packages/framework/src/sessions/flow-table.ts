@@ -1,3 +1,4 @@
+import { u32be } from '../decode/bytes.js';
 import { formatAddress } from '../decode/address-text.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { TcpHeader } from '../decode/tcp-header.js';
@@ -163,7 +164,7 @@ export class FlowTable {
 function endpointHash(buf: Buffer, offset: number, length: number, port: number): number {
   let h = Math.imul(port + 0x9e37, 0x85ebca6b);
   for (let i = 0; i < length; i += 4) {
-    h = Math.imul(h ^ buf.readUInt32BE(offset + i), 0xc2b2ae35);
+    h = Math.imul(h ^ u32be(buf, offset + i), 0xc2b2ae35);
     h ^= h >>> 15;
   }
   return h;
@@ -177,13 +178,13 @@ function flowHash(pkt: DecodedPacket, tcp: TcpHeader): number {
 }
 
 function sameAddress(buf: Buffer, offset: number, length: number, words: Uint32Array): boolean {
-  if (buf.readUInt32BE(offset) !== words[0]) return false;
-  for (let i = 4; i < length; i += 4) if (buf.readUInt32BE(offset + i) !== words[i >> 2]) return false;
+  if (u32be(buf, offset) !== words[0]) return false;
+  for (let i = 4; i < length; i += 4) if (u32be(buf, offset + i) !== words[i >> 2]) return false;
   return true;
 }
 
 function addressWords(buf: Buffer, offset: number, length: number): Uint32Array {
   const words = new Uint32Array(length >> 2);
-  for (let i = 0; i < length; i += 4) words[i >> 2] = buf.readUInt32BE(offset + i);
+  for (let i = 0; i < length; i += 4) words[i >> 2] = u32be(buf, offset + i);
   return words;
 }

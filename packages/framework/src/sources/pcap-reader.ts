@@ -1,3 +1,4 @@
+import { u32be, u32le } from '../decode/bytes.js';
 import { CaptureFormatError, type CaptureParser } from './capture-parser.js';
 import { newFrame, type FrameHandler } from './frame.js';
 
@@ -97,7 +98,7 @@ export class PcapParser implements CaptureParser {
     const le = this.littleEndian;
     const limit = Math.max(this.snaplen, MAX_CAPLEN);
     while (data.length - offset >= RECORD_HEADER) {
-      const caplen = le ? data.readUInt32LE(offset + 8) : data.readUInt32BE(offset + 8);
+      const caplen = le ? u32le(data, offset + 8) : u32be(data, offset + 8);
       if (caplen > limit) {
         throw new CaptureFormatError(
           `damaged record ${this.packets + 1} at byte ${this.bytesRead}: captured length ${caplen} exceeds ${limit}`,
@@ -105,10 +106,10 @@ export class PcapParser implements CaptureParser {
         );
       }
       if (data.length - offset - RECORD_HEADER < caplen) break;
-      const fraction = le ? data.readUInt32LE(offset + 4) : data.readUInt32BE(offset + 4);
-      frame.tsSec = le ? data.readUInt32LE(offset) : data.readUInt32BE(offset);
+      const fraction = le ? u32le(data, offset + 4) : u32be(data, offset + 4);
+      frame.tsSec = le ? u32le(data, offset) : u32be(data, offset);
       frame.tsNsec = this.nanosecond ? fraction : fraction * 1000;
-      frame.wireLen = le ? data.readUInt32LE(offset + 12) : data.readUInt32BE(offset + 12);
+      frame.wireLen = le ? u32le(data, offset + 12) : u32be(data, offset + 12);
       frame.caplen = caplen;
       frame.offset = offset + RECORD_HEADER;
       frame.index = ++this.packets;
