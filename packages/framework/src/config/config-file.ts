@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { z } from 'zod';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { TriggerBuilder } from './trigger-builder.js';
@@ -68,9 +69,10 @@ export async function loadConfig(file: string, registry: PluginRegistry, trigger
 }
 
 export async function checkConfigText(text: string, registry: PluginRegistry, triggers: TriggerBuilder): Promise<ConfigResult> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const locate = locator(doc, lines);
+  const yaml = loadYaml();
+  const lines = new yaml.LineCounter();
+  const doc = yaml.parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const locate = locator(yaml, doc, lines);
   if (doc.errors.length) {
     return {
       ok: false,
@@ -97,10 +99,19 @@ export async function checkConfigText(text: string, registry: PluginRegistry, tr
   return problems.length || !parsed.success ? { ok: false, problems } : { ok: true, config: parsed.data };
 }
 
+/**
+ * The yaml package, loaded on first use: only a run that reads a config file needs it, and
+ * loading it costs every other run ~20 ms of startup.
+ */
+function loadYaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; `import type` above gives the types
+  return require('yaml') as typeof Yaml;
+}
+
 type Locate = (path: (string | number)[], message: string, key?: boolean) => ConfigProblem;
 
 /** Finds the YAML node at a path (or the deepest existing parent) and gives its position. */
-function locator(doc: Document, lines: LineCounter): Locate {
+function locator({ isMap, isScalar }: typeof Yaml, doc: Document, lines: LineCounter): Locate {
   return (path, message, key = false) => {
     let node: unknown = doc.contents;
     let keyNode: unknown = null;
