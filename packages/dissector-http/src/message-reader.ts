@@ -281,20 +281,18 @@ for (let d = 0; d < 10; d++) HEX_VALUE[0x30 + d] = d;
 for (let d = 0; d < 6; d++) HEX_VALUE[0x61 + d] = HEX_VALUE[0x41 + d] = 10 + d;
 
 
-const CRLFCRLF = Buffer.from('\r\n\r\n');
-const LFLF = Buffer.from('\n\n');
-
 /**
  * Index just past the blank line that ends the head starting at `from` (CRLFCRLF, or LFLF in
- * a head whose first line ends with a bare LF), or -1.
+ * a head whose first line ends with a bare LF), or -1. Walks the line ends with a one-byte
+ * indexOf, cheaper than searching for the four-byte pattern.
  */
 function headEnd(data: Buffer, from: number): number {
-  const firstLf = data.indexOf(LF, from);
-  if (firstLf < 0) return -1;
-  if (firstLf > from && data[firstLf - 1] === CR) {
-    const crlf = data.indexOf(CRLFCRLF, from);
-    return crlf < 0 ? -1 : crlf + 4;
+  let lf = data.indexOf(LF, from);
+  if (lf < 0) return -1;
+  if (lf > from && data[lf - 1] === CR) {
+    for (; lf >= 0; lf = data.indexOf(LF, lf + 1)) if (data[lf - 1] === CR && data[lf + 1] === CR && data[lf + 2] === LF) return lf + 3;
+    return -1;
   }
-  const lf = data.indexOf(LFLF, from);
-  return lf < 0 ? -1 : lf + 2;
+  for (; lf >= 0; lf = data.indexOf(LF, lf + 1)) if (data[lf + 1] === LF) return lf + 2;
+  return -1;
 }
