@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { LiveCaptureError, runLive } from '@pakeana/framework';
 import { failUsage } from '../errors.js';
 import { setupRun } from '../run-setup.js';

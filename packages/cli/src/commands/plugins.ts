@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { BUILTIN_PLUGINS, PluginRegistry, defaultServices } from '@pakeana/framework';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

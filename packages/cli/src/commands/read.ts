@@ -1,4 +1,5 @@
-import { Args, Command } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
 import { runCapture } from '@pakeana/framework';
 import { accessSync, constants, statSync } from 'node:fs';
 import { failUsage, failInput } from '../errors.js';

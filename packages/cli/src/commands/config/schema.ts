@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { PluginRegistry, configJsonSchema, defaultServices } from '@pakeana/framework';
 import { failUsage } from '../../errors.js';
 import { BUNDLED_TRIGGER_PLUGINS } from '../../trigger-setup.js';

@@ -1,4 +1,5 @@
-import { Args, Command } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
 import { PluginRegistry, TriggerBuilder, defaultServices, formatProblem, loadConfig } from '@pakeana/framework';
 import { BUNDLED_TRIGGER_PLUGINS } from '../../trigger-setup.js';
 
