@@ -1,8 +1,7 @@
-import { SegmentMark, TcpFlag, seqDiff, type SegmentEvent, type SessionWatch } from '@pakeana/framework';
+import { SegmentMark, TcpFlag, type SegmentEvent, type SessionWatch } from '@pakeana/framework';
+import { SendTimes } from './send-times.js';
 
 const { Retransmission } = SegmentMark;
-/** Original send times remembered per direction; older ones are forgotten. */
-const REMEMBERED = 1024;
 
 /**
  * Fires on a retransmission that comes at least `after` seconds after the original
@@ -10,7 +9,8 @@ const REMEMBERED = 1024;
  * bounded window per direction); a retransmission whose original is forgotten counts as late.
  */
 export class RetransmitWatch implements SessionWatch {
-  private readonly sent = { client: new Map<number, number>(), server: new Map<number, number>() };
+  private readonly client = new SendTimes();
+  private readonly server = new SendTimes();
 
   constructor(
     private readonly after: number,
@@ -20,33 +20,13 @@ export class RetransmitWatch implements SessionWatch {
   segment(event: SegmentEvent): void {
     const tcp = event.tcp;
     if (tcp.payloadWireLength === 0 && !(tcp.flags & TcpFlag.FIN)) return;
-    const sent = this.sent[event.dir];
+    // a comparison, not this[event.dir]: a property read by a varying name is a slow lookup
+    const sent = event.dir === 'client' ? this.client : this.server;
     if (!(event.marks & Retransmission) || tcp.flags & TcpFlag.SYN) {
-      if (!sent.has(tcp.seq)) this.remember(sent, tcp.seq, event.time);
+      sent.remember(tcp.seq, event.time);
       return;
     }
-    const original = this.originalTime(sent, tcp.seq);
+    const original = sent.originalTime(tcp.seq);
     if (original === undefined || event.time - original >= this.after) this.fire();
-  }
-
-  private remember(sent: Map<number, number>, seq: number, time: number): void {
-    sent.set(seq, time);
-    if (sent.size > REMEMBERED) sent.delete(sent.keys().next().value!);
-  }
-
-  /** When the segment holding `seq` was first sent: the latest start at or below it. */
-  private originalTime(sent: Map<number, number>, seq: number): number | undefined {
-    const exact = sent.get(seq);
-    if (exact !== undefined) return exact;
-    let best: number | undefined;
-    let bestDistance = Infinity;
-    for (const [start, time] of sent) {
-      const distance = seqDiff(seq, start);
-      if (distance >= 0 && distance < bestDistance) {
-        best = time;
-        bestDistance = distance;
-      }
-    }
-    return best;
   }
 }
