@@ -52,11 +52,30 @@ export async function loadPlugin(name: string, cwd = process.cwd()): Promise<Loa
   const path = resolvePlugin(name, cwd);
   let loaded: unknown;
   try {
-    loaded = await import(pathToFileURL(path).href);
+    loaded = await loadModule(path, Object.hasOwn(BUILTIN_PLUGINS, name));
   } catch (error) {
     throw new PluginError(`plugin '${name}' (${path}) failed to load: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { name, path, module: toPluginModule(name, path, unwrapDefault(loaded)) };
+}
+
+/**
+ * `import()` loads any plugin, CommonJS or ES module. The bundled plugins are CommonJS
+ * packages of pakeana's own, so they are `require()`d: `import()` would take each through
+ * the ES module loader, ~10 ms more at every start. Should one be an ES module that this
+ * Node cannot `require()`, `import()` loads it.
+ */
+async function loadModule(path: string, commonJs: boolean): Promise<unknown> {
+  if (commonJs) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plugin is loaded at run time, by its resolved path
+      return require(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
+    }
+  }
+  return import(pathToFileURL(path).href);
 }
 
 /** `import()` of CommonJS gives { default: module.exports }; TypeScript output adds another default. */
