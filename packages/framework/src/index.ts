@@ -24,7 +24,7 @@ export { Tokens } from './plugins/tokens.js';
 export type { PluginModule, DissectorClass } from './plugins/plugin-module.js';
 export { BUILTIN_PLUGINS, PluginError, loadPlugin, resolvePlugin, type LoadedPlugin } from './plugins/plugin-loader.js';
 export { PluginRegistry } from './plugins/plugin-registry.js';
-export { injectable, inject, singleton } from 'tsyringe';
+export { injectable, inject, singleton } from './plugins/injection.js';
 export { TriggerEngine } from './triggers/trigger-engine.js';
 export { Pipeline, type PipelineOptions } from './pipeline/pipeline.js';
 export { runCapture, runLive, type RunOptions, type RunResult, type LiveRunOptions } from './pipeline/run.js';

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import type { Dissector, Services } from '../dissect/api.js';
 import type { TriggerKind } from '../triggers/api.js';
+import { tsyringe } from './injection.js';
 import { loadPlugin, PluginError } from './plugin-loader.js';
 import type { DissectorClass, PluginModule } from './plugin-module.js';
 import { Tokens } from './tokens.js';
@@ -12,17 +13,27 @@ import { Tokens } from './tokens.js';
  * A plugin only adds to the registry; it cannot reach another plugin's state.
  */
 export class PluginRegistry {
-  readonly container: DependencyContainer;
+  private childContainer: DependencyContainer | undefined;
   private readonly dissectorList: Dissector[] = [];
   private readonly triggerKinds = new Map<string, { kind: TriggerKind; source: string }>();
   /** Which plugin (name as given) brought each dissector and trigger kind. */
   readonly sources = new Map<string, string>();
 
-  constructor(readonly services: Services) {
-    this.container = rootContainer.createChildContainer();
-    this.container.register(Tokens.Services, { useValue: services });
-    this.container.register(Tokens.Clock, { useValue: services.clock });
-    this.container.register(Tokens.Logger, { useValue: services.logger });
+  constructor(readonly services: Services) {}
+
+  /**
+   * The child container with the framework services, made on first use (building a dissector
+   * class), so that a run whose plugins are all plain objects never loads tsyringe.
+   */
+  get container(): DependencyContainer {
+    if (!this.childContainer) {
+      const container = tsyringe().container.createChildContainer();
+      container.register(Tokens.Services, { useValue: this.services });
+      container.register(Tokens.Clock, { useValue: this.services.clock });
+      container.register(Tokens.Logger, { useValue: this.services.logger });
+      this.childContainer = container;
+    }
+    return this.childContainer;
   }
 
   get dissectors(): readonly Dissector[] {
