@@ -130,3 +130,20 @@ test('the limit: segments past it are dropped and counted, the kept ones unchang
 test('a session the recorder never opened has no lines', () => {
   assert.deepEqual(new SegmentRecorder(10).lines(newSession()), []);
 });
+
+test("a finished session's store is reused by a later one, empty, and its lines stay readable until then", () => {
+  const recorder = new SegmentRecorder(1000);
+  recorder.attach(0);
+  const first = newSession();
+  recorder.open(first);
+  for (let i = 1; i <= 40; i++) recorder.segment(first, eventFor(i, { ...plain, seq: i, options: [1, 1, 8, 10, i, 0, 0, 1, 0, 0, 0, 2] }));
+  recorder.close(first);
+  // The printer reads a finished session's lines before any other session opens.
+  assert.equal(recorder.lines(first).length, 40);
+  const second = newSession();
+  recorder.open(second);
+  assert.equal(second.observerState[0], first.observerState[0], 'the store is reused');
+  assert.deepEqual(recorder.lines(second), []);
+  recorder.segment(second, eventFor(1, { ...plain, seq: 7, options: [] }));
+  assert.deepEqual(recorder.lines(second).map((l) => [l.number, l.seq, l.options, l.notable]), [[1, 7, null, true]]);
+});

@@ -65,6 +65,10 @@ const SERVER_STATE_SHIFT = 14;
 const STATE_MASK = 0xf;
 
 const INITIAL_SEGMENTS = 16;
+/** Stores up to this size are reused; a session's store is rarely larger. */
+const REUSABLE_SEGMENTS = 1024;
+/** Stores kept for reuse, about the number of sessions open at once. */
+const SPARE_STORES = 4096;
 /** Linux puts 12 option bytes (timestamps) on every segment. */
 const INITIAL_OPTION_BYTES = INITIAL_SEGMENTS * 12;
 
@@ -80,6 +84,19 @@ class SegmentStore {
   private optionBytes = 0;
   /** Both state codes of the last segment, as packed (-1 before the first), to see changes. */
   private lastStates = -1;
+
+  /** Small enough to keep for another session. */
+  get reusable(): boolean {
+    return this.times.length <= REUSABLE_SEGMENTS;
+  }
+
+  /** Empty again, keeping the arrays. */
+  clear(): this {
+    this.count = 0;
+    this.optionBytes = 0;
+    this.lastStates = -1;
+    return this;
+  }
 
   add(event: SegmentEvent): void {
     if (this.count === this.times.length) {
@@ -155,6 +172,12 @@ function grown<A extends Float64Array | Uint32Array | Uint8Array>(array: A, need
  */
 export class SegmentRecorder implements SessionObserver {
   private slot = 0;
+  /**
+   * Typed arrays are slow to create, so stores are reused: a store goes back to `spare` once
+   * its session's finish (and printing) is over, that is at the next `open`.
+   */
+  private readonly spare: SegmentStore[] = [];
+  private readonly closed: SegmentStore[] = [];
 
   constructor(
     private readonly limit: number,
@@ -166,7 +189,15 @@ export class SegmentRecorder implements SessionObserver {
   }
 
   open(session: TcpSession): void {
-    session.observerState[this.slot] = new SegmentStore();
+    for (let store = this.closed.pop(); store; store = this.closed.pop()) {
+      if (store.reusable && this.spare.length < SPARE_STORES) this.spare.push(store.clear());
+    }
+    session.observerState[this.slot] = this.spare.pop() ?? new SegmentStore();
+  }
+
+  close(session: TcpSession): void {
+    const store = session.observerState[this.slot] as SegmentStore | undefined;
+    if (store) this.closed.push(store);
   }
 
   segment(session: TcpSession, event: SegmentEvent): void {
