@@ -1,6 +1,6 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
 import { isBlank, type HeaderFields, type MessageHead } from './message-head.js';
-import { MessageReader, type BodyKind } from './message-reader.js';
+import { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
 
 /**
  * One request/response exchange: the record the HTTP dissector emits (fields after Zeek's
@@ -43,10 +43,18 @@ function cutShort(exchange: HttpExchange): HttpExchange {
   return exchange;
 }
 
-/** The message one direction is reading (one object per direction, reused for every message). */
-class Reading {
+/** One direction: its reader, and the message it is reading (a request, a final response, or nothing for an interim one). */
+class Side {
+  readonly reader: MessageReader;
   exchange: HttpExchange | null = null;
   isResponse = false;
+
+  constructor(
+    readonly dir: Direction,
+    events: (side: Side) => MessageEvents,
+  ) {
+    this.reader = new MessageReader(events(this));
+  }
 
   start(exchange: HttpExchange, isResponse: boolean): void {
     this.exchange = exchange;
@@ -60,11 +68,10 @@ class Reading {
 
 /** Per-session HTTP state: a reader per direction, requests waiting for responses. */
 export class HttpSession implements DissectorSession {
-  private readonly readers: Record<Direction, MessageReader>;
+  private readonly client: Side;
+  private readonly server: Side;
   /** Exchanges whose request was seen and whose response has not completed, oldest first. */
   private readonly pending: HttpExchange[] = [];
-  /** Per direction, the message being read: a request, a final response, or nothing (interim). */
-  private readonly reading: Record<Direction, Reading> = { client: new Reading(), server: new Reading() };
   private depth = 0;
   private confirmed = false;
   private rejected = false;
@@ -72,44 +79,47 @@ export class HttpSession implements DissectorSession {
   private readonly silent = new Set<Direction>();
 
   constructor(private readonly context: SessionContext) {
-    this.readers = { client: this.readerFor('client'), server: this.readerFor('server') };
+    this.client = new Side('client', this.eventsFor);
+    this.server = new Side('server', this.eventsFor);
   }
 
   data(dir: Direction, bytes: Uint8Array, at: number): void {
-    if (!this.rejected) this.readers[dir].data(bytes, at);
+    if (!this.rejected) this.side(dir).reader.data(bytes, at);
   }
 
   gap(dir: Direction, length: number): void {
-    if (!this.rejected) this.readers[dir].gap(length);
+    if (!this.rejected) this.side(dir).reader.gap(length);
   }
 
   end(reason: EndReason): void {
     void reason;
     if (this.rejected) return;
-    this.readers.client.end(this.context.services.clock.now());
-    this.readers.server.end(this.context.services.clock.now());
-    for (const dir of ['client', 'server'] as const) {
-      const { exchange, isResponse } = this.reading[dir];
-      if (exchange && isResponse) {
-        exchange.responseBodyBytes = this.readers[dir].bodySoFar;
-        this.emit(cutShort(exchange));
+    this.client.reader.end(this.context.services.clock.now());
+    this.server.reader.end(this.context.services.clock.now());
+    for (const side of [this.client, this.server]) {
+      if (side.exchange && side.isResponse) {
+        side.exchange.responseBodyBytes = side.reader.bodySoFar;
+        this.emit(cutShort(side.exchange));
       }
-      this.reading[dir].clear();
+      side.clear();
     }
     for (const exchange of this.pending) this.emit(exchange);
     this.pending.length = 0;
   }
 
-  private readerFor(dir: Direction): MessageReader {
-    return new MessageReader({
-      head: (head, at) => (head.kind === 'request' ? this.onRequest(dir, head, at) : this.onResponse(dir, head, at)),
-      complete: (bodyBytes) => this.onComplete(dir, bodyBytes),
-      anomaly: (what) => this.context.mark(what),
-      notHttp: () => this.notHttp(dir),
-    });
+  /** Field lookups, not a record keyed by direction: this is called for every segment. */
+  private side(dir: Direction): Side {
+    return dir === 'client' ? this.client : this.server;
   }
 
-  private onRequest(dir: Direction, head: MessageHead, at: number): BodyKind {
+  private readonly eventsFor = (side: Side): MessageEvents => ({
+    head: (head, at) => (head.kind === 'request' ? this.onRequest(side, head, at) : this.onResponse(side, head, at)),
+    complete: (bodyBytes) => this.onComplete(side, bodyBytes),
+    anomaly: (what) => this.context.mark(what),
+    notHttp: () => this.notHttp(side.dir),
+  });
+
+  private onRequest(side: Side, head: MessageHead, at: number): BodyKind {
     this.confirm();
     const h = head.headers;
     const exchange: HttpExchange = {
@@ -129,25 +139,25 @@ export class HttpSession implements DissectorSession {
       transDepth: ++this.depth,
     };
     this.pending.push(exchange);
-    this.reading[dir].start(exchange, false);
+    side.start(exchange, false);
     if (this.context.displaying) {
-      this.context.display({ label: 'RequestLine', text: head.startLine, dir });
-      if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir });
+      this.context.display({ label: 'RequestLine', text: head.startLine, dir: side.dir });
+      if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir: side.dir });
     }
     return requestBody(h);
   }
 
-  private onResponse(dir: Direction, head: MessageHead, at: number): BodyKind {
+  private onResponse(side: Side, head: MessageHead, at: number): BodyKind {
     this.confirm();
-    if (this.context.displaying) this.context.display({ label: 'ResponseLine', text: head.startLine, dir });
+    if (this.context.displaying) this.context.display({ label: 'ResponseLine', text: head.startLine, dir: side.dir });
     const status = head.status!;
     const request = this.pending[0] ?? null;
     if (status >= 100 && status < 200 && status !== 101) {
       // An interim response (100 Continue...): its own record, the request still waits.
       if (request) (request.interim ??= []).push(status);
-      this.reading[dir].clear();
+      side.clear();
       this.emit({ ...this.orphanResponse(), status, statusText: head.statusText, version: head.version, responseTime: at, interim: [status] });
-      return { type: 'none' };
+      return NO_BODY;
     }
     const exchange = this.pending.shift() ?? this.orphanResponse();
     exchange.status = status;
@@ -155,8 +165,8 @@ export class HttpSession implements DissectorSession {
     exchange.responseTime = at;
     if (exchange.version === null) exchange.version = head.version;
     exchange.contentType = head.headers.contentType ?? exchange.contentType;
-    this.reading[dir].start(exchange, true);
-    return this.responseBody(dir, exchange, head);
+    side.start(exchange, true);
+    return this.responseBody(side, exchange, head);
   }
 
   /** A response whose request was sent before the capture began: a record with the status only. */
@@ -179,22 +189,22 @@ export class HttpSession implements DissectorSession {
     };
   }
 
-  private responseBody(dir: Direction, exchange: HttpExchange, head: MessageHead): BodyKind {
+  private responseBody(side: Side, exchange: HttpExchange, head: MessageHead): BodyKind {
     const status = exchange.status!;
     const tunnel = (status === 101 && head.headers.upgrade !== null) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
     if (tunnel) {
       exchange.tunnel = true;
-      this.readers[dir === 'client' ? 'server' : 'client'].enterTunnel();
-      return { type: 'tunnel' };
+      (side === this.client ? this.server : this.client).reader.enterTunnel();
+      return TUNNEL;
     }
-    if (exchange.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return { type: 'none' };
+    if (exchange.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return NO_BODY;
     const body = requestBody(head.headers);
-    return body.type === 'none' ? { type: 'close' } : body;
+    return body === NO_BODY ? TO_CLOSE : body;
   }
 
-  private onComplete(dir: Direction, bodyBytes: number): void {
-    const { exchange, isResponse } = this.reading[dir];
-    this.reading[dir].clear();
+  private onComplete(side: Side, bodyBytes: number): void {
+    const { exchange, isResponse } = side;
+    side.clear();
     if (!exchange) return;
     if (!isResponse) exchange.requestBodyBytes = bodyBytes;
     else {
@@ -228,6 +238,8 @@ export class HttpSession implements DissectorSession {
 
 const NO_BODY: BodyKind = { type: 'none' };
 const CHUNKED: BodyKind = { type: 'chunked' };
+const TO_CLOSE: BodyKind = { type: 'close' };
+const TUNNEL: BodyKind = { type: 'tunnel' };
 
 /** Body of a message by its headers: chunked wins over Content-Length (RFC 9112 6.3). */
 function requestBody(headers: HeaderFields): BodyKind {
