@@ -65,10 +65,15 @@ const SERVER_STATE_SHIFT = 14;
 const STATE_MASK = 0xf;
 
 const INITIAL_SEGMENTS = 16;
-/** Stores up to this size are reused; a session's store is rarely larger. */
-const REUSABLE_SEGMENTS = 1024;
+/**
+ * Stores up to this size are reused (most sessions are far smaller); with SPARE_STORES they
+ * bound what is kept after a peak of open sessions to about 20 MB.
+ */
+const REUSABLE_SEGMENTS = 256;
 /** Stores kept for reuse, about the number of sessions open at once. */
-const SPARE_STORES = 4096;
+const SPARE_STORES = 1024;
+/** A TCP header holds at most 40 option bytes. */
+const MAX_OPTION_BYTES = 40;
 /** Linux puts 12 option bytes (timestamps) on every segment. */
 const INITIAL_OPTION_BYTES = INITIAL_SEGMENTS * 12;
 
@@ -87,7 +92,7 @@ class SegmentStore {
 
   /** Small enough to keep for another session. */
   get reusable(): boolean {
-    return this.times.length <= REUSABLE_SEGMENTS;
+    return this.times.length <= REUSABLE_SEGMENTS && this.optionPool.length <= REUSABLE_SEGMENTS * MAX_OPTION_BYTES;
   }
 
   /** Empty again, keeping the arrays. */
@@ -201,7 +206,8 @@ export class SegmentRecorder implements SessionObserver {
   }
 
   segment(session: TcpSession, event: SegmentEvent): void {
-    const store = session.observerState[this.slot] as SegmentStore;
+    const store = session.observerState[this.slot] as SegmentStore | undefined;
+    if (!store) return;
     if (store.count >= this.limit) {
       this.onDropped();
       return;
