@@ -1,5 +1,5 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
-import { isBlank, type HeaderFields, type MessageHead } from './message-head.js';
+import { decimalAt, isBlank, type HeaderFields, type MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
 
 /**
@@ -265,14 +265,7 @@ function decimalLength(text: string): number {
   let to = text.length;
   while (from < to && isBlank(text.charCodeAt(from))) from++;
   while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
-  if (to === from || to - from > 15) return -1;
-  let length = 0;
-  for (let i = from; i < to; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    length = length * 10 + digit;
-  }
-  return length;
+  return to - from > 15 ? -1 : decimalAt(text, from, to);
 }
 
 const COMMA = 0x2c;

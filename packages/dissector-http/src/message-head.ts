@@ -194,14 +194,19 @@ function parseStartLine(text: string, end: number): MessageHead | null {
 
 /** Three digits at `text[from, to)`, or -1. */
 function statusAt(text: string, from: number, to: number): number {
-  if (to - from !== 3) return -1;
-  let status = 0;
+  return to - from === 3 ? decimalAt(text, from, to) : -1;
+}
+
+/** The number written in decimal digits at `text[from, to)`, or -1 when it is empty or not all digits. */
+export function decimalAt(text: string, from: number, to: number): number {
+  if (to <= from) return -1;
+  let value = 0;
   for (let i = from; i < to; i++) {
     const digit = text.charCodeAt(i) - 0x30;
     if (digit < 0 || digit > 9) return -1;
-    status = status * 10 + digit;
+    value = value * 10 + digit;
   }
-  return status;
+  return value;
 }
 
 /** A method token of 1 to 32 characters (RFC 9110 tchar). */
