@@ -95,10 +95,9 @@ export class PcapParser implements CaptureParser {
   private readRecords(data: Buffer, offset: number): number {
     const frame = this.frame;
     frame.data = data;
-    const le = this.littleEndian;
     const limit = Math.max(this.snaplen, MAX_CAPLEN);
     while (data.length - offset >= RECORD_HEADER) {
-      const caplen = le ? u32le(data, offset + 8) : u32be(data, offset + 8);
+      const caplen = this.u32(data, offset + 8);
       if (caplen > limit) {
         throw new CaptureFormatError(
           `damaged record ${this.packets + 1} at byte ${this.bytesRead}: captured length ${caplen} exceeds ${limit}`,
@@ -106,10 +105,10 @@ export class PcapParser implements CaptureParser {
         );
       }
       if (data.length - offset - RECORD_HEADER < caplen) break;
-      const fraction = le ? u32le(data, offset + 4) : u32be(data, offset + 4);
-      frame.tsSec = le ? u32le(data, offset) : u32be(data, offset);
+      const fraction = this.u32(data, offset + 4);
+      frame.tsSec = this.u32(data, offset);
       frame.tsNsec = this.nanosecond ? fraction : fraction * 1000;
-      frame.wireLen = le ? u32le(data, offset + 12) : u32be(data, offset + 12);
+      frame.wireLen = this.u32(data, offset + 12);
       frame.caplen = caplen;
       frame.offset = offset + RECORD_HEADER;
       frame.index = ++this.packets;
@@ -125,6 +124,6 @@ export class PcapParser implements CaptureParser {
   }
 
   private u32(b: Buffer, at: number): number {
-    return this.littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at);
+    return this.littleEndian ? u32le(b, at) : u32be(b, at);
   }
 }

@@ -150,7 +150,7 @@ class SegmentStore {
     if (length === 0) return;
     const start = this.optionBytes;
     if (start + length > this.optionPool.length) this.optionPool = grown(this.optionPool, start + length);
-    // A byte loop: at most 40 bytes, and no subarray object per segment.
+    // A byte loop: at most MAX_OPTION_BYTES, and no subarray object per segment.
     const pool = this.optionPool;
     for (let i = 0; i < length; i++) pool[start + i] = buf[offset + i]!;
     this.optionBytes = start + length;
