@@ -4,8 +4,11 @@ import { defaultServices, type Direction, type DisplayLine, type SessionContext 
 import http from './index.js';
 import type { HttpExchange } from './http-session.js';
 
-/** A fake session context that keeps what the dissector says. */
-function harness() {
+/** Bytes around each piece given through `dataRange`: a reader that looks outside its range finds messages. */
+const OUTSIDE = Buffer.from('\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
+
+/** A fake session context that keeps what the dissector says; `framed`: pieces go through `dataRange` inside other bytes. */
+function harness(framed = false) {
   const records: HttpExchange[] = [];
   const display: DisplayLine[] = [];
   const marks: string[] = [];
@@ -27,7 +30,11 @@ function harness() {
   /** Feeds text, cut into pieces of `chunk` bytes (1: byte by byte). */
   const send = (dir: Direction, text: string, chunk = Infinity) => {
     const bytes = Buffer.from(text, 'latin1');
-    for (let at = 0; at < bytes.length; at += chunk) session.data(dir, bytes.subarray(at, Math.min(bytes.length, at + chunk)), time);
+    for (let at = 0; at < bytes.length; at += chunk) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + chunk));
+      if (framed) session.dataRange!(dir, Buffer.concat([OUTSIDE, piece, OUTSIDE]), OUTSIDE.length, piece.length, time);
+      else session.data(dir, piece, time);
+    }
     time += 1;
   };
   return { session, records, display, marks, calls, send, gap: (dir: Direction, n: number) => session.gap(dir, n, time) };
@@ -211,5 +218,26 @@ test('random bytes never throw', () => {
       else h.send(dir, Buffer.from(Array.from({ length: 30 }, () => Math.floor(rand() * 256))).toString('latin1'));
     }
     h.session.end('eof');
+  }
+});
+
+test('dataRange reads only its range: the same records, marks and lines as data', () => {
+  const play = (framed: boolean, chunk: number) => {
+    const h = harness(framed);
+    h.send('client', req('GET', '/a') + req('POST', '/b', 'Content-Length: 3\r\n') + 'abc', chunk);
+    h.send('server', res(200, 'hello') + 'HTTP/1.1 100 Continue\r\n\r\n' + res(201, ''), chunk);
+    h.send('client', req('GET', '/chunked'), chunk);
+    h.send('server', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\nTrailer: t\r\n\r\n', chunk);
+    h.send('client', 'GET /lost HTTP/1.1\r\nHo', chunk);
+    h.gap('client', 40);
+    h.send('client', 'rest\r\n\r\n' + req('GET', '/found'), chunk);
+    h.send('server', 'HTTP/1.0 200 OK\r\n\r\nuntil the end', chunk);
+    h.session.end('fin');
+    return { records: h.records, marks: h.marks, display: h.display };
+  };
+  for (const chunk of [Infinity, 7, 1]) {
+    const viaData = play(false, chunk);
+    assert.deepEqual(viaData.records.map((r) => [r.uri, r.status]), [["/a", 200], [null, 100], ["/b", 201], ["/chunked", 200], ["/found", 200]]);
+    assert.deepEqual(play(true, chunk), viaData, `pieces of ${chunk}`);
   }
 });

@@ -87,6 +87,10 @@ export class HttpSession implements DissectorSession {
     if (!this.rejected) this.side(dir).reader.data(bytes, at);
   }
 
+  dataRange(dir: Direction, buf: Buffer, offset: number, length: number, at: number): void {
+    if (!this.rejected) this.side(dir).reader.dataRange(buf, offset, offset + length, at);
+  }
+
   gap(dir: Direction, length: number): void {
     if (!this.rejected) this.side(dir).reader.gap(length);
   }

@@ -24,6 +24,8 @@ export interface MessageEvents {
 
 /** Header blocks larger than this are an anomaly, not a reason to buffer. */
 const MAX_HEAD = 64 * 1024;
+/** Bytes enough to tell a message start (a method of up to 32 characters and a space). */
+const START_PROBE = 64;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -44,6 +46,9 @@ export class MessageReader {
   private sawMessage = false;
   /** A gap swallowed bytes where a head was due: the next message start is trusted. */
   private lostHead = false;
+  /** Where the piece being read starts, and whether the byte before it ended a line (or a gap was before it). */
+  private pieceStart = 0;
+  private afterLineEnd = true;
   tunnelBytes = 0;
   /** Capture time of the bytes being read, for the trailer handler. */
   private at = 0;
@@ -63,17 +68,25 @@ export class MessageReader {
 
   data(bytes: Uint8Array, at: number): void {
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let offset = 0;
-    while (offset < buf.length) {
+    this.dataRange(buf, 0, buf.length, at);
+  }
+
+  /** The bytes `buf[offset, end)`, read in place. */
+  dataRange(buf: Buffer, offset: number, end: number, at: number): void {
+    if (offset >= end) return;
+    this.pieceStart = offset;
+    while (offset < end) {
       const state = this.state;
-      const next = this.step(buf, offset, at);
+      const next = this.step(buf, offset, end, at);
       if (next === offset && this.state === state) break; // no progress: wait for more bytes
       offset = next;
     }
+    this.afterLineEnd = buf[end - 1] === LF;
   }
 
   /** Bytes never seen: skip them inside a body, else find the next message start. */
   gap(length: number): void {
+    this.afterLineEnd = true;
     if (this.state === 'tunnel') this.tunnelBytes += length;
     else if (this.state === 'close') this.bodyBytes += length;
     else if ((this.state === 'body' || this.state === 'chunk-data') && length <= this.remaining) {
@@ -94,62 +107,64 @@ export class MessageReader {
     this.state = 'resync';
   }
 
-  private step(buf: Buffer, offset: number, at: number): number {
+  /** Reads from `buf[offset, end)` in the current state; returns where it stopped. */
+  private step(buf: Buffer, offset: number, end: number, at: number): number {
     switch (this.state) {
       case 'head':
-        return this.readHead(buf, offset, at);
+        return this.readHead(buf, offset, end, at);
       case 'body':
       case 'chunk-data':
-        return this.skipBody(buf, offset, at);
+        return this.skipBody(offset, end, at);
       case 'chunk-size':
-        return this.readLine(buf, offset, this.chunkSize);
+        return this.readLine(buf, offset, end, this.chunkSize);
       case 'chunk-end':
-        return this.readLine(buf, offset, this.chunkEnd);
+        return this.readLine(buf, offset, end, this.chunkEnd);
       case 'trailers':
         this.at = at;
-        return this.readLine(buf, offset, this.trailer);
+        return this.readLine(buf, offset, end, this.trailer);
       case 'close':
-        this.bodyBytes += buf.length - offset;
-        return buf.length;
+        this.bodyBytes += end - offset;
+        return end;
       case 'tunnel':
-        this.tunnelBytes += buf.length - offset;
-        return buf.length;
+        this.tunnelBytes += end - offset;
+        return end;
       case 'resync':
-        return this.resync(buf, offset);
+        return this.resync(buf, offset, end);
     }
   }
 
-  private readHead(buf: Buffer, offset: number, at: number): number {
+  private readHead(buf: Buffer, offset: number, end: number, at: number): number {
     if (!this.pending) {
       // Blank lines between messages are allowed (RFC 9112 2.2).
-      while (offset < buf.length && (buf[offset] === CR || buf[offset] === LF)) offset++;
-      if (offset === buf.length) return offset;
-      if (!this.sawMessage && looksLikeMessageStart(buf, offset, buf.length) === 'no') {
+      while (offset < end && (buf[offset] === CR || buf[offset] === LF)) offset++;
+      if (offset === end) return offset;
+      if (!this.sawMessage && looksLikeMessageStart(buf, offset, end) === 'no') {
         this.events.notHttp();
         this.state = 'resync';
         return offset + 1;
       }
       // The common case: the whole head is in this piece, parsed in place.
-      const end = headEnd(buf, offset);
-      if (end >= 0) {
-        this.onHead(buf, offset, end, at);
-        return end;
+      const headStop = headEnd(buf, offset, end);
+      if (headStop >= 0) {
+        this.onHead(buf, offset, headStop, at);
+        return headStop;
       }
     }
-    const data = this.pending ? Buffer.concat([this.pending, buf.subarray(offset)]) : buf.subarray(offset);
+    const piece = buf.subarray(offset, end);
+    const data = this.pending ? Buffer.concat([this.pending, piece]) : piece;
     const carried = this.pending ? this.pending.length : 0;
-    const end = headEnd(data, 0);
-    if (end < 0) {
+    const headStop = headEnd(data, 0, data.length);
+    if (headStop < 0) {
       if (data.length > MAX_HEAD) {
         this.events.anomaly('http.head-too-long');
         this.pending = null;
         this.state = 'resync';
       } else this.pending = Buffer.from(data);
-      return buf.length;
+      return end;
     }
     this.pending = null;
-    this.onHead(data, 0, end, at);
-    return offset + end - carried;
+    this.onHead(data, 0, headStop, at);
+    return offset + headStop - carried;
   }
 
   private onHead(data: Buffer, start: number, end: number, at: number): void {
@@ -172,8 +187,8 @@ export class MessageReader {
     else this.state = body.type;
   }
 
-  private skipBody(buf: Buffer, offset: number, at: number): number {
-    const n = Math.min(this.remaining, buf.length - offset);
+  private skipBody(offset: number, end: number, at: number): number {
+    const n = Math.min(this.remaining, end - offset);
     this.remaining -= n;
     this.bodyBytes += n;
     if (this.remaining === 0) {
@@ -209,17 +224,17 @@ export class MessageReader {
   };
 
   /** Reads one CRLF-terminated line (kept across calls), hands it on as `line[start, end)` without the line end. */
-  private readLine(buf: Buffer, offset: number, onLine: (line: Buffer, start: number, end: number) => void): number {
-    const lf = buf.indexOf(LF, offset);
+  private readLine(buf: Buffer, offset: number, stop: number, onLine: (line: Buffer, start: number, end: number) => void): number {
+    const lf = indexOfLf(buf, offset, stop);
     if (lf < 0) {
-      const piece = buf.subarray(offset);
+      const piece = buf.subarray(offset, stop);
       this.pending = this.pending ? Buffer.concat([this.pending, piece]) : Buffer.from(piece);
       if (this.pending.length > MAX_HEAD) {
         this.events.anomaly('http.line-too-long');
         this.pending = null;
         this.state = 'resync';
       }
-      return buf.length;
+      return stop;
     }
     let line = buf;
     let start = offset;
@@ -240,17 +255,43 @@ export class MessageReader {
     this.events.complete(this.bodyBytes, at);
   }
 
-  /** After damage: drop bytes up to the next line that starts a message. */
-  private resync(buf: Buffer, offset: number): number {
-    for (let i = offset; i < buf.length; i++) {
-      if (i > 0 && buf[i - 1] !== LF) continue;
-      if (looksLikeMessageStart(buf, i, buf.length) === 'yes' && (this.sawMessage || this.lostHead)) {
+  /**
+   * After damage: drop bytes up to the next line (or the first bytes after a gap) that starts
+   * a message. A start that runs into the next piece is kept until that piece decides it.
+   */
+  private resync(buf: Buffer, offset: number, end: number): number {
+    if (!this.sawMessage && !this.lostHead) return end;
+    if (this.pending) {
+      const carried = this.pending;
+      this.pending = null;
+      const joined = Buffer.concat([carried, buf.subarray(offset, Math.min(end, offset + START_PROBE))]);
+      const verdict = looksLikeMessageStart(joined, 0, joined.length);
+      if (verdict === 'yes') {
+        // The head reader takes the carried bytes and this piece from here.
+        this.pending = carried;
+        this.state = 'head';
+        return offset;
+      }
+      if (verdict === 'more') {
+        this.pending = joined;
+        return end;
+      }
+    }
+    for (let i = offset; i < end; i++) {
+      if (!(i > this.pieceStart ? buf[i - 1] === LF : this.afterLineEnd)) continue;
+      const verdict = looksLikeMessageStart(buf, i, end);
+      if (verdict === 'yes') {
         this.state = 'head';
         return i;
       }
+      if (verdict === 'more') {
+        this.pending = Buffer.from(buf.subarray(i, end));
+        return end;
+      }
     }
-    return buf.length;
+    return end;
   }
+
 }
 
 /**
@@ -282,17 +323,23 @@ for (let d = 0; d < 6; d++) HEX_VALUE[0x61 + d] = HEX_VALUE[0x41 + d] = 10 + d;
 
 
 /**
- * Index just past the blank line that ends the head starting at `from` (CRLFCRLF, or LFLF in
- * a head whose first line ends with a bare LF), or -1. Walks the line ends with a one-byte
- * indexOf, cheaper than searching for the four-byte pattern.
+ * Index just past the blank line that ends the head in `data[from, end)` (CRLFCRLF, or LFLF
+ * in a head whose first line ends with a bare LF), or -1. Walks the line ends with a
+ * one-byte indexOf, cheaper than searching for the four-byte pattern.
  */
-function headEnd(data: Buffer, from: number): number {
-  let lf = data.indexOf(LF, from);
+function headEnd(data: Buffer, from: number, end: number): number {
+  let lf = indexOfLf(data, from, end);
   if (lf < 0) return -1;
   if (lf > from && data[lf - 1] === CR) {
-    for (; lf >= 0; lf = data.indexOf(LF, lf + 1)) if (data[lf - 1] === CR && data[lf + 1] === CR && data[lf + 2] === LF) return lf + 3;
+    for (; lf >= 0 && lf + 2 < end; lf = indexOfLf(data, lf + 1, end)) if (data[lf - 1] === CR && data[lf + 1] === CR && data[lf + 2] === LF) return lf + 3;
     return -1;
   }
-  for (; lf >= 0; lf = data.indexOf(LF, lf + 1)) if (data[lf + 1] === LF) return lf + 2;
+  for (; lf >= 0 && lf + 1 < end; lf = indexOfLf(data, lf + 1, end)) if (data[lf + 1] === LF) return lf + 2;
   return -1;
+}
+
+/** The first LF in `data[from, end)`, or -1. */
+function indexOfLf(data: Buffer, from: number, end: number): number {
+  const lf = data.indexOf(LF, from);
+  return lf < end ? lf : -1;
 }

@@ -8,7 +8,9 @@
  *
  *   1. `data(dir, bytes, at)` zero or more times, in stream order per direction, in capture
  *      order across directions. `bytes` is a view of the captured packet or of the
- *      reassembly buffer: it is only valid during the call, copy what you keep.
+ *      reassembly buffer: it is only valid during the call, copy what you keep. A session
+ *      that has `dataRange` gets the same bytes as `buf[offset, offset + length)` through
+ *      it instead (no view object per segment).
  *   2. `gap(dir, length, at)` where bytes of that direction were never seen (lost, cut by the
  *      snap length, given up on for memory); the next `data` of that direction continues
  *      after the hole.
@@ -93,6 +95,8 @@ export interface Services {
 
 export interface DissectorSession {
   data(dir: Direction, bytes: Uint8Array, at: Timestamp): void;
+  /** Optional: `data` without a view, for dissectors on the per-segment hot path. */
+  dataRange?(dir: Direction, buf: Buffer, offset: number, length: number, at: Timestamp): void;
   gap(dir: Direction, length: number, at: Timestamp): void;
   end(reason: EndReason): void;
 }

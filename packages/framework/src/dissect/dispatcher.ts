@@ -97,7 +97,9 @@ export class DissectorBinding {
       return;
     }
     try {
-      this.active.data(dir, buf.subarray(offset, offset + length), at);
+      const active = this.active;
+      if (active.dataRange) active.dataRange(dir, buf, offset, length, at);
+      else active.data(dir, buf.subarray(offset, offset + length), at);
     } catch (error) {
       this.fail(this.activeDissector, error);
     }
