@@ -43,17 +43,39 @@ function cutShort(exchange: HttpExchange): HttpExchange {
   return exchange;
 }
 
-/** One direction: its reader, and the message it is reading (a request, a final response, or nothing for an interim one). */
-class Side {
+/**
+ * One direction: its reader, and the message it is reading (a request, a final response, or
+ * nothing for an interim one). It hears its reader's events for the session (methods, not
+ * closures: two Sides per session are all it costs).
+ */
+class Side implements MessageEvents {
   readonly reader: MessageReader;
   exchange: HttpExchange | null = null;
   isResponse = false;
+  /** The first bytes of this direction were not HTTP. */
+  notHttpSeen = false;
 
   constructor(
     readonly dir: Direction,
-    events: (side: Side) => MessageEvents,
+    private readonly session: HttpSession,
   ) {
-    this.reader = new MessageReader(events(this));
+    this.reader = new MessageReader(this);
+  }
+
+  head(head: MessageHead, at: number): BodyKind {
+    return head.kind === 'request' ? this.session.onRequest(this, head, at) : this.session.onResponse(this, head, at);
+  }
+
+  complete(bodyBytes: number): void {
+    this.session.onComplete(this, bodyBytes);
+  }
+
+  anomaly(what: string): void {
+    this.session.mark(what);
+  }
+
+  notHttp(): void {
+    this.session.notHttp(this);
   }
 
   start(exchange: HttpExchange, isResponse: boolean): void {
@@ -75,12 +97,10 @@ export class HttpSession implements DissectorSession {
   private depth = 0;
   private confirmed = false;
   private rejected = false;
-  /** Directions whose first bytes were not HTTP. */
-  private readonly silent = new Set<Direction>();
 
   constructor(private readonly context: SessionContext) {
-    this.client = new Side('client', this.eventsFor);
-    this.server = new Side('server', this.eventsFor);
+    this.client = new Side('client', this);
+    this.server = new Side('server', this);
   }
 
   data(dir: Direction, bytes: Uint8Array, at: number): void {
@@ -116,14 +136,7 @@ export class HttpSession implements DissectorSession {
     return dir === 'client' ? this.client : this.server;
   }
 
-  private readonly eventsFor = (side: Side): MessageEvents => ({
-    head: (head, at) => (head.kind === 'request' ? this.onRequest(side, head, at) : this.onResponse(side, head, at)),
-    complete: (bodyBytes) => this.onComplete(side, bodyBytes),
-    anomaly: (what) => this.context.mark(what),
-    notHttp: () => this.notHttp(side.dir),
-  });
-
-  private onRequest(side: Side, head: MessageHead, at: number): BodyKind {
+  onRequest(side: Side, head: MessageHead, at: number): BodyKind {
     this.confirm();
     const h = head.headers;
     const exchange: HttpExchange = {
@@ -151,7 +164,7 @@ export class HttpSession implements DissectorSession {
     return requestBody(h);
   }
 
-  private onResponse(side: Side, head: MessageHead, at: number): BodyKind {
+  onResponse(side: Side, head: MessageHead, at: number): BodyKind {
     this.confirm();
     if (this.context.displaying) this.context.display({ label: 'ResponseLine', text: head.startLine, dir: side.dir });
     const status = head.status!;
@@ -206,7 +219,7 @@ export class HttpSession implements DissectorSession {
     return body === NO_BODY ? TO_CLOSE : body;
   }
 
-  private onComplete(side: Side, bodyBytes: number): void {
+  onComplete(side: Side, bodyBytes: number): void {
     const { exchange, isResponse } = side;
     side.clear();
     if (!exchange) return;
@@ -223,14 +236,18 @@ export class HttpSession implements DissectorSession {
     this.context.confirm();
   }
 
+  mark(what: string): void {
+    this.context.mark(what);
+  }
+
   /** A direction that does not start with HTTP; when neither does, the session is not HTTP. */
-  private notHttp(dir: Direction): void {
-    this.silent.add(dir);
+  notHttp(side: Side): void {
+    side.notHttpSeen = true;
     if (this.confirmed) {
-      this.context.mark(`http.not-http-from-${dir}`);
+      this.context.mark(`http.not-http-from-${side.dir}`);
       return;
     }
-    if (this.silent.size < 2) return;
+    if (!this.client.notHttpSeen || !this.server.notHttpSeen) return;
     this.rejected = true;
     this.context.reject('no HTTP start line from either side');
   }

@@ -50,8 +50,6 @@ export class MessageReader {
   private pieceStart = 0;
   private afterLineEnd = true;
   tunnelBytes = 0;
-  /** Capture time of the bytes being read, for the trailer handler. */
-  private at = 0;
 
   constructor(private readonly events: MessageEvents) {}
 
@@ -116,12 +114,9 @@ export class MessageReader {
       case 'chunk-data':
         return this.skipBody(offset, end, at);
       case 'chunk-size':
-        return this.readLine(buf, offset, end, this.chunkSize);
       case 'chunk-end':
-        return this.readLine(buf, offset, end, this.chunkEnd);
       case 'trailers':
-        this.at = at;
-        return this.readLine(buf, offset, end, this.trailer);
+        return this.readLine(buf, offset, end, at);
       case 'close':
         this.bodyBytes += end - offset;
         return end;
@@ -198,33 +193,28 @@ export class MessageReader {
     return offset + n;
   }
 
-  // Line handlers are fields, not methods: readLine takes them without a closure per call.
-  private readonly chunkSize = (line: Buffer, start: number, end: number): void => {
-    const size = parseChunkSize(line, start, end);
+  /** A line of a chunked body, `line[start, end)` without its line end, read at `at`. */
+  private onLine(line: Buffer, start: number, end: number, at: number): void {
+    if (this.state === 'chunk-end') this.state = 'chunk-size';
+    else if (this.state === 'trailers') {
+      // The blank line ends the message.
+      if (start === end) this.finishMessage(at);
+    } else this.onChunkSize(parseChunkSize(line, start, end));
+  }
+
+  private onChunkSize(size: number): void {
     if (size < 0) {
       this.events.anomaly('http.bad-chunk-size');
       this.state = 'resync';
-      return;
+    } else if (size === 0) this.state = 'trailers';
+    else {
+      this.remaining = size;
+      this.state = 'chunk-data';
     }
-    if (size === 0) {
-      this.state = 'trailers';
-      return;
-    }
-    this.remaining = size;
-    this.state = 'chunk-data';
-  };
+  }
 
-  private readonly chunkEnd = (): void => {
-    this.state = 'chunk-size';
-  };
-
-  /** A trailer line; the blank one ends the message (at the time of the bytes being read). */
-  private readonly trailer = (_line: Buffer, start: number, end: number): void => {
-    if (start === end) this.finishMessage(this.at);
-  };
-
-  /** Reads one CRLF-terminated line (kept across calls), hands it on as `line[start, end)` without the line end. */
-  private readLine(buf: Buffer, offset: number, stop: number, onLine: (line: Buffer, start: number, end: number) => void): number {
+  /** Reads one CRLF-terminated line (kept across calls) and hands it to onLine. */
+  private readLine(buf: Buffer, offset: number, stop: number, at: number): number {
     const lf = indexOfLf(buf, offset, stop);
     if (lf < 0) {
       const piece = buf.subarray(offset, stop);
@@ -246,7 +236,7 @@ export class MessageReader {
       end = line.length;
     }
     if (end > start && line[end - 1] === CR) end--;
-    onLine(line, start, end);
+    this.onLine(line, start, end, at);
     return lf + 1;
   }
 

@@ -11,6 +11,9 @@ export interface DispatchHost {
   displayed(session: TcpSession, line: DisplayLine): void;
 }
 
+const NONE: readonly Dissector[] = [];
+const EMPTY = Buffer.alloc(0);
+
 /** Bytes kept per session so that a dissector that rejects can be replaced by another. */
 const REPLAY_LIMIT = 16 * 1024;
 /** Bytes of each direction given to probes before detection gives up. */
@@ -42,20 +45,28 @@ export class DissectorTable {
     }
   }
 
-  /** Candidates for a session, best first: server port, client port, then content probes. */
-  candidates(serverPort: number, clientPort: number): Dissector[] {
-    const byServer = this.byPort.get(serverPort) ?? [];
-    const byClient = this.byPort.get(clientPort) ?? [];
+  /**
+   * Candidates for a session, best first: server port, client port, then content probes.
+   * The common case, dissectors by the server port alone, shares the table's list.
+   */
+  candidates(serverPort: number, clientPort: number): readonly Dissector[] {
+    const byServer = this.byPort.get(serverPort) ?? NONE;
+    const byClient = this.byPort.get(clientPort) ?? NONE;
+    if (byClient === NONE && this.probing.length === 0) return byServer;
     const ordered = [...byServer, ...byClient, ...this.probing];
     return ordered.filter((d, i) => ordered.indexOf(d) === i);
+  }
+
+  /** True when `d` claims one of the session's ports. */
+  claims(d: Dissector, session: TcpSession): boolean {
+    return (this.byPort.get(session.serverPort) ?? NONE).includes(d) || (this.byPort.get(session.clientPort) ?? NONE).includes(d);
   }
 
   bind(session: TcpSession, host: DispatchHost): DissectorBinding | null {
     if (this.dissectors.length === 0) return null;
     const candidates = this.candidates(session.serverPort, session.clientPort);
     if (candidates.length === 0) return null;
-    const portMatched = new Set([...(this.byPort.get(session.serverPort) ?? []), ...(this.byPort.get(session.clientPort) ?? [])]);
-    return new DissectorBinding(session, candidates, portMatched, host);
+    return new DissectorBinding(session, candidates, this, host);
   }
 }
 
@@ -70,22 +81,21 @@ export class DissectorBinding {
   private done = false;
   private replay: ReplayEntry[] | null = [];
   private replayBytes = 0;
-  private readonly heads: Record<Direction, Buffer> = { client: Buffer.alloc(0), server: Buffer.alloc(0) };
-  private readonly tried = new Set<Dissector>();
+  /** The first bytes of each direction, while probing. */
+  private heads: Record<Direction, Buffer> | null = null;
+  private readonly tried: Dissector[] = [];
   /** Stream receivers for the session's two directions. */
-  readonly clientReceiver: StreamReceiver;
-  readonly serverReceiver: StreamReceiver;
+  readonly clientReceiver: StreamReceiver = new DirectionReceiver(this, 'client');
+  readonly serverReceiver: StreamReceiver = new DirectionReceiver(this, 'server');
 
   constructor(
     private readonly session: TcpSession,
-    private readonly candidates: Dissector[],
-    private readonly portMatched: Set<Dissector>,
+    private readonly candidates: readonly Dissector[],
+    private readonly table: DissectorTable,
     private readonly host: DispatchHost,
   ) {
-    this.clientReceiver = this.receiverFor('client');
-    this.serverReceiver = this.receiverFor('server');
     const first = candidates[0];
-    if (first && portMatched.has(first)) this.activate(first);
+    if (first && table.claims(first, session)) this.activate(first);
   }
 
   data(dir: Direction, buf: Buffer, offset: number, length: number): void {
@@ -121,14 +131,6 @@ export class DissectorBinding {
     this.active = null;
   }
 
-  private receiverFor(dir: Direction): StreamReceiver {
-    return {
-      data: (buf, offset, length) => this.data(dir, buf, offset, length),
-      gap: (length) => this.gap(dir, length),
-      end: () => {},
-    };
-  }
-
   private remember(entry: ReplayEntry): void {
     this.replayBytes += entry.bytes?.length ?? 0;
     if (this.replayBytes > REPLAY_LIMIT) {
@@ -140,14 +142,15 @@ export class DissectorBinding {
   }
 
   private probe(dir: Direction, bytes: Buffer): void {
-    const head = this.heads[dir];
+    const heads = (this.heads ??= { client: EMPTY, server: EMPTY });
+    const head = heads[dir];
     if (head.length < PROBE_LIMIT) {
-      this.heads[dir] = Buffer.concat([head, bytes.subarray(0, PROBE_LIMIT - head.length)]);
+      heads[dir] = Buffer.concat([head, bytes.subarray(0, PROBE_LIMIT - head.length)]);
     }
     let undecided = false;
     for (const d of this.candidates) {
-      if (this.tried.has(d) || !d.probe) continue;
-      const verdict = this.safeProbe(d, dir, this.heads[dir]);
+      if (this.tried.includes(d) || !d.probe) continue;
+      const verdict = this.safeProbe(d, dir, heads[dir]);
       if (verdict === 'yes') {
         this.activate(d);
         this.replayInto();
@@ -155,13 +158,10 @@ export class DissectorBinding {
       }
       if (verdict === 'more') undecided = true;
     }
-    const full = this.heads.client.length >= PROBE_LIMIT || this.heads.server.length >= PROBE_LIMIT;
-    if ((!undecided || full) && this.bothDirectionsSeen()) this.giveUp();
+    const full = heads.client.length >= PROBE_LIMIT || heads.server.length >= PROBE_LIMIT;
+    const bothDirectionsSeen = heads.client.length > 0 && heads.server.length > 0;
+    if ((!undecided || full) && bothDirectionsSeen) this.giveUp();
     else if (!this.replay) this.giveUp();
-  }
-
-  private bothDirectionsSeen(): boolean {
-    return this.heads.client.length > 0 && this.heads.server.length > 0;
   }
 
   private safeProbe(d: Dissector, dir: Direction, head: Buffer) {
@@ -173,7 +173,7 @@ export class DissectorBinding {
   }
 
   private activate(d: Dissector): void {
-    this.tried.add(d);
+    this.tried.push(d);
     this.activeDissector = d;
     this.confirmed = false;
     const context = this.contextFor(d);
@@ -233,18 +233,17 @@ export class DissectorBinding {
       this.giveUp();
       return;
     }
-    const next = this.candidates.find((c) => !this.tried.has(c) && (this.portMatched.has(c) || c.probe));
+    const next = this.candidates.find((c) => !this.tried.includes(c) && (this.table.claims(c, this.session) || c.probe));
     if (!next) {
       this.giveUp();
       return;
     }
-    if (this.portMatched.has(next)) {
+    if (this.table.claims(next, this.session)) {
       this.activate(next);
       this.replayInto();
       return;
     }
-    this.heads.client = Buffer.alloc(0);
-    this.heads.server = Buffer.alloc(0);
+    this.heads = null;
     for (const entry of this.replay) if (entry.bytes && !this.active && !this.done) this.probe(entry.dir, entry.bytes);
   }
 
@@ -270,4 +269,22 @@ export class DissectorBinding {
     this.active = null;
     this.replay = null;
   }
+}
+
+/** One direction's stream receiver: the binding's calls with the direction added (no closures per session). */
+class DirectionReceiver implements StreamReceiver {
+  constructor(
+    private readonly binding: DissectorBinding,
+    private readonly dir: Direction,
+  ) {}
+
+  data(buf: Buffer, offset: number, length: number): void {
+    this.binding.data(this.dir, buf, offset, length);
+  }
+
+  gap(length: number): void {
+    this.binding.gap(this.dir, length);
+  }
+
+  end(): void {}
 }
