@@ -1,4 +1,4 @@
-import { SegmentMark, TcpFlag, duration, type PluginModule, type SegmentEvent, type TcpSession, type TriggerKind } from '@pakeana/framework';
+import { SegmentMark, TcpFlag, duration, type PluginModule, type SegmentEvent, type SessionWatch, type TcpSession, type TriggerKind } from '@pakeana/framework';
 import { z } from 'zod';
 import { RetransmitWatch } from './retransmit-watch.js';
 
@@ -20,12 +20,7 @@ export const reset: TriggerKind<{ mode: 'default' | 'all' }> = {
   options: z.object({ mode: z.enum(['default', 'all']).default('default') }).strict(),
   create: ({ mode }) => ({
     name: 'tcp.reset',
-    watch: (session, fire) => ({
-      segment(event: SegmentEvent) {
-        if (!(event.marks & Reset)) return;
-        if (mode === 'all' || !(session.toServer.finSeen || session.toClient.finSeen)) fire();
-      },
-    }),
+    watch: (session, fire) => new ResetWatch(session, mode === 'all', fire),
   }),
 };
 
@@ -42,7 +37,7 @@ export const synRetransmit: TriggerKind<Record<string, never>> = {
   name: 'tcp.syn-retransmit',
   description: 'sessions whose SYN was retransmitted',
   options: noOptions,
-  create: () => ({ name: 'tcp.syn-retransmit', watch: (_session, fire) => markWatch(SynRetransmission, fire) }),
+  create: () => ({ name: 'tcp.syn-retransmit', watch: (_session, fire) => new MarkWatch(SynRetransmission, fire) }),
 };
 
 /** Sessions open longer than `over` (miruo -T). */
@@ -86,15 +81,35 @@ export const fragment: TriggerKind<Record<string, never>> = {
   name: 'ip.fragment',
   description: 'sessions that carried IP fragments',
   options: noOptions,
-  create: () => ({ name: 'ip.fragment', watch: (_session, fire) => markWatch(Fragmented, fire) }),
+  create: () => ({ name: 'ip.fragment', watch: (_session, fire) => new MarkWatch(Fragmented, fire) }),
 };
 
-function markWatch(mark: number, fire: () => void) {
-  return {
-    segment(event: SegmentEvent) {
-      if (event.marks & mark) fire();
-    },
-  };
+// Watches are classes, not object literals with methods: a literal makes a closure per method per session.
+
+/** Fires on a segment that carries `mark`. */
+class MarkWatch implements SessionWatch {
+  constructor(
+    private readonly mark: number,
+    private readonly fire: () => void,
+  ) {}
+
+  segment(event: SegmentEvent): void {
+    if (event.marks & this.mark) this.fire();
+  }
+}
+
+/** Fires on a RST; unless `afterFin`, not on one that follows a FIN. */
+class ResetWatch implements SessionWatch {
+  constructor(
+    private readonly session: TcpSession,
+    private readonly afterFin: boolean,
+    private readonly fire: () => void,
+  ) {}
+
+  segment(event: SegmentEvent): void {
+    if (!(event.marks & Reset)) return;
+    if (this.afterFin || !(this.session.toServer.finSeen || this.session.toClient.finSeen)) this.fire();
+  }
 }
 
 const plugin: PluginModule = { triggers: [all, reset, retransmit, synRetransmit, longConnect, longDelay, fragment] };
