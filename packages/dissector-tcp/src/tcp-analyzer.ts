@@ -1,7 +1,7 @@
 import {
   SegmentMark,
   TcpFlag,
-  seqDiff,
+  seqDiff as frameworkSeqDiff,
   type SegmentEvent,
   type SessionObserver,
   type TcpSession,
@@ -11,6 +11,7 @@ import { TcpStateTracker } from './tcp-state.js';
 // Read once: the framework's re-exports are getters, too slow for the per-packet path.
 const { SYN, ACK, FIN, RST } = TcpFlag;
 const MARK = { ...SegmentMark };
+const seqDiff = frameworkSeqDiff;
 
 /** Out-of-order window when the handshake gave no round-trip time (Wireshark's default). */
 const DEFAULT_OOO_SECONDS = 0.003;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RetransmitWatch } from './retransmit-watch.js';
 
 const { Reset, SynRetransmission, Fragmented, LongDelay } = SegmentMark;
+const { SYN } = TcpFlag;
 const noOptions = z.object({}).strict();
 
 /** Every session (miruo -a). */
@@ -67,7 +68,7 @@ export const longDelay: TriggerKind<{ over: number }> = {
     name: 'tcp.delay',
     watch: (_session, fire) => ({
       segment(event: SegmentEvent) {
-        if (event.number > 1 && event.sincePrevious > over && !(event.tcp.flags & TcpFlag.SYN)) {
+        if (event.number > 1 && event.sincePrevious > over && !(event.tcp.flags & SYN)) {
           event.marks |= LongDelay;
           fire();
         }

@@ -1,7 +1,9 @@
 import { SegmentMark, TcpFlag, type SegmentEvent, type SessionWatch } from '@pakeana/framework';
 import { SendTimes } from './send-times.js';
 
+// Read once: the framework's re-exports are getters, too slow for the per-segment path.
 const { Retransmission } = SegmentMark;
+const { FIN, SYN } = TcpFlag;
 
 /**
  * Fires on a retransmission that comes at least `after` seconds after the original
@@ -19,10 +21,10 @@ export class RetransmitWatch implements SessionWatch {
 
   segment(event: SegmentEvent): void {
     const tcp = event.tcp;
-    if (tcp.payloadWireLength === 0 && !(tcp.flags & TcpFlag.FIN)) return;
+    if (tcp.payloadWireLength === 0 && !(tcp.flags & FIN)) return;
     // a comparison, not this[event.dir]: a property read by a varying name is a slow lookup
     const sent = event.dir === 'client' ? this.client : this.server;
-    if (!(event.marks & Retransmission) || tcp.flags & TcpFlag.SYN) {
+    if (!(event.marks & Retransmission) || tcp.flags & SYN) {
       sent.remember(tcp.seq, event.time);
       return;
     }

@@ -1,4 +1,7 @@
-import { seqDiff } from '@pakeana/framework';
+import { seqDiff as frameworkSeqDiff } from '@pakeana/framework';
+
+// Read once: the framework's re-exports are getters, too slow for the per-segment path.
+const seqDiff = frameworkSeqDiff;
 
 /** Distinct sequence numbers remembered per direction; the oldest is forgotten first. */
 export const REMEMBERED = 1024;
