@@ -38,7 +38,7 @@ export class DissectorTable {
     for (const d of dissectors) {
       for (const port of d.ports ?? []) {
         const list = this.byPort.get(port) ?? [];
-        list.push(d);
+        if (!list.includes(d)) list.push(d); // each once: sessions share these lists as their candidates
         this.byPort.set(port, list);
       }
       if (d.probe) this.probing.push(d);
