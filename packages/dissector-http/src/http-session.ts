@@ -136,6 +136,7 @@ export class HttpSession implements DissectorSession {
     return dir === 'client' ? this.client : this.server;
   }
 
+  /** Side's event: a request head. */
   onRequest(side: Side, head: MessageHead, at: number): BodyKind {
     this.confirm();
     const h = head.headers;
@@ -164,6 +165,7 @@ export class HttpSession implements DissectorSession {
     return requestBody(h);
   }
 
+  /** Side's event: a response head. */
   onResponse(side: Side, head: MessageHead, at: number): BodyKind {
     this.confirm();
     if (this.context.displaying) this.context.display({ label: 'ResponseLine', text: head.startLine, dir: side.dir });
@@ -219,6 +221,7 @@ export class HttpSession implements DissectorSession {
     return body === NO_BODY ? TO_CLOSE : body;
   }
 
+  /** Side's event: a message is complete. */
   onComplete(side: Side, bodyBytes: number): void {
     const { exchange, isResponse } = side;
     side.clear();
@@ -236,11 +239,12 @@ export class HttpSession implements DissectorSession {
     this.context.confirm();
   }
 
+  /** Side's event: an anomaly in its direction. */
   mark(what: string): void {
     this.context.mark(what);
   }
 
-  /** A direction that does not start with HTTP; when neither does, the session is not HTTP. */
+  /** Side's event: its direction does not start with HTTP; when neither does, the session is not HTTP. */
   notHttp(side: Side): void {
     side.notHttpSeen = true;
     if (this.confirmed) {
