@@ -3,8 +3,18 @@ import { TriggerBuilder, type ConfigFile, type PluginRegistry, type Trigger } fr
 /** Trigger plugins that ship with pakeana, always loaded. */
 export const BUNDLED_TRIGGER_PLUGINS = ['trigger-tcp', 'trigger-http', 'trigger-match'];
 
-/** miruo's defaults, used when neither the command line nor the config names a trigger. */
-export const DEFAULT_TRIGGERS: unknown[] = ['tcp.reset', 'tcp.syn-retransmit', { 'tcp.retransmit': { after: '1000ms' } }, 'ip.fragment'];
+/**
+ * miruo's defaults, used when neither the command line nor the config names a trigger:
+ * `tcp.reset`, `tcp.syn-retransmit`, `tcp.retransmit: { after: 1000ms }` and `ip.fragment`,
+ * with their options as the kinds' schemas give them (no schema runs, so no zod loads; a test
+ * checks that the schemas agree).
+ */
+export const DEFAULT_TRIGGERS: ReadonlyArray<readonly [string, object]> = [
+  ['tcp.reset', { mode: 'default' }],
+  ['tcp.syn-retransmit', {}],
+  ['tcp.retransmit', { after: 1 }],
+  ['ip.fragment', {}],
+];
 
 /** The trigger shortcut flags, as parsed. */
 export interface ShortcutFlags {
@@ -34,7 +44,8 @@ export function shortcutTriggers(flags: ShortcutFlags): unknown[] {
 export function buildTriggers(flags: ShortcutFlags, registry: PluginRegistry, config?: ConfigFile): Trigger[] {
   const named = [...(config?.triggers ?? []), ...shortcutTriggers(flags)];
   const builder = new TriggerBuilder(registry, registry.services);
-  return (named.length ? named : DEFAULT_TRIGGERS).map((node) => builder.build(node));
+  if (!named.length) return DEFAULT_TRIGGERS.map(([name, options]) => builder.fromParsed(name, options));
+  return named.map((node) => builder.build(node));
 }
 
 /** Flags whose value may be left out, and what they mean then (miruo: -R, -r without a value). */

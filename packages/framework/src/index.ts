@@ -38,6 +38,7 @@ export { IpDefragmenter, type DefragmenterLimits } from './reassembly/ip-defragm
 export { dissectCapture, dissectFrames, type DissectOptions, type DissectResult } from './testing/dissect-capture.js';
 export { Conversation, pcapFile, tcpFrame, ethernetHeader, ipv4Header, ipv6Header, ipv6Bytes, type TcpFrameSpec, type TimedFrame } from './testing/packet-builder.js';
 export { duration, size, parseDuration, parseSize } from './config/units.js';
+export { zod, lazySchema } from './config/zod.js';
 export { TriggerBuilder, splitTriggerNode, type TriggerProblem } from './config/trigger-builder.js';
 export { configSchema, loadConfig, checkConfigText, formatProblem, type ConfigFile, type ConfigProblem, type ConfigResult } from './config/config-file.js';
 export { configJsonSchema } from './config/json-schema.js';

@@ -1,5 +1,5 @@
-import { duration, type PluginModule, type TriggerKind } from '@pakeana/framework';
-import { z } from 'zod';
+import { duration, lazySchema, type PluginModule, type TriggerKind } from '@pakeana/framework';
+import type { z } from 'zod';
 
 /** The fields of an HTTP record these triggers read (see @pakeana/dissector-http). */
 interface HttpRecord {
@@ -9,20 +9,26 @@ interface HttpRecord {
   responseTime?: number | null;
 }
 
-const statusOptions = z
-  .object({
-    min: z.number().int().min(100).max(999).optional(),
-    max: z.number().int().min(100).max(999).optional(),
-    in: z.array(z.number().int().min(100).max(999)).optional(),
-  })
-  .strict()
-  .refine((o) => o.min !== undefined || o.max !== undefined || o.in !== undefined, { message: 'give min, max or in' });
+// Option schemas are built on first use (getters): a run without these triggers needs none.
+const statusOptions = lazySchema((z) =>
+  z
+    .object({
+      min: z.number().int().min(100).max(999).optional(),
+      max: z.number().int().min(100).max(999).optional(),
+      in: z.array(z.number().int().min(100).max(999)).optional(),
+    })
+    .strict()
+    .refine((o) => o.min !== undefined || o.max !== undefined || o.in !== undefined, { message: 'give min, max or in' }),
+);
+const latencyOptions = lazySchema((z) => z.object({ over: duration() }).strict());
 
 /** Responses whose status is in a range (`min`/`max`) or a list (`in`). A response cut short counts with its status. */
-export const httpStatus: TriggerKind<z.output<typeof statusOptions>> = {
+export const httpStatus: TriggerKind<z.output<ReturnType<typeof statusOptions>>> = {
   name: 'http.status',
   description: 'HTTP responses with a status in a range (min, max) or a list (in)',
-  options: statusOptions,
+  get options() {
+    return statusOptions();
+  },
   create: (o) => ({
     name: 'http.status',
     watch: (_session, fire) => ({
@@ -44,7 +50,9 @@ export const httpStatus: TriggerKind<z.output<typeof statusOptions>> = {
 export const httpLatency: TriggerKind<{ over: number }> = {
   name: 'http.latency',
   description: 'HTTP exchanges whose response came more than over after the request',
-  options: z.object({ over: duration() }).strict(),
+  get options() {
+    return latencyOptions();
+  },
   create: ({ over }) => ({
     name: 'http.latency',
     watch: (_session, fire) => ({

@@ -1,5 +1,4 @@
-import type { PluginModule, SegmentEvent, SessionWatch, TcpSession, Trigger, TriggerContext, TriggerKind } from '@pakeana/framework';
-import { z } from 'zod';
+import { lazySchema, type PluginModule, type SegmentEvent, type SessionWatch, type TcpSession, type Trigger, type TriggerContext, type TriggerKind } from '@pakeana/framework';
 import { parseCidr, type Cidr } from './cidr.js';
 import { compilePattern } from './pattern.js';
 
@@ -20,11 +19,16 @@ type Node =
   | { kind: 'trigger'; index: number };
 
 const LEAVES = ['client', 'server', 'address', 'port', 'clientPort', 'serverPort', 'method', 'host', 'path'] as const;
-const port = z.union([z.number().int().min(0).max(65535), z.array(z.number().int().min(0).max(65535))]);
+// Schemas are built on first use: a run without `match` needs none.
+const port = lazySchema((z) => z.union([z.number().int().min(0).max(65535), z.array(z.number().int().min(0).max(65535))]));
 
 /** The options are a condition tree; its shape is checked while compiling it. */
-const options = z.record(z.string(), z.unknown()).describe(
-  `a condition: ${LEAVES.join(', ')} (addresses as IP or CIDR, ports as a number or a list, method/host/path as a glob or /regex/), any: [...], all: [...], not: {...}, or another trigger`,
+const options = lazySchema((z) =>
+  z
+    .record(z.string(), z.unknown())
+    .describe(
+      `a condition: ${LEAVES.join(', ')} (addresses as IP or CIDR, ports as a number or a list, method/host/path as a glob or /regex/), any: [...], all: [...], not: {...}, or another trigger`,
+    ),
 );
 
 interface Compiled {
@@ -90,7 +94,7 @@ function addressNode(key: 'client' | 'server' | 'address', value: unknown, path:
 }
 
 function portNode(key: 'port' | 'clientPort' | 'serverPort', value: unknown, path: (string | number)[]): Node {
-  const parsed = port.safeParse(value);
+  const parsed = port().safeParse(value);
   if (!parsed.success) throw new Error(`${path.join('.')}: expected a port number or a list of them`);
   const ports = new Set(Array.isArray(parsed.data) ? parsed.data : [parsed.data]);
   const test =
@@ -164,7 +168,9 @@ class MatchWatch implements SessionWatch {
 export const match: TriggerKind<Record<string, unknown>> = {
   name: 'match',
   description: 'address/CIDR, port, HTTP method/host/path conditions and other triggers, composed with any, all, not',
-  options,
+  get options() {
+    return options();
+  },
   create(conditions, context) {
     const partial = { triggers: [] as Trigger[], decidedAtEnd: false };
     const root = compile(conditions, context, partial, []);

@@ -1,16 +1,21 @@
-import { SegmentMark, TcpFlag, duration, type PluginModule, type SegmentEvent, type SessionWatch, type TcpSession, type TriggerKind } from '@pakeana/framework';
-import { z } from 'zod';
+import { SegmentMark, TcpFlag, duration, lazySchema, type PluginModule, type SegmentEvent, type SessionWatch, type TcpSession, type TriggerKind } from '@pakeana/framework';
 import { RetransmitWatch } from './retransmit-watch.js';
 
 const { Reset, SynRetransmission, Fragmented, LongDelay } = SegmentMark;
 const { SYN } = TcpFlag;
-const noOptions = z.object({}).strict();
+// Option schemas are built on first use (getters): a run with the default triggers needs none.
+const noOptions = lazySchema((z) => z.object({}).strict());
+const resetOptions = lazySchema((z) => z.object({ mode: z.enum(['default', 'all']).default('default') }).strict());
+const afterOptions = lazySchema((z) => z.object({ after: duration().default(0) }).strict());
+const overOptions = lazySchema((z) => z.object({ over: duration() }).strict());
 
 /** Every session (miruo -a). */
 export const all: TriggerKind<Record<string, never>> = {
   name: 'all',
   description: 'every session',
-  options: noOptions,
+  get options() {
+    return noOptions();
+  },
   create: () => ({ name: 'all', watch: (_session, fire) => (fire(), {}) }),
 };
 
@@ -18,7 +23,9 @@ export const all: TriggerKind<Record<string, never>> = {
 export const reset: TriggerKind<{ mode: 'default' | 'all' }> = {
   name: 'tcp.reset',
   description: 'sessions ended or refused by RST (mode all: also a RST after a FIN)',
-  options: z.object({ mode: z.enum(['default', 'all']).default('default') }).strict(),
+  get options() {
+    return resetOptions();
+  },
   create: ({ mode }) => ({
     name: 'tcp.reset',
     watch: (session, fire) => new ResetWatch(session, mode === 'all', fire),
@@ -29,7 +36,9 @@ export const reset: TriggerKind<{ mode: 'default' | 'all' }> = {
 export const retransmit: TriggerKind<{ after: number }> = {
   name: 'tcp.retransmit',
   description: 'sessions with a retransmission (after: at least this long after the original)',
-  options: z.object({ after: duration().default(0) }).strict(),
+  get options() {
+    return afterOptions();
+  },
   create: ({ after }) => ({ name: 'tcp.retransmit', watch: (_session, fire) => new RetransmitWatch(after, fire) }),
 };
 
@@ -37,7 +46,9 @@ export const retransmit: TriggerKind<{ after: number }> = {
 export const synRetransmit: TriggerKind<Record<string, never>> = {
   name: 'tcp.syn-retransmit',
   description: 'sessions whose SYN was retransmitted',
-  options: noOptions,
+  get options() {
+    return noOptions();
+  },
   create: () => ({ name: 'tcp.syn-retransmit', watch: (_session, fire) => new MarkWatch(SynRetransmission, fire) }),
 };
 
@@ -45,7 +56,9 @@ export const synRetransmit: TriggerKind<Record<string, never>> = {
 export const longConnect: TriggerKind<{ over: number }> = {
   name: 'tcp.duration',
   description: 'sessions open longer than over',
-  options: z.object({ over: duration() }).strict(),
+  get options() {
+    return overOptions();
+  },
   create: ({ over }) => ({
     name: 'tcp.duration',
     watch: (session: TcpSession, fire) => ({
@@ -63,7 +76,9 @@ export const longConnect: TriggerKind<{ over: number }> = {
 export const longDelay: TriggerKind<{ over: number }> = {
   name: 'tcp.delay',
   description: 'a segment that waited longer than over after the previous segment of the session',
-  options: z.object({ over: duration() }).strict(),
+  get options() {
+    return overOptions();
+  },
   create: ({ over }) => ({
     name: 'tcp.delay',
     watch: (_session, fire) => ({
@@ -81,7 +96,9 @@ export const longDelay: TriggerKind<{ over: number }> = {
 export const fragment: TriggerKind<Record<string, never>> = {
   name: 'ip.fragment',
   description: 'sessions that carried IP fragments',
-  options: noOptions,
+  get options() {
+    return noOptions();
+  },
   create: () => ({ name: 'ip.fragment', watch: (_session, fire) => new MarkWatch(Fragmented, fire) }),
 };
 

@@ -1,9 +1,9 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { BUILTIN_PLUGINS, PluginRegistry, defaultServices } from '@pakeana/framework';
+import { BUILTIN_PLUGINS, PluginRegistry, defaultServices, zod } from '@pakeana/framework';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { failUsage } from '../errors.js';
 
 export default class Plugins extends Command {
@@ -69,7 +69,7 @@ function installedPackages(cwd: string): string[] {
 
 function optionNames(schema: z.ZodType): string[] {
   try {
-    const json = z.toJSONSchema(schema, { unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+    const json = zod().toJSONSchema(schema, { unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
     return Object.keys(json.properties ?? {});
   } catch {
     return [];

@@ -1,40 +1,43 @@
 import { readFileSync } from 'node:fs';
 import type * as Yaml from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { TriggerBuilder } from './trigger-builder.js';
 import { duration, size } from './units.js';
+import { lazySchema } from './zod.js';
 
 /** The config file's schema, without the trigger options (those come from the trigger kinds). */
-export const configSchema = z
-  .object({
-    plugins: z.array(z.string()).describe('plugins to load: short names (http), npm packages, or paths').optional(),
-    triggers: z.array(z.unknown()).describe('triggers: a name, or { name: options }').optional(),
-    output: z
-      .object({
-        format: z.enum(['pretty', 'json']).optional(),
-        export: z.string().describe('pcap file for the frames of reported sessions').optional(),
-        color: z.boolean().optional(),
-        viewData: z.number().int().nonnegative().describe('context segments around each shown segment').optional(),
-        quiet: z.boolean().optional(),
-      })
-      .strict()
-      .optional(),
-    limits: z
-      .object({
-        sessions: z.number().int().positive().describe('live sessions held at once; the idlest is evicted beyond it').optional(),
-        bufferedBytes: size().describe('out-of-order bytes held, all sessions together').optional(),
-        idleTimeout: duration().describe('a session without packets this long ends as timeout').optional(),
-        segmentsPerSession: z.number().int().positive().describe('frames kept per session for export and printing').optional(),
-      })
-      .strict()
-      .optional(),
-    dissectors: z.record(z.string(), z.record(z.string(), z.unknown())).describe('options per dissector, by name').optional(),
-  })
-  .strict();
+export const configSchema = lazySchema((z) =>
+  z
+    .object({
+      plugins: z.array(z.string()).describe('plugins to load: short names (http), npm packages, or paths').optional(),
+      triggers: z.array(z.unknown()).describe('triggers: a name, or { name: options }').optional(),
+      output: z
+        .object({
+          format: z.enum(['pretty', 'json']).optional(),
+          export: z.string().describe('pcap file for the frames of reported sessions').optional(),
+          color: z.boolean().optional(),
+          viewData: z.number().int().nonnegative().describe('context segments around each shown segment').optional(),
+          quiet: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
+      limits: z
+        .object({
+          sessions: z.number().int().positive().describe('live sessions held at once; the idlest is evicted beyond it').optional(),
+          bufferedBytes: size().describe('out-of-order bytes held, all sessions together').optional(),
+          idleTimeout: duration().describe('a session without packets this long ends as timeout').optional(),
+          segmentsPerSession: z.number().int().positive().describe('frames kept per session for export and printing').optional(),
+        })
+        .strict()
+        .optional(),
+      dissectors: z.record(z.string(), z.record(z.string(), z.unknown())).describe('options per dissector, by name').optional(),
+    })
+    .strict(),
+);
 
-export type ConfigFile = z.output<typeof configSchema>;
+export type ConfigFile = z.output<ReturnType<typeof configSchema>>;
 
 /** One problem of a config file, located in it. */
 export interface ConfigProblem {
@@ -83,7 +86,7 @@ export async function checkConfigText(text: string, registry: PluginRegistry, tr
     };
   }
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema().safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueProblems(issue, locate));
   // Plugins and triggers are checked even when other parts are wrong: every problem at once.
   const plugins = Array.isArray(raw.plugins) ? raw.plugins : [];

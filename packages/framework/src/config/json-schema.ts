@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import { configSchema } from './config-file.js';
+import { zod } from './zod.js';
 
 /**
  * The JSON Schema of the config file, from the zod schemas: the file's own, with `triggers`
@@ -8,10 +9,11 @@ import { configSchema } from './config-file.js';
  * so that editors complete trigger names and their options.
  */
 export function configJsonSchema(registry: PluginRegistry): Record<string, unknown> {
-  const base = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, any>;
+  const z = zod();
+  const base = z.toJSONSchema(configSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, any>;
   const kinds = [...registry.triggers.values()].map(({ kind }) => kind).sort((a, b) => a.name.localeCompare(b.name));
   const withOptions = kinds.map((kind) => {
-    const options = z.toJSONSchema(kind.options as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const options = z.toJSONSchema(kind.options as Z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     delete options.$schema;
     return {
       type: 'object',

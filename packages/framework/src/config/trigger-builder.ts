@@ -47,6 +47,13 @@ export class TriggerBuilder {
     return trigger;
   }
 
+  /** A trigger from options in their parsed form (what the kind's schema gives), without the schema. */
+  fromParsed(name: string, options: object): Trigger {
+    const kind = this.registry.trigger(name);
+    if (!kind) throw new Error(`unknown trigger "${name}"`);
+    return kind.create(options, { services: this.services, build: (node: unknown) => this.build(node) });
+  }
+
   private tryBuild(node: unknown, problems: TriggerProblem[], at: (string | number)[] = []): Trigger | null {
     const split = splitTriggerNode(node);
     if ('message' in split) {

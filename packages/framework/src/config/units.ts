@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { zod } from './zod.js';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
 const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/;
@@ -20,8 +20,9 @@ export function parseSize(text: string | number): number | null {
 }
 
 /** A duration option, in seconds once parsed. */
-export const duration = () =>
-  z
+export const duration = () => {
+  const z = zod();
+  return z
     .union([z.number().nonnegative(), z.string()])
     .describe('a duration: 300ms, 10s, 1.5s, 2m, 1h; a bare number is seconds')
     .transform((value, ctx) => {
@@ -32,10 +33,12 @@ export const duration = () =>
       }
       return seconds;
     });
+};
 
 /** A size option, in bytes once parsed. */
-export const size = () =>
-  z
+export const size = () => {
+  const z = zod();
+  return z
     .union([z.number().nonnegative(), z.string()])
     .describe('a size: 64MiB, 10MB, 512KiB; a bare number is bytes')
     .transform((value, ctx) => {
@@ -46,3 +49,4 @@ export const size = () =>
       }
       return bytes;
     });
+};
