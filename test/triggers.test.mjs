@@ -127,12 +127,12 @@ test('the example config validates, and the JSON Schema names every trigger', ()
 
 test('the default triggers, built without their schemas, have the options the schemas give miruo\'s defaults', async () => {
   const { DEFAULT_TRIGGERS } = await import('../packages/cli/dist/trigger-setup.js');
-  const { PluginRegistry, defaultServices } = await import('../packages/framework/dist/index.js');
+  const { PluginRegistry, defaultServices, optionsSchema } = await import('../packages/framework/dist/index.js');
   const registry = new PluginRegistry(defaultServices());
   await registry.load(['trigger-tcp']);
   const asConfig = { 'tcp.reset': undefined, 'tcp.syn-retransmit': undefined, 'tcp.retransmit': { after: '1000ms' }, 'ip.fragment': undefined };
   assert.deepEqual(DEFAULT_TRIGGERS.map(([name]) => name), Object.keys(asConfig));
   for (const [name, parsed] of DEFAULT_TRIGGERS) {
-    assert.deepEqual(parsed, registry.trigger(name).options.parse(asConfig[name] ?? {}), name);
+    assert.deepEqual(parsed, optionsSchema(registry.trigger(name)).parse(asConfig[name] ?? {}), name);
   }
 });

@@ -20,6 +20,7 @@ export { defaultServices, stderrLogger } from './pipeline/services.js';
 export { Statistics } from './pipeline/statistics.js';
 export { CaptureClock } from './pipeline/services.js';
 export type { TriggerKind, Trigger, TriggerContext, SessionWatch } from './triggers/api.js';
+export { optionsSchema } from './triggers/api.js';
 export { Tokens } from './plugins/tokens.js';
 export type { PluginModule, DissectorClass } from './plugins/plugin-module.js';
 export { BUILTIN_PLUGINS, PluginError, loadPlugin, resolvePlugin, type LoadedPlugin } from './plugins/plugin-loader.js';

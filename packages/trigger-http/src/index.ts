@@ -9,7 +9,7 @@ interface HttpRecord {
   responseTime?: number | null;
 }
 
-// Option schemas are built on first use (getters): a run without these triggers needs none.
+// Option schemas are built on first use: a run without these triggers needs none.
 const statusOptions = lazySchema((z) =>
   z
     .object({
@@ -26,9 +26,7 @@ const latencyOptions = lazySchema((z) => z.object({ over: duration() }).strict()
 export const httpStatus: TriggerKind<z.output<ReturnType<typeof statusOptions>>> = {
   name: 'http.status',
   description: 'HTTP responses with a status in a range (min, max) or a list (in)',
-  get options() {
-    return statusOptions();
-  },
+  options: statusOptions,
   create: (o) => ({
     name: 'http.status',
     watch: (_session, fire) => ({
@@ -50,9 +48,7 @@ export const httpStatus: TriggerKind<z.output<ReturnType<typeof statusOptions>>>
 export const httpLatency: TriggerKind<{ over: number }> = {
   name: 'http.latency',
   description: 'HTTP exchanges whose response came more than over after the request',
-  get options() {
-    return latencyOptions();
-  },
+  options: latencyOptions,
   create: ({ over }) => ({
     name: 'http.latency',
     watch: (_session, fire) => ({

@@ -168,9 +168,7 @@ class MatchWatch implements SessionWatch {
 export const match: TriggerKind<Record<string, unknown>> = {
   name: 'match',
   description: 'address/CIDR, port, HTTP method/host/path conditions and other triggers, composed with any, all, not',
-  get options() {
-    return options();
-  },
+  options: options,
   create(conditions, context) {
     const partial = { triggers: [] as Trigger[], decidedAtEnd: false };
     const root = compile(conditions, context, partial, []);

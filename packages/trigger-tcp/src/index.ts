@@ -3,7 +3,7 @@ import { RetransmitWatch } from './retransmit-watch.js';
 
 const { Reset, SynRetransmission, Fragmented, LongDelay } = SegmentMark;
 const { SYN } = TcpFlag;
-// Option schemas are built on first use (getters): a run with the default triggers needs none.
+// Option schemas are built on first use: a run with the default triggers needs none.
 const noOptions = lazySchema((z) => z.object({}).strict());
 const resetOptions = lazySchema((z) => z.object({ mode: z.enum(['default', 'all']).default('default') }).strict());
 const afterOptions = lazySchema((z) => z.object({ after: duration().default(0) }).strict());
@@ -13,9 +13,7 @@ const overOptions = lazySchema((z) => z.object({ over: duration() }).strict());
 export const all: TriggerKind<Record<string, never>> = {
   name: 'all',
   description: 'every session',
-  get options() {
-    return noOptions();
-  },
+  options: noOptions,
   create: () => ({ name: 'all', watch: (_session, fire) => (fire(), {}) }),
 };
 
@@ -23,9 +21,7 @@ export const all: TriggerKind<Record<string, never>> = {
 export const reset: TriggerKind<{ mode: 'default' | 'all' }> = {
   name: 'tcp.reset',
   description: 'sessions ended or refused by RST (mode all: also a RST after a FIN)',
-  get options() {
-    return resetOptions();
-  },
+  options: resetOptions,
   create: ({ mode }) => ({
     name: 'tcp.reset',
     watch: (session, fire) => new ResetWatch(session, mode === 'all', fire),
@@ -36,9 +32,7 @@ export const reset: TriggerKind<{ mode: 'default' | 'all' }> = {
 export const retransmit: TriggerKind<{ after: number }> = {
   name: 'tcp.retransmit',
   description: 'sessions with a retransmission (after: at least this long after the original)',
-  get options() {
-    return afterOptions();
-  },
+  options: afterOptions,
   create: ({ after }) => ({ name: 'tcp.retransmit', watch: (_session, fire) => new RetransmitWatch(after, fire) }),
 };
 
@@ -46,9 +40,7 @@ export const retransmit: TriggerKind<{ after: number }> = {
 export const synRetransmit: TriggerKind<Record<string, never>> = {
   name: 'tcp.syn-retransmit',
   description: 'sessions whose SYN was retransmitted',
-  get options() {
-    return noOptions();
-  },
+  options: noOptions,
   create: () => ({ name: 'tcp.syn-retransmit', watch: (_session, fire) => new MarkWatch(SynRetransmission, fire) }),
 };
 
@@ -56,9 +48,7 @@ export const synRetransmit: TriggerKind<Record<string, never>> = {
 export const longConnect: TriggerKind<{ over: number }> = {
   name: 'tcp.duration',
   description: 'sessions open longer than over',
-  get options() {
-    return overOptions();
-  },
+  options: overOptions,
   create: ({ over }) => ({
     name: 'tcp.duration',
     watch: (session: TcpSession, fire) => ({
@@ -76,9 +66,7 @@ export const longConnect: TriggerKind<{ over: number }> = {
 export const longDelay: TriggerKind<{ over: number }> = {
   name: 'tcp.delay',
   description: 'a segment that waited longer than over after the previous segment of the session',
-  get options() {
-    return overOptions();
-  },
+  options: overOptions,
   create: ({ over }) => ({
     name: 'tcp.delay',
     watch: (_session, fire) => ({
@@ -96,9 +84,7 @@ export const longDelay: TriggerKind<{ over: number }> = {
 export const fragment: TriggerKind<Record<string, never>> = {
   name: 'ip.fragment',
   description: 'sessions that carried IP fragments',
-  get options() {
-    return noOptions();
-  },
+  options: noOptions,
   create: () => ({ name: 'ip.fragment', watch: (_session, fire) => new MarkWatch(Fragmented, fire) }),
 };
 

@@ -1,6 +1,6 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { BUILTIN_PLUGINS, PluginRegistry, defaultServices, zod } from '@pakeana/framework';
+import { BUILTIN_PLUGINS, PluginRegistry, defaultServices, optionsSchema, zod } from '@pakeana/framework';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -36,7 +36,7 @@ export default class Plugins extends Command {
       name: kind.name,
       plugin: source,
       description: kind.description,
-      options: optionNames(kind.options),
+      options: optionNames(optionsSchema(kind)),
     }));
     if (flags.json) {
       this.log(JSON.stringify({ dissectors, triggers }, null, 2));

@@ -1,6 +1,6 @@
-import type { z as Z } from 'zod';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import { configSchema } from './config-file.js';
+import { optionsSchema } from '../triggers/api.js';
 import { zod } from './zod.js';
 
 /**
@@ -13,7 +13,7 @@ export function configJsonSchema(registry: PluginRegistry): Record<string, unkno
   const base = z.toJSONSchema(configSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, any>;
   const kinds = [...registry.triggers.values()].map(({ kind }) => kind).sort((a, b) => a.name.localeCompare(b.name));
   const withOptions = kinds.map((kind) => {
-    const options = z.toJSONSchema(kind.options as Z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const options = z.toJSONSchema(optionsSchema(kind), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
     delete options.$schema;
     return {
       type: 'object',

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
 import type { Services } from '../dissect/api.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
-import type { Trigger, TriggerContext } from '../triggers/api.js';
+import { optionsSchema, type Trigger, type TriggerContext } from '../triggers/api.js';
 
 /** A problem with a trigger node: where (path inside the node) and what. */
 export interface TriggerProblem {
@@ -66,7 +65,7 @@ export class TriggerBuilder {
       problems.push({ path: typeof node === 'string' ? at : [...at, split.name], message: `unknown trigger "${split.name}" (known: ${known})` });
       return null;
     }
-    const parsed = (kind.options as z.ZodType).safeParse(split.options ?? {});
+    const parsed = optionsSchema(kind).safeParse(split.options ?? {});
     const optionsPath = typeof node === 'string' ? at : [...at, split.name];
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push({ path: [...optionsPath, ...(issue.path as (string | number)[])], message: issue.message });

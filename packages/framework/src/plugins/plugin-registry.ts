@@ -79,7 +79,7 @@ export class PluginRegistry {
   }
 
   private addTrigger(kind: TriggerKind, source: string): void {
-    if (typeof kind?.create !== 'function' || typeof kind.name !== 'string' || !('options' in kind)) {
+    if (typeof kind?.create !== 'function' || typeof kind.name !== 'string' || !kind.options) {
       throw new PluginError(`plugin '${source}': a trigger kind needs a name, an options schema and create()`);
     }
     this.triggerKinds.set(kind.name, { kind, source });

@@ -19,9 +19,18 @@ import type { TcpSession } from '../sessions/tcp-session.js';
 export interface TriggerKind<Options = any> {
   readonly name: string;
   readonly description: string;
-  /** Options schema; use `z.object({...}).strict()` so that typos are errors. */
-  readonly options: z.ZodType<Options>;
+  /**
+   * Options schema; use `z.object({...}).strict()` so that typos are errors. Or a function
+   * that returns it (`lazySchema`), built when a run first needs it: a run that does not
+   * configure the trigger then does not load zod.
+   */
+  readonly options: z.ZodType<Options> | (() => z.ZodType<Options>);
   create(options: Options, context: TriggerContext): Trigger;
+}
+
+/** A kind's options schema, built now if the kind gives a function. */
+export function optionsSchema<Options>(kind: TriggerKind<Options>): z.ZodType<Options> {
+  return typeof kind.options === 'function' ? kind.options() : kind.options;
 }
 
 export interface TriggerContext {
