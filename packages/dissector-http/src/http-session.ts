@@ -1,5 +1,5 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
-import { decimalAt, isBlank, type HeaderFields, type MessageHead } from './message-head.js';
+import { decimalAt, isBlank, type MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
 
 /**
@@ -139,11 +139,10 @@ export class HttpSession implements DissectorSession {
   /** Side's event: a request head. */
   onRequest(side: Side, head: MessageHead, at: number): BodyKind {
     this.confirm();
-    const h = head.headers;
     const exchange: HttpExchange = {
       method: head.method,
       uri: head.uri,
-      host: h.host,
+      host: head.host,
       version: head.version,
       status: null,
       statusText: null,
@@ -151,9 +150,9 @@ export class HttpSession implements DissectorSession {
       responseBodyBytes: 0,
       requestTime: at,
       responseTime: null,
-      userAgent: h.userAgent,
-      referrer: h.referer,
-      contentType: h.contentType,
+      userAgent: head.userAgent,
+      referrer: head.referer,
+      contentType: head.contentType,
       transDepth: ++this.depth,
     };
     this.pending.push(exchange);
@@ -162,7 +161,7 @@ export class HttpSession implements DissectorSession {
       this.context.display({ label: 'RequestLine', text: head.startLine, dir: side.dir });
       if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir: side.dir });
     }
-    return requestBody(h);
+    return requestBody(head);
   }
 
   /** Side's event: a response head. */
@@ -183,7 +182,7 @@ export class HttpSession implements DissectorSession {
     exchange.statusText = head.statusText;
     exchange.responseTime = at;
     if (exchange.version === null) exchange.version = head.version;
-    exchange.contentType = head.headers.contentType ?? exchange.contentType;
+    exchange.contentType = head.contentType ?? exchange.contentType;
     side.start(exchange, true);
     return this.responseBody(side, exchange, head);
   }
@@ -210,14 +209,14 @@ export class HttpSession implements DissectorSession {
 
   private responseBody(side: Side, exchange: HttpExchange, head: MessageHead): BodyKind {
     const status = exchange.status!;
-    const tunnel = (status === 101 && head.headers.upgrade !== null) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
+    const tunnel = (status === 101 && head.upgrade !== null) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
     if (tunnel) {
       exchange.tunnel = true;
       (side === this.client ? this.server : this.client).reader.enterTunnel();
       return TUNNEL;
     }
     if (exchange.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return NO_BODY;
-    const body = requestBody(head.headers);
+    const body = requestBody(head);
     return body === NO_BODY ? TO_CLOSE : body;
   }
 
@@ -267,7 +266,7 @@ const TO_CLOSE: BodyKind = { type: 'close' };
 const TUNNEL: BodyKind = { type: 'tunnel' };
 
 /** Body of a message by its headers: chunked wins over Content-Length (RFC 9112 6.3). */
-function requestBody(headers: HeaderFields): BodyKind {
+function requestBody(headers: MessageHead): BodyKind {
   if (headers.transferEncoding !== null && endsWithChunked(headers.transferEncoding)) return CHUNKED;
   const length = headers.contentLength === null ? -1 : decimalLength(headers.contentLength);
   return length >= 0 ? { type: 'length', length } : NO_BODY;

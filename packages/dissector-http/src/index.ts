@@ -23,4 +23,4 @@ const http: Dissector = {
 export default http;
 export { HttpSession, type HttpExchange } from './http-session.js';
 export { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
-export { parseHead, parseHeadText, looksLikeMessageStart, type MessageHead, type HeaderFields } from './message-head.js';
+export { parseHead, parseHeadText, looksLikeMessageStart, MessageHead } from './message-head.js';
