@@ -119,7 +119,8 @@ class MatchWatch implements SessionWatch {
   }
 
   segment(event: SegmentEvent): void {
-    for (const w of this.watches) w.segment?.(event);
+    const watches = this.watches;
+    for (let i = 0; i < watches.length; i++) watches[i]!.segment?.(event);
   }
 
   record(protocol: string, record: object): void {

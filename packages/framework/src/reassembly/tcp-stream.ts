@@ -155,11 +155,12 @@ export class TcpStream {
     }
   }
 
-  /** Forgets buffered bytes without delivering them (session dropped). */
+  /** Forgets buffered bytes without delivering them, and the receiver (session finished or dropped). */
   discard(): void {
     this.budget.used -= this.bufferedBytes;
     this.bufferedBytes = 0;
     this.buffered.length = 0;
+    this.receiver = NO_RECEIVER;
   }
 
   private onSyn(seq: number): void {

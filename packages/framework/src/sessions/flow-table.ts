@@ -33,8 +33,8 @@ export class FlowTable {
       if (
         s.clientPort === tcp.srcPort &&
         s.serverPort === tcp.dstPort &&
-        sameAddress(pkt.buf, pkt.srcOffset, pkt.addrLen, s.clientWords) &&
-        sameAddress(pkt.buf, pkt.dstOffset, pkt.addrLen, s.serverWords)
+        sameAddress(pkt.buf, pkt.srcOffset, pkt.addrLen, s.addressWords, 0) &&
+        sameAddress(pkt.buf, pkt.dstOffset, pkt.addrLen, s.addressWords, pkt.addrLen >> 2)
       ) {
         this.fromClient = true;
         return s;
@@ -42,8 +42,8 @@ export class FlowTable {
       if (
         s.clientPort === tcp.dstPort &&
         s.serverPort === tcp.srcPort &&
-        sameAddress(pkt.buf, pkt.dstOffset, pkt.addrLen, s.clientWords) &&
-        sameAddress(pkt.buf, pkt.srcOffset, pkt.addrLen, s.serverWords)
+        sameAddress(pkt.buf, pkt.dstOffset, pkt.addrLen, s.addressWords, 0) &&
+        sameAddress(pkt.buf, pkt.srcOffset, pkt.addrLen, s.addressWords, pkt.addrLen >> 2)
       ) {
         this.fromClient = false;
         return s;
@@ -63,8 +63,7 @@ export class FlowTable {
       pkt.ipVersion as 4 | 6,
       clientPort,
       serverPort,
-      addressWords(pkt.buf, clientOffset, pkt.addrLen),
-      addressWords(pkt.buf, serverOffset, pkt.addrLen),
+      addressWords(pkt.buf, clientOffset, serverOffset, pkt.addrLen),
       { ip: formatAddress(pkt.buf, clientOffset, pkt.addrLen), port: clientPort },
       { ip: formatAddress(pkt.buf, serverOffset, pkt.addrLen), port: serverPort },
       this.budget,
@@ -177,14 +176,16 @@ function flowHash(pkt: DecodedPacket, tcp: TcpHeader): number {
   return ((a + b) | 0) & 0x3fffffff;
 }
 
-function sameAddress(buf: Buffer, offset: number, length: number, words: Uint32Array): boolean {
-  if (u32be(buf, offset) !== words[0]) return false;
-  for (let i = 4; i < length; i += 4) if (u32be(buf, offset + i) !== words[i >> 2]) return false;
+/** The address at `buf[offset]` is the one in `words` from `first` on. */
+function sameAddress(buf: Buffer, offset: number, length: number, words: number[], first: number): boolean {
+  for (let i = 0; i < length; i += 4) if (u32be(buf, offset + i) !== words[first + (i >> 2)]) return false;
   return true;
 }
 
-function addressWords(buf: Buffer, offset: number, length: number): Uint32Array {
-  const words = new Uint32Array(length >> 2);
-  for (let i = 0; i < length; i += 4) words[i >> 2] = u32be(buf, offset + i);
+/** Both addresses as words, the client's first. */
+function addressWords(buf: Buffer, clientOffset: number, serverOffset: number, length: number): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < length; i += 4) words.push(u32be(buf, clientOffset + i));
+  for (let i = 0; i < length; i += 4) words.push(u32be(buf, serverOffset + i));
   return words;
 }

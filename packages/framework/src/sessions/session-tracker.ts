@@ -145,7 +145,8 @@ export class SessionTracker implements DispatchHost {
 
   emitted(session: TcpSession, protocol: string, record: object): void {
     session.addRecord(protocol, record);
-    for (const o of this.observers) o.record?.(session, protocol, record);
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) observers[i]!.record?.(session, protocol, record);
   }
 
   displayed(session: TcpSession, line: DisplayLine): void {
@@ -239,7 +240,9 @@ export class SessionTracker implements DispatchHost {
     if (!rst && session.closedAt >= 0 && (tcp.payloadWireLength > 0 || flags & TcpFlag.SYN)) this.reopen(session);
     if (rst) this.onReset(session, event);
     else if (session.closedAt < 0 && session.toServer.finished && session.toClient.finished) this.onClosed(session, 'closed', time);
-    for (const o of this.observers) o.segment?.(session, event);
+    // Indexed: an array iterator per segment is garbage on the hottest path.
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) observers[i]!.segment?.(session, event);
   }
 
   private onReset(session: TcpSession, event: SegmentEvent): void {

@@ -33,9 +33,11 @@ export class TcpSession {
   agePrev: TcpSession | null = null;
   ageNext: TcpSession | null = null;
 
-  /** Address words (IPv4: word 0 only) and ports of each side. */
-  readonly clientWords: Uint32Array;
-  readonly serverWords: Uint32Array;
+  /**
+   * The client's address as 32-bit words, then the server's (IPv4: one word each, IPv6:
+   * four): plain numbers in one array, cheaper to make and keep than typed arrays.
+   */
+  readonly addressWords: number[];
 
   start = 0;
   /** Capture time of the last segment. */
@@ -92,14 +94,12 @@ export class TcpSession {
     readonly ipVersion: 4 | 6,
     readonly clientPort: number,
     readonly serverPort: number,
-    clientWords: Uint32Array,
-    serverWords: Uint32Array,
+    addressWords: number[],
     readonly client: Endpoint,
     readonly server: Endpoint,
     budget: BufferBudget,
   ) {
-    this.clientWords = clientWords;
-    this.serverWords = serverWords;
+    this.addressWords = addressWords;
     this.toServer = new TcpStream(budget);
     this.toClient = new TcpStream(budget);
   }

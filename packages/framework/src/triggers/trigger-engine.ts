@@ -30,12 +30,15 @@ export class TriggerEngine implements SessionObserver {
     session.observerState[this.slot] = watches;
   }
 
+  // Indexed loops: an array iterator per segment was this engine's main allocation.
   segment(session: TcpSession, event: SegmentEvent): void {
-    for (const watch of this.watches(session)) watch.segment?.(event);
+    const watches = this.watches(session);
+    for (let i = 0; i < watches.length; i++) watches[i]!.segment?.(event);
   }
 
   record(session: TcpSession, protocol: string, record: object): void {
-    for (const watch of this.watches(session)) watch.record?.(protocol, record);
+    const watches = this.watches(session);
+    for (let i = 0; i < watches.length; i++) watches[i]!.record?.(protocol, record);
   }
 
   close(session: TcpSession): void {
