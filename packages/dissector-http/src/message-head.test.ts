@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHead, parseHeadText, type MessageHead } from './message-head.js';
+import { parseHeadText } from './message-head.js';
 
 test('a request head: start line, the fields the records use, others passed over', () => {
   const head = parseHeadText(
@@ -58,15 +58,3 @@ function pick(head: ReturnType<typeof parseHeadText>): unknown[] {
   return [head?.method, head?.uri, head?.version];
 }
 
-test('values repeated from the previous head of the connection are read right, and changed ones too', () => {
-  const parse = (text: string, previous: MessageHead | null) => parseHead(Buffer.from(text, 'latin1'), 0, text.length, previous);
-  const first = parse('GET /a HTTP/1.1\r\nHost: example.com\r\nUser-Agent: ua/1\r\n\r\n', null);
-  const same = parse('GET /b HTTP/1.1\r\nHost: example.com\r\nUser-Agent: ua/1\r\n\r\n', first);
-  assert.deepEqual([same?.method, same?.uri, same?.host, same?.userAgent], ['GET', '/b', 'example.com', 'ua/1']);
-  const changed = parse('POST /c HTTP/1.1\r\nHost: example.co\r\nUser-Agent: ua/12\r\n\r\n', same);
-  assert.deepEqual([changed?.method, changed?.uri, changed?.host, changed?.userAgent], ['POST', '/c', 'example.co', 'ua/12']);
-  const shorter = parse('GE /d HTTP/1.1\r\nHost: Example.com\r\n\r\n', first);
-  assert.deepEqual([shorter?.method, shorter?.host, shorter?.userAgent], ['GE', 'Example.com', null]);
-  const response = parse('HTTP/1.1 200 OK\r\n\r\n', parse('HTTP/1.1 404 OK then\r\n\r\n', null));
-  assert.equal(response?.statusText, 'OK');
-});

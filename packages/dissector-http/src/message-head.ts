@@ -36,22 +36,15 @@ export class MessageHead {
  * Returns null when the start line is neither a request nor a status line. Runs once per
  * message: the block becomes one latin1 string, lines are found with indexOf, header names
  * are matched on the bytes by length and first letter, and only the values the records need
- * become strings (slices of the block). A value equal to the one in `previous` (the last head
- * of the connection, whose Host, User-Agent, method... repeat) is that head's string: no new
- * string, and records stop holding on to each head's text.
+ * become strings (slices of the block).
  */
-export function parseHead(buf: Buffer, start: number, end: number, previous: MessageHead | null = null): MessageHead | null {
+export function parseHead(buf: Buffer, start: number, end: number): MessageHead | null {
   const text = buf.toString('latin1', start, end);
   let lineEnd = text.indexOf('\n');
   if (lineEnd < 0) lineEnd = text.length;
-  const head = parseStartLine(buf, start, text, withoutCr(text, 0, lineEnd), previous);
-  if (head) readFields(head, buf, start, text, lineEnd + 1, previous);
+  const head = parseStartLine(buf, start, text, withoutCr(text, 0, lineEnd));
+  if (head) readFields(head, buf, start, text, lineEnd + 1);
   return head;
-}
-
-/** `text[from, to)`, as `known` when that is the same string. */
-function sliceOrKnown(text: string, from: number, to: number, known: string | null): string {
-  return known !== null && known.length === to - from && text.startsWith(known, from) ? known : text.slice(from, to);
 }
 
 /** The same from text (tests, tools). */
@@ -77,7 +70,7 @@ function shapeOf(length: number, initial: number): number {
  * Header lines from `text[from]` on (`text[i]` is `buf[base + i]`): the first of each field we
  * use, trimmed; folded lines go on the value.
  */
-function readFields(head: MessageHead, buf: Buffer, base: number, text: string, from: number, previous: MessageHead | null): void {
+function readFields(head: MessageHead, buf: Buffer, base: number, text: string, from: number): void {
   let last = NO_FIELD;
   for (let at = from; at < text.length; ) {
     let next = text.indexOf('\n', at);
@@ -89,13 +82,13 @@ function readFields(head: MessageHead, buf: Buffer, base: number, text: string, 
     const first = text.charCodeAt(lineStart);
     if (first === SP || first === HT) {
       // Obsolete line folding: the value goes on.
-      if (last !== NO_FIELD) setField(head, last, `${getField(head, last)} ${trimmed(text, lineStart, stop, null)}`);
+      if (last !== NO_FIELD) setField(head, last, `${getField(head, last)} ${trimmed(text, lineStart, stop)}`);
       continue;
     }
     const colon = text.indexOf(':', lineStart);
     last = colon < 0 || colon >= stop ? NO_FIELD : fieldOf(buf, base + lineStart, base + colon);
     if (last === NO_FIELD) continue;
-    if (getField(head, last) === null) setField(head, last, trimmed(text, colon + 1, stop, previous && getField(previous, last)));
+    if (getField(head, last) === null) setField(head, last, trimmed(text, colon + 1, stop));
     else last = NO_FIELD;
   }
 }
@@ -139,11 +132,11 @@ function setField(fields: MessageHead, field: number, value: string): void {
   }
 }
 
-/** `text[from, to)` without what String.prototype.trim takes away (in latin1: HT to CR, SP, NBSP); `known` if equal. */
-function trimmed(text: string, from: number, to: number, known: string | null): string {
+/** `text[from, to)` without what String.prototype.trim takes away (in latin1: HT to CR, SP, NBSP). */
+function trimmed(text: string, from: number, to: number): string {
   while (from < to && isBlank(text.charCodeAt(from))) from++;
   while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
-  return sliceOrKnown(text, from, to, known);
+  return text.slice(from, to);
 }
 
 export function isBlank(code: number): boolean {
@@ -184,7 +177,7 @@ export const KNOWN_METHODS = new Set([
  * (`OPTIONS`, `GET /x`, `GET / HTTP/1.`); an unknown method needs the whole line. Spaces are
  * found in the text, characters are checked on the bytes.
  */
-function parseStartLine(buf: Buffer, base: number, text: string, end: number, previous: MessageHead | null): MessageHead | null {
+function parseStartLine(buf: Buffer, base: number, text: string, end: number): MessageHead | null {
   let sp1 = text.indexOf(' ');
   if (sp1 >= end) sp1 = -1;
   const firstEnd = sp1 < 0 ? end : sp1;
@@ -195,11 +188,10 @@ function parseStartLine(buf: Buffer, base: number, text: string, end: number, pr
   if (responseVersion) {
     const status = sp1 < 0 ? -1 : statusAt(buf, base + sp1 + 1, base + secondEnd);
     if (status < 100) return null;
-    const statusText = sp2 < 0 ? '' : sliceOrKnown(text, sp2 + 1, end, previous && previous.statusText);
-    return new MessageHead('response', text, end, null, null, responseVersion, status, statusText);
+    return new MessageHead('response', text, end, null, null, responseVersion, status, sp2 < 0 ? '' : text.slice(sp2 + 1, end));
   }
   if (!isToken(buf, base, base + firstEnd)) return null;
-  const method = sliceOrKnown(text, 0, firstEnd, previous && previous.method);
+  const method = text.slice(0, firstEnd);
   const requestVersion = sp2 < 0 ? null : versionAt(buf, base + text.lastIndexOf(' ', end - 1) + 1, base + end);
   if (!requestVersion && !KNOWN_METHODS.has(method)) return null;
   return new MessageHead('request', text, end, method, sp1 < 0 ? null : text.slice(sp1 + 1, secondEnd), requestVersion ?? '1.0', null, null);

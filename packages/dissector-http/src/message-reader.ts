@@ -49,8 +49,6 @@ export class MessageReader {
   /** Where the piece being read starts, and whether the byte before it ended a line (or a gap was before it). */
   private pieceStart = 0;
   private afterLineEnd = true;
-  /** The last head read: its strings are reused for values that repeat. */
-  private lastHead: MessageHead | null = null;
   tunnelBytes = 0;
 
   constructor(private readonly events: MessageEvents) {}
@@ -165,7 +163,7 @@ export class MessageReader {
   }
 
   private onHead(data: Buffer, start: number, end: number, at: number): void {
-    const head = parseHead(data, start, end, this.lastHead);
+    const head = parseHead(data, start, end);
     if (!head) {
       if (!this.sawMessage) this.events.notHttp();
       else this.events.anomaly('http.bad-start-line');
@@ -173,7 +171,6 @@ export class MessageReader {
       return;
     }
     this.sawMessage = true;
-    this.lastHead = head;
     this.bodyBytes = 0;
     const body = this.events.head(head, at);
     if (body.type === 'none') this.finishMessage(at);
