@@ -42,7 +42,7 @@ export function parseHead(buf: Buffer, start: number, end: number): MessageHead 
   const text = buf.toString('latin1', start, end);
   let lineEnd = text.indexOf('\n');
   if (lineEnd < 0) lineEnd = text.length;
-  const head = parseStartLine(buf, start, text, withoutCr(text, 0, lineEnd));
+  const head = parseStartLine(buf, start, text, withoutCr(buf, start, 0, lineEnd));
   if (head) readFields(head, buf, start, text, lineEnd + 1);
   return head;
 }
@@ -76,19 +76,19 @@ function readFields(head: MessageHead, buf: Buffer, base: number, text: string, 
     let next = text.indexOf('\n', at);
     if (next < 0) next = text.length;
     const lineStart = at;
-    const stop = withoutCr(text, lineStart, next);
+    const stop = withoutCr(buf, base, lineStart, next);
     at = next + 1;
     if (stop === lineStart) continue;
-    const first = text.charCodeAt(lineStart);
+    const first = buf[base + lineStart];
     if (first === SP || first === HT) {
       // Obsolete line folding: the value goes on.
-      if (last !== NO_FIELD) setField(head, last, `${getField(head, last)} ${trimmed(text, lineStart, stop)}`);
+      if (last !== NO_FIELD) setField(head, last, `${getField(head, last)} ${trimmed(buf, base, text, lineStart, stop)}`);
       continue;
     }
     const colon = text.indexOf(':', lineStart);
     last = colon < 0 || colon >= stop ? NO_FIELD : fieldOf(buf, base + lineStart, base + colon);
     if (last === NO_FIELD) continue;
-    if (getField(head, last) === null) setField(head, last, trimmed(text, colon + 1, stop));
+    if (getField(head, last) === null) setField(head, last, trimmed(buf, base, text, colon + 1, stop));
     else last = NO_FIELD;
   }
 }
@@ -132,10 +132,13 @@ function setField(fields: MessageHead, field: number, value: string): void {
   }
 }
 
-/** `text[from, to)` without what String.prototype.trim takes away (in latin1: HT to CR, SP, NBSP). */
-function trimmed(text: string, from: number, to: number): string {
-  while (from < to && isBlank(text.charCodeAt(from))) from++;
-  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+/**
+ * `text[from, to)` without what String.prototype.trim takes away (in latin1: HT to CR, SP,
+ * NBSP), checked on the bytes (`text[i]` is `buf[base + i]`).
+ */
+function trimmed(buf: Buffer, base: number, text: string, from: number, to: number): string {
+  while (from < to && isBlank(buf[base + from]!)) from++;
+  while (to > from && isBlank(buf[base + to - 1]!)) to--;
   return text.slice(from, to);
 }
 
@@ -143,8 +146,9 @@ export function isBlank(code: number): boolean {
   return (code >= 0x09 && code <= 0x0d) || code === 0x20 || code === 0xa0;
 }
 
-function withoutCr(text: string, from: number, to: number): number {
-  return to > from && text.charCodeAt(to - 1) === 13 ? to - 1 : to;
+/** `to`, or `to - 1` when the line `[from, to)` ends with CR (`buf[base + i]` is position i). */
+function withoutCr(buf: Buffer, base: number, from: number, to: number): number {
+  return to > from && buf[base + to - 1] === 13 ? to - 1 : to;
 }
 
 /** "1.0", "1.1"...: one string per version, not one per message. */
