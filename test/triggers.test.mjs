@@ -125,14 +125,25 @@ test('the example config validates, and the JSON Schema names every trigger', ()
   assert.deepEqual(names, ['all', 'http.latency', 'http.status', 'ip.fragment', 'match', 'tcp.delay', 'tcp.duration', 'tcp.reset', 'tcp.retransmit', 'tcp.syn-retransmit']);
 });
 
-test('the default triggers, built without their schemas, have the options the schemas give miruo\'s defaults', async () => {
-  const { DEFAULT_TRIGGERS } = await import('../packages/cli/dist/trigger-setup.js');
+test('the default and shortcut triggers, built without their schemas, have the options the schemas give', async () => {
+  const { DEFAULT_TRIGGERS, shortcutTriggers } = await import('../packages/cli/dist/trigger-setup.js');
   const { PluginRegistry, defaultServices, optionsSchema } = await import('../packages/framework/dist/index.js');
   const registry = new PluginRegistry(defaultServices());
   await registry.load(['trigger-tcp']);
-  const asConfig = { 'tcp.reset': undefined, 'tcp.syn-retransmit': undefined, 'tcp.retransmit': { after: '1000ms' }, 'ip.fragment': undefined };
-  assert.deepEqual(DEFAULT_TRIGGERS.map(([name]) => name), Object.keys(asConfig));
-  for (const [name, parsed] of DEFAULT_TRIGGERS) {
-    assert.deepEqual(parsed, optionsSchema(registry.trigger(name)).parse(asConfig[name] ?? {}), name);
-  }
+  const check = (built, asConfig) => {
+    assert.deepEqual(built.map(([name]) => name), asConfig.map(([name]) => name));
+    built.forEach(([name, parsed], i) => assert.deepEqual(parsed, optionsSchema(registry.trigger(name)).parse(asConfig[i][1]), name));
+  };
+  check(DEFAULT_TRIGGERS, [['tcp.reset', {}], ['tcp.syn-retransmit', {}], ['tcp.retransmit', { after: '1000ms' }], ['ip.fragment', {}]]);
+  const flags = { all: true, reset: 'all', retransmit: 250, syn: true, 'long-connect': 5000, 'long-delay': 1500, fragment: true };
+  check(shortcutTriggers(flags), [
+    ['all', {}],
+    ['tcp.reset', { mode: 'all' }],
+    ['tcp.retransmit', { after: '250ms' }],
+    ['tcp.syn-retransmit', {}],
+    ['tcp.duration', { over: '5000ms' }],
+    ['tcp.delay', { over: '1500ms' }],
+    ['ip.fragment', {}],
+  ]);
+  check(shortcutTriggers({ reset: 'default' }), [['tcp.reset', {}]]);
 });

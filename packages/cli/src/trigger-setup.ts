@@ -9,7 +9,7 @@ export const BUNDLED_TRIGGER_PLUGINS = ['trigger-tcp', 'trigger-http', 'trigger-
  * with their options as the kinds' schemas give them (no schema runs, so no zod loads; a test
  * checks that the schemas agree).
  */
-export const DEFAULT_TRIGGERS: ReadonlyArray<readonly [string, object]> = [
+export const DEFAULT_TRIGGERS: readonly ParsedTrigger[] = [
   ['tcp.reset', { mode: 'default' }],
   ['tcp.syn-retransmit', {}],
   ['tcp.retransmit', { after: 1 }],
@@ -27,25 +27,33 @@ export interface ShortcutFlags {
   fragment?: boolean;
 }
 
-/** Trigger nodes for the miruo-style shortcuts. */
-export function shortcutTriggers(flags: ShortcutFlags): unknown[] {
-  const nodes: unknown[] = [];
-  if (flags.all) nodes.push('all');
-  if (flags.reset !== undefined) nodes.push({ 'tcp.reset': { mode: flags.reset === 'all' ? 'all' : 'default' } });
-  if (flags.retransmit !== undefined) nodes.push({ 'tcp.retransmit': { after: `${flags.retransmit}ms` } });
-  if (flags.syn) nodes.push('tcp.syn-retransmit');
-  if (flags['long-connect'] !== undefined) nodes.push({ 'tcp.duration': { over: `${flags['long-connect']}ms` } });
-  if (flags['long-delay'] !== undefined) nodes.push({ 'tcp.delay': { over: `${flags['long-delay']}ms` } });
-  if (flags.fragment) nodes.push('ip.fragment');
-  return nodes;
+/** A trigger by name with its options as its kind's schema gives them (built without the schema). */
+export type ParsedTrigger = readonly [string, object];
+
+/**
+ * The triggers of the miruo-style shortcuts. oclif has checked the flags already, so their
+ * options are given parsed (milliseconds as seconds): no schema runs, so zod does not load
+ * (a test checks these against the schemas).
+ */
+export function shortcutTriggers(flags: ShortcutFlags): ParsedTrigger[] {
+  const triggers: ParsedTrigger[] = [];
+  if (flags.all) triggers.push(['all', {}]);
+  if (flags.reset !== undefined) triggers.push(['tcp.reset', { mode: flags.reset === 'all' ? 'all' : 'default' }]);
+  if (flags.retransmit !== undefined) triggers.push(['tcp.retransmit', { after: flags.retransmit / 1000 }]);
+  if (flags.syn) triggers.push(['tcp.syn-retransmit', {}]);
+  if (flags['long-connect'] !== undefined) triggers.push(['tcp.duration', { over: flags['long-connect'] / 1000 }]);
+  if (flags['long-delay'] !== undefined) triggers.push(['tcp.delay', { over: flags['long-delay'] / 1000 }]);
+  if (flags.fragment) triggers.push(['ip.fragment', {}]);
+  return triggers;
 }
 
 /** The run's triggers: the config file's and the shortcuts', or miruo's defaults when none is named. */
 export function buildTriggers(flags: ShortcutFlags, registry: PluginRegistry, config?: ConfigFile): Trigger[] {
-  const named = [...(config?.triggers ?? []), ...shortcutTriggers(flags)];
   const builder = new TriggerBuilder(registry, registry.services);
-  if (!named.length) return DEFAULT_TRIGGERS.map(([name, options]) => builder.fromParsed(name, options));
-  return named.map((node) => builder.build(node));
+  const configured = (config?.triggers ?? []).map((node) => builder.build(node));
+  const shortcuts = shortcutTriggers(flags);
+  const parsed = configured.length || shortcuts.length ? shortcuts : DEFAULT_TRIGGERS;
+  return [...configured, ...parsed.map(([name, options]) => builder.fromParsed(name, options))];
 }
 
 /** Flags whose value may be left out, and what they mean then (miruo: -R, -r without a value). */
