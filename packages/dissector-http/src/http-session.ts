@@ -266,9 +266,9 @@ const TO_CLOSE: BodyKind = { type: 'close' };
 const TUNNEL: BodyKind = { type: 'tunnel' };
 
 /** Body of a message by its headers: chunked wins over Content-Length (RFC 9112 6.3). */
-function requestBody(headers: MessageHead): BodyKind {
-  if (headers.transferEncoding !== null && endsWithChunked(headers.transferEncoding)) return CHUNKED;
-  const length = headers.contentLength === null ? -1 : decimalLength(headers.contentLength);
+function requestBody(head: MessageHead): BodyKind {
+  if (head.transferEncoding !== null && endsWithChunked(head.transferEncoding)) return CHUNKED;
+  const length = head.contentLength === null ? -1 : decimalLength(head.contentLength);
   return length >= 0 ? { type: 'length', length } : NO_BODY;
 }
 
@@ -276,8 +276,9 @@ function requestBody(headers: MessageHead): BodyKind {
 function endsWithChunked(codings: string): boolean {
   let end = codings.length;
   while (end > 0 && isBlank(codings.charCodeAt(end - 1))) end--;
-  const start = end - 7;
-  if (start < 0 || codings.slice(start, end).toLowerCase() !== 'chunked') return false;
+  const start = end - CHUNKED_NAME.length;
+  if (start < 0) return false;
+  for (let i = 0; i < CHUNKED_NAME.length; i++) if ((codings.charCodeAt(start + i) | 0x20) !== CHUNKED_NAME.charCodeAt(i)) return false;
   let before = start;
   while (before > 0 && isBlank(codings.charCodeAt(before - 1))) before--;
   return before === 0 || codings.charCodeAt(before - 1) === COMMA;
@@ -293,3 +294,4 @@ function decimalLength(text: string): number {
 }
 
 const COMMA = 0x2c;
+const CHUNKED_NAME = 'chunked';
