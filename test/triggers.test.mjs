@@ -135,14 +135,14 @@ test('the default and shortcut triggers, built without their schemas, have the o
     built.forEach(([name, parsed], i) => assert.deepEqual(parsed, optionsSchema(registry.trigger(name)).parse(asConfig[i][1]), name));
   };
   check(DEFAULT_TRIGGERS, [['tcp.reset', {}], ['tcp.syn-retransmit', {}], ['tcp.retransmit', { after: '1000ms' }], ['ip.fragment', {}]]);
-  const flags = { all: true, reset: 'all', retransmit: 250, syn: true, 'long-connect': 5000, 'long-delay': 1500, fragment: true };
+  const flags = { all: true, reset: 'all', retransmit: 250, syn: true, 'long-connect': 5000, 'long-delay': 9, fragment: true };
   check(shortcutTriggers(flags), [
     ['all', {}],
     ['tcp.reset', { mode: 'all' }],
     ['tcp.retransmit', { after: '250ms' }],
     ['tcp.syn-retransmit', {}],
     ['tcp.duration', { over: '5000ms' }],
-    ['tcp.delay', { over: '1500ms' }],
+    ['tcp.delay', { over: '9ms' }],
     ['ip.fragment', {}],
   ]);
   check(shortcutTriggers({ reset: 'default' }), [['tcp.reset', {}]]);

@@ -9,8 +9,9 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const pakeana = join(root, 'packages/cli/bin/run.js');
 const warm = join(root, 'test/bench/warm.cjs');
 const file = resolve(process.argv[2] ?? join(root, 'bench-data/bench.pcap'));

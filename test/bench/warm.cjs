@@ -8,6 +8,7 @@ const { performance } = require('node:perf_hooks');
 const cli = join(__dirname, '../../packages/cli');
 require(require.resolve('reflect-metadata', { paths: [cli] }));
 const { run } = require(require.resolve('@oclif/core', { paths: [cli] }));
+const { normalizeShortcutArgv } = require(join(cli, 'dist/trigger-setup.js'));
 
 (async () => {
   const [runs, ...args] = process.argv.slice(2);
@@ -17,11 +18,14 @@ const { run } = require(require.resolve('@oclif/core', { paths: [cli] }));
     const start = performance.now();
     process.stdout.write = () => true;
     try {
-      await run(['read', ...args], join(cli, 'bin/run.js'));
+      await run(['read', ...normalizeShortcutArgv(args)], join(cli, 'bin/run.js'));
     } finally {
       process.stdout.write = write;
     }
     times.push(Math.round(performance.now() - start));
   }
   write(`${JSON.stringify(times)}\n`);
-})();
+})().catch((error) => {
+  process.stderr.write(`warm.cjs: ${error && error.message ? error.message : error}\n`);
+  process.exitCode = 1;
+});

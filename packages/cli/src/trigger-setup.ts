@@ -1,4 +1,4 @@
-import { TriggerBuilder, type ConfigFile, type PluginRegistry, type Trigger } from '@pakeana/framework';
+import { TriggerBuilder, parseDuration, type ConfigFile, type PluginRegistry, type Trigger } from '@pakeana/framework';
 
 /** Trigger plugins that ship with pakeana, always loaded. */
 export const BUNDLED_TRIGGER_PLUGINS = ['trigger-tcp', 'trigger-http', 'trigger-match'];
@@ -30,19 +30,22 @@ export interface ShortcutFlags {
 /** A trigger by name with its options as its kind's schema gives them (built without the schema). */
 export type ParsedTrigger = readonly [string, object];
 
+/** Milliseconds from a flag, in seconds exactly as the duration schema converts `<ms>ms`. */
+const seconds = (ms: number): number => parseDuration(`${ms}ms`)!;
+
 /**
  * The triggers of the miruo-style shortcuts. oclif has checked the flags already, so their
- * options are given parsed (milliseconds as seconds): no schema runs, so zod does not load
- * (a test checks these against the schemas).
+ * options are given parsed: no schema runs, so zod does not load (a test checks these
+ * against the schemas).
  */
 export function shortcutTriggers(flags: ShortcutFlags): ParsedTrigger[] {
   const triggers: ParsedTrigger[] = [];
   if (flags.all) triggers.push(['all', {}]);
   if (flags.reset !== undefined) triggers.push(['tcp.reset', { mode: flags.reset === 'all' ? 'all' : 'default' }]);
-  if (flags.retransmit !== undefined) triggers.push(['tcp.retransmit', { after: flags.retransmit / 1000 }]);
+  if (flags.retransmit !== undefined) triggers.push(['tcp.retransmit', { after: seconds(flags.retransmit) }]);
   if (flags.syn) triggers.push(['tcp.syn-retransmit', {}]);
-  if (flags['long-connect'] !== undefined) triggers.push(['tcp.duration', { over: flags['long-connect'] / 1000 }]);
-  if (flags['long-delay'] !== undefined) triggers.push(['tcp.delay', { over: flags['long-delay'] / 1000 }]);
+  if (flags['long-connect'] !== undefined) triggers.push(['tcp.duration', { over: seconds(flags['long-connect']) }]);
+  if (flags['long-delay'] !== undefined) triggers.push(['tcp.delay', { over: seconds(flags['long-delay']) }]);
   if (flags.fragment) triggers.push(['ip.fragment', {}]);
   return triggers;
 }

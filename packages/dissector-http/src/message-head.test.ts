@@ -57,4 +57,3 @@ test('request lines Wireshark takes: known methods without or with a malformed v
 function pick(head: ReturnType<typeof parseHeadText>): unknown[] {
   return [head?.method, head?.uri, head?.version];
 }
-

@@ -21,7 +21,8 @@ export function splitTriggerNode(node: unknown): { name: string; options: unknow
 
 /**
  * Builds triggers from config nodes with the registry's trigger kinds, validating options
- * with each kind's zod schema. Problems carry paths relative to the node.
+ * with each kind's zod schema (problems carry paths relative to the node), or from options
+ * already in their parsed form (`fromParsed`: the CLI's defaults and shortcut flags).
  */
 export class TriggerBuilder {
   constructor(

@@ -155,7 +155,7 @@ export class TcpStream {
     }
   }
 
-  /** Forgets buffered bytes without delivering them, and the receiver (session finished or dropped). */
+  /** Forgets buffered bytes without delivering them, and the receiver (the session is finished). */
   discard(): void {
     this.budget.used -= this.bufferedBytes;
     this.bufferedBytes = 0;
