@@ -89,6 +89,10 @@ class SegmentStore {
   private optionBytes = 0;
   /** Both state codes of the last segment, as packed (-1 before the first), to see changes. */
   private lastStates = -1;
+  /** The states `states` holds the packed codes of. */
+  private clientState: TcpState | null = null;
+  private serverState: TcpState | null = null;
+  private states = 0;
 
   /** Small enough to keep for another session. */
   get reusable(): boolean {
@@ -100,6 +104,7 @@ class SegmentStore {
     this.count = 0;
     this.optionBytes = 0;
     this.lastStates = -1;
+    this.clientState = this.serverState = null;
     return this;
   }
 
@@ -109,7 +114,13 @@ class SegmentStore {
       this.words = grown(this.words, (this.count + 1) * WORDS_PER_SEGMENT);
     }
     const tcp = event.tcp;
-    const states = (STATE_CODES[event.clientState] << CLIENT_STATE_SHIFT) | (STATE_CODES[event.serverState] << SERVER_STATE_SHIFT);
+    // States seldom change: look the codes up only when they do (a keyed lookup per segment showed).
+    if (event.clientState !== this.clientState || event.serverState !== this.serverState) {
+      this.clientState = event.clientState;
+      this.serverState = event.serverState;
+      this.states = (STATE_CODES[event.clientState] << CLIENT_STATE_SHIFT) | (STATE_CODES[event.serverState] << SERVER_STATE_SHIFT);
+    }
+    const states = this.states;
     const notable = states !== this.lastStates || (tcp.flags & TcpFlag.SYN) !== 0 || (event.marks & ANOMALIES) !== 0;
     this.lastStates = states;
     const at = this.count * WORDS_PER_SEGMENT;
