@@ -14,6 +14,10 @@ export class JsonSink implements SessionSink {
     this.writer = new LineWriter(out);
   }
 
+  drained(): Promise<void> | null {
+    return this.writer.drained();
+  }
+
   session(session: TcpSession): void {
     this.writer.line(JSON.stringify(sessionRecord(session)));
     if (this.live) this.writer.flush();

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { Statistics } from '../pipeline/statistics.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
@@ -14,6 +15,12 @@ export interface SessionSink {
   /** Live capture: a trigger fired on a session that is still open (once per session). */
   reportOpen?(session: TcpSession, trigger: string): void;
   finish(stats: Statistics): void | Promise<void>;
+  /**
+   * A promise while the sink's output is backed up (a slow reader at the other end of a
+   * pipe), settled when it can take more; null otherwise. The input waits for it before its
+   * next chunk, so output is never held in memory without bound.
+   */
+  drained?(): Promise<void> | null;
   /** Called when the run stops on an error: drop partial output (e.g. a temporary file). */
   abort?(): void;
 }
@@ -24,6 +31,12 @@ export class LineWriter {
   private pendingLength = 0;
 
   constructor(private readonly out: NodeJS.WritableStream) {}
+
+  /** While the stream holds more than it wants (its last write returned false), settles on its 'drain'. */
+  drained(): Promise<void> | null {
+    if (!(this.out as Partial<Writable>).writableNeedDrain) return null;
+    return new Promise((resolve) => this.out.once('drain', resolve));
+  }
 
   line(text: string): void {
     this.pending.push(text);

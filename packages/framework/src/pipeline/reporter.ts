@@ -21,6 +21,16 @@ export class Reporter {
     for (const sink of this.sinks) sink.session(session);
   };
 
+  /** Settles when every sink can take more output (null when none is backed up). */
+  drained(): Promise<void> | null {
+    let waits: Promise<void>[] | null = null;
+    for (const sink of this.sinks) {
+      const wait = sink.drained?.();
+      if (wait) (waits ??= []).push(wait);
+    }
+    return waits && Promise.all(waits).then(() => undefined);
+  }
+
   async finish(): Promise<void> {
     for (const sink of this.sinks) await sink.finish(this.stats);
   }

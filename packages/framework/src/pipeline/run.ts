@@ -32,7 +32,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let error: Error | null = null;
   try {
-    await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal });
+    await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal, paced: () => reporter.drained() });
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   }

@@ -18,6 +18,8 @@ export function createCaptureParser(head: Buffer, onFrame: FrameHandler): Captur
 export interface ReadOptions {
   onProgress?(bytesRead: number, packets: number): void;
   signal?: AbortSignal;
+  /** After each chunk: a promise to wait for before the next (output backed up), or null. */
+  paced?(): Promise<void> | null;
 }
 
 export interface ReadResult {
@@ -49,6 +51,8 @@ export async function readCapture(input: string, onFrame: FrameHandler, options:
       parser.push(chunk);
     }
     options.onProgress?.(parser.bytesRead, parser.packets);
+    const wait = options.paced?.();
+    if (wait) await wait;
   }
   if (!parser) {
     throw new CaptureFormatError(head.length === 0 ? 'empty file: not a pcap or pcapng file' : `not a pcap or pcapng file: only ${head.length} bytes`, 0);

@@ -52,6 +52,10 @@ export class PrettySink implements SessionSink {
     this.live = options.live ?? false;
   }
 
+  drained(): Promise<void> | null {
+    return this.writer.drained();
+  }
+
   session(session: TcpSession): void {
     this.print(session);
     if (this.live) this.writer.flush();
