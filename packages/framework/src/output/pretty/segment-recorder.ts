@@ -1,3 +1,4 @@
+import { u32be } from '../../decode/bytes.js';
 import { TcpFlag } from '../../decode/tcp-header.js';
 import type { SessionObserver } from '../../sessions/observer.js';
 import { SegmentMark, type SegmentEvent, type TcpState } from '../../sessions/segment-event.js';
@@ -52,9 +53,17 @@ const STATE_CODES: Record<TcpState, number> = {
 const STATE_NAMES: TcpState[] = [];
 for (const [name, code] of Object.entries(STATE_CODES)) STATE_NAMES[code] = name as TcpState;
 
-/** A segment's words in `SegmentStore.words`. */
-const Word = { Number: 0, Seq: 1, Ack: 2, Length: 3, Marks: 4, Packed: 5, OptionsAt: 6, OptionsLength: 7 } as const;
-const WORDS_PER_SEGMENT = 8;
+/**
+ * A segment's words in `SegmentStore.words`. Options are bytes in the store's pool
+ * (`OptionsAt`, `OptionsLength`), except Linux's usual NOP, NOP, timestamp: then
+ * `OptionsLength` is TIMESTAMP_ONLY and the two timestamp values are `OptionsAt` and `TsEcr`.
+ */
+const Word = { Number: 0, Seq: 1, Ack: 2, Length: 3, Marks: 4, Packed: 5, OptionsAt: 6, OptionsLength: 7, TsEcr: 8 } as const;
+const WORDS_PER_SEGMENT = 9;
+/** Not a length (options are at most 40 bytes): the options were NOP, NOP, timestamp. */
+const TIMESTAMP_ONLY = 0xffff;
+const OPT_NOP = 1;
+const OPT_TIMESTAMP = 8;
 
 /** Bits of `Word.Packed`: the TCP flags in the low byte, then these. */
 const FLAGS_MASK = 0xff;
@@ -131,9 +140,16 @@ class SegmentStore {
     words[at + Word.Length] = tcp.payloadWireLength;
     words[at + Word.Marks] = event.marks;
     words[at + Word.Packed] = tcp.flags | states | (event.dir === 'client' ? FROM_CLIENT : 0) | (notable ? NOTABLE : 0);
-    words[at + Word.OptionsAt] = this.optionBytes;
-    words[at + Word.OptionsLength] = tcp.optionsLength;
-    this.keepOptions(event.buf, tcp.optionsOffset, tcp.optionsLength);
+    if (isTimestampOnly(event.buf, tcp.optionsOffset, tcp.optionsLength)) {
+      // Two words instead of twelve bytes into the pool.
+      words[at + Word.OptionsLength] = TIMESTAMP_ONLY;
+      words[at + Word.OptionsAt] = u32be(event.buf, tcp.optionsOffset + 4);
+      words[at + Word.TsEcr] = u32be(event.buf, tcp.optionsOffset + 8);
+    } else {
+      words[at + Word.OptionsAt] = this.optionBytes;
+      words[at + Word.OptionsLength] = tcp.optionsLength;
+      this.keepOptions(event.buf, tcp.optionsOffset, tcp.optionsLength);
+    }
     this.times[this.count++] = event.time;
   }
 
@@ -149,7 +165,7 @@ class SegmentStore {
       seq: words[at + Word.Seq]!,
       ack: words[at + Word.Ack]!,
       length: words[at + Word.Length]!,
-      options: this.options(words[at + Word.OptionsAt]!, words[at + Word.OptionsLength]!),
+      options: this.options(at),
       marks: words[at + Word.Marks]!,
       clientState: STATE_NAMES[(packed >>> CLIENT_STATE_SHIFT) & STATE_MASK]!,
       serverState: STATE_NAMES[(packed >>> SERVER_STATE_SHIFT) & STATE_MASK]!,
@@ -167,9 +183,23 @@ class SegmentStore {
     this.optionBytes = start + length;
   }
 
-  private options(start: number, length: number): Buffer | null {
+  private options(at: number): Buffer | null {
+    const words = this.words;
+    const start = words[at + Word.OptionsAt]!;
+    const length = words[at + Word.OptionsLength]!;
+    if (length === TIMESTAMP_ONLY) {
+      const bytes = Buffer.from([OPT_NOP, OPT_NOP, OPT_TIMESTAMP, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
+      bytes.writeUInt32BE(start, 4);
+      bytes.writeUInt32BE(words[at + Word.TsEcr]!, 8);
+      return bytes;
+    }
     return length > 0 ? Buffer.from(this.optionPool.subarray(start, start + length)) : null;
   }
+}
+
+/** The 12 option bytes are NOP, NOP and a whole timestamp option. */
+function isTimestampOnly(buf: Buffer, offset: number, length: number): boolean {
+  return length === 12 && buf[offset] === OPT_NOP && buf[offset + 1] === OPT_NOP && buf[offset + 2] === OPT_TIMESTAMP && buf[offset + 3] === 10;
 }
 
 /** A copy of `array`, doubled in size until it holds `needed` elements. */
