@@ -2,10 +2,10 @@
 // Throughput benchmark: `npm run bench [-- FILE.pcap]`.
 // Without a file it uses bench-data/bench.pcap, and makes it first with ../shared/lab/benchcap.sh
 // (real HTTP traffic between network namespaces; needs root) when it is missing.
-// For each run it prints packets/s end to end (a fresh `pakeana read`, best of BENCH_RUNS) and
-// warm (the same command run again in one process, median of the later runs: the pipeline's
-// steady speed once the JIT has compiled it), peak RSS, and tshark's time on the same file
-// when tshark is installed.
+// For each run (three with JSON out, then the default pretty output) it prints packets/s end
+// to end (a fresh `pakeana read`, best of BENCH_RUNS) and warm (the same command run again in
+// one process, median of the later runs: the pipeline's steady speed once the JIT has
+// compiled it), peak RSS, and tshark's time on the same file when tshark is installed.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -30,25 +30,33 @@ function makeCapture() {
 function spawn(cmd, args) {
   const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
+  return r;
 }
 
-/** Best of `runs` wall times of a fresh process; peak RSS and packet count from pakeana's summary record. */
+/** Packets, sessions and peak RSS from pakeana's summary: the last JSON record, or the text one on stderr. */
+function summaryOf({ stdout, stderr }) {
+  const last = stdout.trim().split('\n').pop() ?? '';
+  if (last.startsWith('{')) return JSON.parse(last);
+  const number = (label) => Number(new RegExp(`${label}\\s*:\\s*(\\d+)`).exec(stderr)?.[1]);
+  return { packets: number('Packets read'), sessions: number('Sessions'), peakRss: number('Peak memory') * 1048576 };
+}
+
+/** Best of `runs` wall times of a fresh process; peak RSS and packet count from pakeana's summary. */
 function endToEnd(args) {
   let best = Infinity;
   let summary = null;
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const out = spawn(process.execPath, [pakeana, 'read', file, ...args]);
+    const result = spawn(process.execPath, [pakeana, 'read', file, ...args]);
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-    summary = JSON.parse(out.trim().split('\n').pop());
+    summary = summaryOf(result);
   }
   return { seconds: best, packets: summary.packets, sessions: summary.sessions, peakRss: summary.peakRss };
 }
 
 /** Median wall time of the warm runs in one process (the first run is left out). */
 function warmSeconds(args) {
-  const times = JSON.parse(spawn(process.execPath, [warm, String(WARM_RUNS), file, ...args])).slice(1).sort((a, b) => a - b);
+  const times = JSON.parse(spawn(process.execPath, [warm, String(WARM_RUNS), file, ...args]).stdout).slice(1).sort((a, b) => a - b);
   return times[times.length >> 1] / 1000;
 }
 
@@ -68,6 +76,7 @@ for (const [label, args, tsharkArgs] of [
   ['TCP sessions, --all JSON', ['--all', '--format', 'json'], ['-q', '-z', 'conv,tcp']],
   ['TCP + HTTP, --all JSON', ['--plugin', 'http', '--all', '--format', 'json'], HTTP_FIELDS],
   ['TCP + HTTP, default triggers', ['--plugin', 'http', '--format', 'json'], null],
+  ['  the same, pretty output', ['--plugin', 'http'], null],
 ]) {
   const p = endToEnd(args);
   const steady = warmSeconds(args);
