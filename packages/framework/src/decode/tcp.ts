@@ -66,6 +66,19 @@ function readOptions(buf: Buffer, from: number, to: number, out: TcpHeader): voi
   }
 }
 
+/** The options `buf[offset, offset + length)` are NOP, NOP, timestamp: what Linux puts on every segment. */
+export function isTimestampOnly(buf: Buffer, offset: number, length: number): boolean {
+  return length === 12 && buf[offset] === OPT_NOP && buf[offset + 1] === OPT_NOP && buf[offset + 2] === OPT_TIMESTAMP && buf[offset + 3] === 10;
+}
+
+/** The bytes of such options, from their two timestamp values. */
+export function timestampOnlyOptions(tsVal: number, tsEcr: number): Buffer {
+  const bytes = Buffer.from([OPT_NOP, OPT_NOP, OPT_TIMESTAMP, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
+  bytes.writeUInt32BE(tsVal, 4);
+  bytes.writeUInt32BE(tsEcr, 8);
+  return bytes;
+}
+
 /** The options as text, like miruo and tcpdump print them: `mss=1460, sackOK, timestamp 1 2, wscale=7`. */
 export function formatTcpOptions(buf: Buffer, offset: number, length: number): string {
   const parts: string[] = [];

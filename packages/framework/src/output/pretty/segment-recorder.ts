@@ -1,4 +1,5 @@
 import { u32be } from '../../decode/bytes.js';
+import { isTimestampOnly, timestampOnlyOptions } from '../../decode/tcp.js';
 import { TcpFlag } from '../../decode/tcp-header.js';
 import type { SessionObserver } from '../../sessions/observer.js';
 import { SegmentMark, type SegmentEvent, type TcpState } from '../../sessions/segment-event.js';
@@ -62,8 +63,6 @@ const Word = { Number: 0, Seq: 1, Ack: 2, Length: 3, Marks: 4, Packed: 5, Option
 const WORDS_PER_SEGMENT = 9;
 /** Not a length (options are at most 40 bytes): the options were NOP, NOP, timestamp. */
 const TIMESTAMP_ONLY = 0xffff;
-const OPT_NOP = 1;
-const OPT_TIMESTAMP = 8;
 
 /** Bits of `Word.Packed`: the TCP flags in the low byte, then these. */
 const FLAGS_MASK = 0xff;
@@ -83,8 +82,8 @@ const REUSABLE_SEGMENTS = 256;
 const SPARE_STORES = 1024;
 /** A TCP header holds at most 40 option bytes. */
 const MAX_OPTION_BYTES = 40;
-/** Linux puts 12 option bytes (timestamps) on every segment. */
-const INITIAL_OPTION_BYTES = INITIAL_SEGMENTS * 12;
+/** The pool holds options other than NOP, NOP, timestamp: mostly the handshake's 20 bytes each way. */
+const INITIAL_OPTION_BYTES = 64;
 
 /**
  * One session's segments, column by column, in typed arrays grown by doubling: no object
@@ -187,19 +186,9 @@ class SegmentStore {
     const words = this.words;
     const start = words[at + Word.OptionsAt]!;
     const length = words[at + Word.OptionsLength]!;
-    if (length === TIMESTAMP_ONLY) {
-      const bytes = Buffer.from([OPT_NOP, OPT_NOP, OPT_TIMESTAMP, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
-      bytes.writeUInt32BE(start, 4);
-      bytes.writeUInt32BE(words[at + Word.TsEcr]!, 8);
-      return bytes;
-    }
+    if (length === TIMESTAMP_ONLY) return timestampOnlyOptions(start, words[at + Word.TsEcr]!);
     return length > 0 ? Buffer.from(this.optionPool.subarray(start, start + length)) : null;
   }
-}
-
-/** The 12 option bytes are NOP, NOP and a whole timestamp option. */
-function isTimestampOnly(buf: Buffer, offset: number, length: number): boolean {
-  return length === 12 && buf[offset] === OPT_NOP && buf[offset + 1] === OPT_NOP && buf[offset + 2] === OPT_TIMESTAMP && buf[offset + 3] === 10;
 }
 
 /** A copy of `array`, doubled in size until it holds `needed` elements. */
