@@ -48,3 +48,4 @@ export { PrettySink, flagArt, type PrettyOptions } from './output/pretty/pretty-
 export { summaryText } from './output/pretty/summary-text.js';
 export { PcapWriter } from './sources/pcap-writer.js';
 export { PcapExportSink } from './output/pcap-export-sink.js';
+export { MemoryAccount, MemoryKind, MEMORY_KIND_NAMES, DEFAULT_MEMORY_LIMIT, type MemoryKindName } from './memory/memory-account.js';
