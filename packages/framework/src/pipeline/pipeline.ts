@@ -5,6 +5,7 @@ import { TcpHeader } from '../decode/tcp-header.js';
 import type { Dissector, EndReason, Services } from '../dissect/api.js';
 import { DissectorTable } from '../dissect/dispatcher.js';
 import { IpDefragmenter } from '../reassembly/ip-defragmenter.js';
+import { MemoryAccount } from '../memory/memory-account.js';
 import type { SessionObserver } from '../sessions/observer.js';
 import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
@@ -33,6 +34,8 @@ export interface PipelineOptions {
   clock?: CaptureClock;
   /** Counters to fill (a new set when absent). */
   stats?: Statistics;
+  /** The account of what the run holds, with its limit (a default-sized one when absent). */
+  memory?: MemoryAccount;
 }
 
 const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { timeoutSec: 30, maxBytes: 16 * 1024 * 1024, maxDatagrams: 4096 };
@@ -49,6 +52,8 @@ const HOUSEKEEPING_EVERY = 16384;
 export class Pipeline {
   readonly stats: Statistics;
   readonly tracker: SessionTracker;
+  /** What the run holds for the traffic, by kind; stages and sinks charge it. */
+  readonly memory: MemoryAccount;
   private readonly packet = new DecodedPacket();
   private readonly tcp = new TcpHeader();
   private readonly defragmenter: IpDefragmenter<StoredFrame | null>;
@@ -58,6 +63,7 @@ export class Pipeline {
   constructor(options: PipelineOptions, onFinished: (session: TcpSession) => void) {
     this.stats = options.stats ?? new Statistics();
     this.keepFrames = options.keepFrames ?? false;
+    this.memory = options.memory ?? new MemoryAccount();
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats);
     const clock = options.clock ?? new CaptureClock();
