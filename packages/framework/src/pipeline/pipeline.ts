@@ -75,6 +75,7 @@ export class Pipeline {
       options.services ?? defaultServices(clock),
       clock,
       onFinished,
+      this.memory,
     );
   }
 
