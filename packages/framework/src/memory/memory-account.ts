@@ -42,6 +42,17 @@ export function storedFrameCost(caplen: number): number {
   return caplen + STORED_FRAME_OVERHEAD;
 }
 
+/**
+ * What a dissector record is charged: an HTTP exchange's record with its strings (measured);
+ * records are not walked to size them, which would cost more than keeping them.
+ */
+export const RECORD_COST = 640;
+
+/** A display line kept for the pretty output: its text (one byte a character) and its object. */
+export function displayLineCost(text: string): number {
+  return text.length + 96;
+}
+
 export class MemoryAccount {
   /** Bytes held now, all kinds together. */
   used = 0;

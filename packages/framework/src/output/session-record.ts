@@ -75,5 +75,6 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     ...(stats.captureDrops !== null ? { captureDrops: stats.captureDrops } : {}),
     elapsed: (Date.now() - stats.startedAt) / 1000,
     peakRss: stats.peakRss,
+    ...(stats.memory ? { memory: { limit: stats.memory.limit, peak: stats.memory.peak, shed: stats.memory.shedByName() } } : {}),
   };
 }

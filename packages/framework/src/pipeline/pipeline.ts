@@ -39,6 +39,8 @@ export interface PipelineOptions {
 }
 
 const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { timeoutSec: 30, maxBytes: 16 * 1024 * 1024, maxDatagrams: 4096 };
+/** Shedding stops at this share of the memory limit, so that it does not run on every packet. */
+const SHED_TO = 0.9;
 /** How often (in packets) expiry runs without TCP traffic, and memory is sampled. */
 const HOUSEKEEPING_EVERY = 16384;
 
@@ -64,6 +66,7 @@ export class Pipeline {
     this.stats = options.stats ?? new Statistics();
     this.keepFrames = options.keepFrames ?? false;
     this.memory = options.memory ?? new MemoryAccount();
+    this.stats.memory = this.memory;
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats);
     const clock = options.clock ?? new CaptureClock();
@@ -84,6 +87,7 @@ export class Pipeline {
     const stats = this.stats;
     stats.packets++;
     stats.bytes += frame.caplen;
+    if (this.memory.used > this.memory.limit) this.shed();
     const time = frameTime(frame);
     if (time > this.lastTime) this.lastTime = time;
     if ((stats.packets & (HOUSEKEEPING_EVERY - 1)) === 0) this.housekeeping();
@@ -125,6 +129,20 @@ export class Pipeline {
     this.tracker.expire(this.lastTime);
     this.defragmenter.expire(this.lastTime);
     this.stats.sampleMemory();
+  }
+
+  /**
+   * Over the memory limit: gives things up, in this order, until the account is at 90% of its
+   * limit: tombstones (finished sessions kept for late packets), incomplete IP datagrams (oldest
+   * first), then live sessions, idlest first (each is finished as `evicted` and reported as
+   * usual; its out-of-order data, records and frames go with it).
+   */
+  private shed(): void {
+    const target = this.memory.limit * SHED_TO;
+    const over = () => this.memory.used > target;
+    this.tracker.forgetTombstones(over);
+    while (over() && this.defragmenter.shedOldest());
+    this.tracker.evictIdlest(over);
   }
 
   private countDecodeFailure(status: DecodeStatus): void {

@@ -1,3 +1,5 @@
+import type { MemoryAccount } from '../memory/memory-account.js';
+
 /** Run-wide counters: what the summary record and the pretty summary print. */
 export class Statistics {
   packets = 0;
@@ -19,6 +21,8 @@ export class Statistics {
   /** Captures that libpcap reports as dropped (live only). */
   captureDrops: number | null = null;
   peakRss = 0;
+  /** The run's memory account (its peak and what was shed to stay under its limit). */
+  memory: MemoryAccount | null = null;
   startedAt = Date.now();
 
   /** Peak resident set size so far (the kernel keeps the maximum for us). */

@@ -96,6 +96,15 @@ export class IpDefragmenter<A = unknown> {
     }
   }
 
+  /** Drops the oldest datagram in reassembly (memory shedding); false when none is held. */
+  shedOldest(): boolean {
+    for (const [key, datagram] of this.datagrams) {
+      this.drop(key, datagram);
+      return true;
+    }
+    return false;
+  }
+
   private newDatagram(pkt: DecodedPacket, now: number): Datagram<A> {
     const addresses = Buffer.alloc(pkt.addrLen * 2);
     pkt.buf.copy(addresses, 0, pkt.srcOffset, pkt.srcOffset + pkt.addrLen);

@@ -7,7 +7,7 @@ import type { Statistics } from '../pipeline/statistics.js';
 import { BufferBudget, SegmentClass } from '../reassembly/tcp-stream.js';
 import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
-import { MemoryKind, SESSION_COST, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
+import { MemoryKind, RECORD_COST, SESSION_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
 import { SessionQueue } from './session-queue.js';
 import type { SessionObserver } from './observer.js';
 import { SegmentEvent, SegmentMark } from './segment-event.js';
@@ -122,6 +122,19 @@ export class SessionTracker implements DispatchHost {
     for (let s = this.tombstones.first; s && now - s.lastTime > tombstone; s = this.tombstones.first) this.forget(s);
   }
 
+  /** Forgets tombstones, oldest first, while `more()` says so (memory shedding). */
+  forgetTombstones(more: () => boolean): void {
+    for (let s = this.tombstones.first; s && more(); s = this.tombstones.first) this.forget(s);
+  }
+
+  /** Evicts live sessions, idlest first, while `more()` says so (memory shedding); each is counted. */
+  evictIdlest(more: () => boolean): void {
+    for (let s = this.table.idlest; s && more(); s = this.table.idlest) {
+      if (!s.finished) this.memory.countShed(MemoryKind.Sessions);
+      this.retire(s, 'evicted');
+    }
+  }
+
   /** End of input: every session still open is finished as `open`. */
   finishAll(reason: EndReason): void {
     for (const s of this.table.open()) this.retire(s, reason);
@@ -129,12 +142,14 @@ export class SessionTracker implements DispatchHost {
 
   emitted(session: TcpSession, protocol: string, record: object): void {
     session.addRecord(protocol, record);
+    this.memory.charge(MemoryKind.Records, RECORD_COST);
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.record?.(session, protocol, record);
   }
 
   displayed(session: TcpSession, line: DisplayLine): void {
     if (!session.displayLines) return;
+    this.memory.charge(MemoryKind.Records, displayLineCost(line.text));
     // A fixed-shape literal: a spread per line is a slow generic copy on this hot path.
     session.displayLines.push({ label: line.label, text: line.text, dir: line.dir, segment: session.segments });
   }
@@ -273,6 +288,13 @@ export class SessionTracker implements DispatchHost {
     this.forget(session);
   }
 
+  private releaseRecords(session: TcpSession): void {
+    let bytes = 0;
+    for (const protocol in session.records) bytes += session.records[protocol]!.length * RECORD_COST;
+    for (const line of session.displayLines ?? []) bytes += displayLineCost(line.text);
+    this.memory.release(MemoryKind.Records, bytes);
+  }
+
   /** Takes a session out of the table (and out of the closing or tombstone queue). */
   private forget(session: TcpSession): void {
     session.queue?.remove(session);
@@ -299,6 +321,7 @@ export class SessionTracker implements DispatchHost {
     // The session stays in the table a while as a tombstone: keep nothing heavy.
     session.toServer.discard();
     session.toClient.discard();
+    this.releaseRecords(session);
     session.frames = null;
     session.displayLines = null;
     session.records = {};
