@@ -15,6 +15,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_MEMORY_LIMIT,
   MemoryAccount,
+  PluginFailures,
   type ConfigFile,
   type PipelineOptions,
   type SessionObserver,
@@ -35,6 +36,7 @@ export interface SessionFlagValues extends ShortcutFlags {
   'session-limit'?: number;
   'segment-limit'?: number;
   'memory-limit'?: number;
+  debug?: boolean;
 }
 
 /** A usage problem with several lines to print as they are (config problems). */
@@ -69,7 +71,8 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
   const segmentLimit = flags['segment-limit'] ?? limits.segmentsPerSession ?? DEFAULT_LIMITS.segmentsPerSession;
   const memory = new MemoryAccount(flags['memory-limit'] ?? limits.memory ?? DEFAULT_MEMORY_LIMIT);
   const sinks: SessionSink[] = [];
-  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config))];
+  const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
+  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
   if (format === 'json') {
     sinks.push(new JsonSink(process.stdout, mode.live));
     if (mode.live) sinks.push({ session: () => {}, finish: (s) => void process.stderr.write(summaryText(s)) });
@@ -89,6 +92,7 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
       services,
       stats,
       memory,
+      failures,
       dissectors: registry.dissectors,
       observers,
       keepFrames: exportFile !== undefined,

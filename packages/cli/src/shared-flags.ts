@@ -33,5 +33,6 @@ export const sessionFlags = {
       return bytes;
     },
   })(),
+  debug: Flags.boolean({ description: "print the stack trace of a plugin's exception with its warning" }),
   'segment-limit': Flags.integer({ min: 1, description: 'frames kept per session for export and printing [default: 100000]' }),
 };

@@ -12,6 +12,7 @@ import type { TcpSession } from '../sessions/tcp-session.js';
 import { copyFrame, frameTime, type Frame, type StoredFrame } from '../sources/frame.js';
 import { CaptureClock, defaultServices } from './services.js';
 import { Statistics } from './statistics.js';
+import { PluginFailures } from './plugin-failures.js';
 
 export interface FragmentLimits {
   timeoutSec: number;
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   clock?: CaptureClock;
   /** Counters to fill (a new set when absent). */
   stats?: Statistics;
+  /** Where plugin exceptions are counted and reported (one logging to the services' logger when absent). */
+  failures?: PluginFailures;
   /** The account of what the run holds, with its limit (a default-sized one when absent). */
   memory?: MemoryAccount;
 }
@@ -70,15 +73,17 @@ export class Pipeline {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats);
     const clock = options.clock ?? new CaptureClock();
+    const services = options.services ?? defaultServices(clock);
     this.tracker = new SessionTracker(
       { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },
       this.stats,
       new DissectorTable(options.dissectors ?? []),
       options.observers ?? [],
-      options.services ?? defaultServices(clock),
+      services,
       clock,
       onFinished,
       this.memory,
+      options.failures ?? new PluginFailures(this.stats, services.logger),
     );
   }
 

@@ -20,6 +20,8 @@ export class Statistics {
   fragmentTimeouts = 0;
   /** Captures that libpcap reports as dropped (live only). */
   captureDrops: number | null = null;
+  /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */
+  pluginErrors: Record<string, number> = {};
   peakRss = 0;
   /** The run's memory account (its peak and what was shed to stay under its limit). */
   memory: MemoryAccount | null = null;

@@ -9,6 +9,7 @@ import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
 import { MemoryKind, RECORD_COST, SESSION_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
 import { SessionQueue } from './session-queue.js';
+import type { PluginFailures } from '../pipeline/plugin-failures.js';
 import type { SessionObserver } from './observer.js';
 import { SegmentEvent, SegmentMark } from './segment-event.js';
 import type { TcpSession } from './tcp-session.js';
@@ -69,6 +70,7 @@ export class SessionTracker implements DispatchHost {
     private readonly clock: CaptureClock,
     private readonly onFinished: (session: TcpSession) => void,
     private readonly memory: MemoryAccount,
+    private readonly failures: PluginFailures,
   ) {
     this.table = new FlowTable(new BufferBudget(options.limits.bufferedBytes));
     observers.forEach((o, slot) => o.attach?.(slot));
@@ -145,6 +147,10 @@ export class SessionTracker implements DispatchHost {
     this.memory.charge(MemoryKind.Records, RECORD_COST);
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.record?.(session, protocol, record);
+  }
+
+  dissectorFailed(dissector: string, error: unknown): string {
+    return this.failures.report('dissector', dissector, error);
   }
 
   displayed(session: TcpSession, line: DisplayLine): void {

@@ -15,6 +15,7 @@ export function summaryText(stats: Statistics): string {
     ['Fragments reassembled', stats.fragmentsReassembled],
     ['Unsupported link type', stats.unsupportedLinkType],
   ];
+  for (const [plugin, count] of Object.entries(stats.pluginErrors)) rows.push([`Plugin errors: ${plugin}`, count]);
   if (stats.captureDrops !== null) rows.push(['Capture drops', stats.captureDrops]);
   const memory = stats.memory;
   if (memory) {
