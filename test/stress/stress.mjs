@@ -2,10 +2,10 @@
 // Hostile-traffic stress run (issue 12): `npm run stress`, or `node test/stress/stress.mjs
 // --short` (sizes / 10, for CI). Generates each attack capture into a temporary directory,
 // runs `pakeana read` on it as a separate process with a timeout, and prints per run the
-// packets, wall time, packets/s and peak RSS (getrusage of the child). Checks: exit status 0,
-// a JSON summary counting every packet, peak RSS under the memory limit plus the runtime's
-// allowance, a SYN flood at least half as fast as normal traffic, and an --all export holding
-// every frame. Exits 1 when a check fails.
+// packets, wall time, packets/s, CPU time and peak RSS (getrusage of the child). Checks:
+// exit status 0, a JSON summary counting every packet, peak RSS under the memory limit plus
+// the runtime's allowance, a SYN flood at least half as fast as normal traffic (wall time),
+// and an --all export holding every frame. Exits 1 when a check fails.
 //
 //   --short              sizes / 10, timeout 30 s per run (full: 120 s)
 //   --only NAME          only the runs whose name contains NAME (repeatable)
@@ -30,7 +30,7 @@ import {
 import { countPcapFrames } from './pcap-writer.mjs';
 
 const pakeana = new URL('../../packages/cli/bin/run.js', import.meta.url).pathname;
-const maxRssPreload = new URL('./max-rss.cjs', import.meta.url).pathname;
+const usagePreload = new URL('./report-usage.cjs', import.meta.url).pathname;
 
 const MIB = 1024 * 1024;
 /** pakeana's default `limits.memory`. */
@@ -107,27 +107,27 @@ function lastJsonLine(path) {
 function runPakeana(dir, name, file, args) {
   const slug = name.replace(/[^a-z0-9]+/gi, '-');
   const out = join(dir, `${slug}.out.json`);
-  const rssFile = join(dir, `${slug}.rss`);
+  const usageFile = join(dir, `${slug}.usage.json`);
   const outFd = openSync(out, 'w');
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', maxRssPreload, pakeana, 'read', file, '--format', 'json', '--plugin', 'http', ...args], {
+  const r = spawnSync(process.execPath, ['--require', usagePreload, pakeana, 'read', file, '--format', 'json', '--plugin', 'http', ...args], {
     stdio: ['ignore', outFd, 'pipe'],
     encoding: 'utf8',
     timeout: timeoutMs,
     killSignal: 'SIGKILL',
-    env: { ...process.env, TZ: 'UTC', STRESS_RSS_FILE: rssFile },
+    env: { ...process.env, TZ: 'UTC', STRESS_USAGE_FILE: usageFile },
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   closeSync(outFd);
   const timedOut = r.error?.code === 'ETIMEDOUT';
-  let peakRss = null;
+  let usage = { peakRss: null, cpuSeconds: null };
   try {
-    peakRss = Number(readFileSync(rssFile, 'utf8'));
+    usage = JSON.parse(readFileSync(usageFile, 'utf8'));
   } catch {
     // killed before it could say
   }
   const summary = timedOut ? null : lastJsonLine(out);
-  return { status: r.status, timedOut, seconds, peakRss, stderr: r.stderr ?? '', summary: summary?.type === 'summary' ? summary : null };
+  return { status: r.status, timedOut, seconds, ...usage, stderr: r.stderr ?? '', summary: summary?.type === 'summary' ? summary : null };
 }
 
 function check(run, result, packets, baseline, exportFile) {
@@ -166,9 +166,9 @@ function notes(summary) {
 }
 
 function printTable(rows) {
-  const header = ['run', 'packets', 'wall s', 'packets/s', 'peak RSS MiB', 'result', 'counters'];
+  const header = ['run', 'packets', 'wall s', 'packets/s', 'CPU s', 'peak RSS MiB', 'result', 'counters'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 || i >= 5 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells) => cells.map((c, i) => (i === 0 || i >= 6 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
@@ -214,6 +214,7 @@ function main() {
       packets,
       result.timedOut ? `>${timeoutMs / 1000}` : result.seconds.toFixed(2),
       rate === null ? '-' : Math.round(rate),
+      result.cpuSeconds === null ? '-' : result.cpuSeconds.toFixed(2),
       result.peakRss === null ? '-' : (result.peakRss / MIB).toFixed(0),
       failures.length ? `FAIL: ${failures.join('; ')}` : 'ok',
       notes(result.summary),
