@@ -69,9 +69,9 @@ export interface StreamLimits {
 }
 
 /**
- * Far above what real captures need (the test corpus and the public captures hold at most
- * 127 segments and 88 KiB in one stream), low enough that a thousand streams holding their
- * most stay within the default memory limit.
+ * Four times (segments) and twice (bytes) the most one stream of the test captures and the
+ * public captures needs: 257 segments, 432 KiB (PcapPlusPlus' http-packets.pcap). One stream
+ * can then take at most 1/512 of the default memory limit.
  */
 export const DEFAULT_STREAM_LIMITS: StreamLimits = { segments: 1024, bytes: 1024 * 1024 };
 
