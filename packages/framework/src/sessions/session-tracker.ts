@@ -73,7 +73,7 @@ export class SessionTracker implements DispatchHost {
     private readonly memory: MemoryAccount,
     private readonly failures: PluginFailures,
   ) {
-    this.table = new FlowTable(new BufferBudget(options.limits.bufferedBytes));
+    this.table = new FlowTable(new BufferBudget(memory));
     observers.forEach((o, slot) => o.attach?.(slot));
   }
 
