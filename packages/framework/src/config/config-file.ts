@@ -27,7 +27,7 @@ export const configSchema = lazySchema((z) =>
         .object({
           memory: size().describe('memory held for the traffic (sessions, buffers, records); load is shed beyond it').optional(),
           sessions: z.number().int().positive().describe('live sessions held at once; the idlest is evicted beyond it').optional(),
-          bufferedBytes: size().describe('out-of-order bytes held, all sessions together').optional(),
+          bufferedBytes: size().describe('out-of-order bytes held per TCP direction; beyond it the oldest hole is given up').optional(),
           idleTimeout: duration().describe('a session without packets this long ends as timeout').optional(),
           segmentsPerSession: z.number().int().positive().describe('frames kept per session for export and printing').optional(),
         })

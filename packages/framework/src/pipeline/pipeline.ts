@@ -121,6 +121,9 @@ export class Pipeline {
   /** End of input: every session still open is finished and handed on. */
   finish(reason: EndReason = 'eof'): void {
     this.tracker.finishAll(reason);
+    const budget = this.tracker.table.budget;
+    this.stats.outOfOrderGivenUp = budget.givenUpBytes;
+    this.stats.streamLimitHits = budget.streamLimitHits;
     this.stats.sampleMemory();
   }
 

@@ -18,6 +18,12 @@ export class Statistics {
   fragmentsReassembled = 0;
   fragmentOverlaps = 0;
   fragmentTimeouts = 0;
+  /** TCP segments whose bytes differed from held bytes of the same range (the first copy is kept). */
+  overlapConflicts = 0;
+  /** Out-of-order bytes given up (delivered as gaps) because of a stream's limits or the memory limit. */
+  outOfOrderGivenUp = 0;
+  /** Segments that found their stream at its out-of-order limits. */
+  streamLimitHits = 0;
   /** Captures that libpcap reports as dropped (live only). */
   captureDrops: number | null = null;
   /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */

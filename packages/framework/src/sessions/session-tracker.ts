@@ -4,7 +4,7 @@ import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
 import type { DispatchHost, DissectorBinding, DissectorTable } from '../dissect/dispatcher.js';
 import type { CaptureClock } from '../pipeline/services.js';
 import type { Statistics } from '../pipeline/statistics.js';
-import { BufferBudget, SegmentClass } from '../reassembly/tcp-stream.js';
+import { BufferBudget, DEFAULT_STREAM_LIMITS, SegmentClass } from '../reassembly/tcp-stream.js';
 import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
 import { MemoryKind, RECORD_COST, SESSION_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
@@ -17,7 +17,7 @@ import type { TcpSession } from './tcp-session.js';
 export interface TrackerLimits {
   /** Live sessions held at once; beyond it the idlest is evicted. */
   sessions: number;
-  /** Out-of-order bytes held, all sessions together. */
+  /** Out-of-order bytes held per TCP direction (payload and per-segment overhead). */
   bufferedBytes: number;
   /** Seconds without a packet after which a session ends as `timeout`. */
   idleTimeout: number;
@@ -31,12 +31,15 @@ export interface TrackerLimits {
 
 export const DEFAULT_LIMITS: TrackerLimits = {
   sessions: 100_000,
-  bufferedBytes: 64 * 1024 * 1024,
+  bufferedBytes: DEFAULT_STREAM_LIMITS.bytes,
   idleTimeout: 120,
   closeLinger: 2,
   segmentsPerSession: 100_000,
   tombstone: 10,
 };
+
+/** A session in which a retransmission's bytes differed from the first copy (which was kept). */
+export const OVERLAP_CONFLICT_MARK = 'tcp.overlap-conflict';
 
 export interface TrackerOptions {
   limits: TrackerLimits;
@@ -73,7 +76,7 @@ export class SessionTracker implements DispatchHost {
     private readonly memory: MemoryAccount,
     private readonly failures: PluginFailures,
   ) {
-    this.table = new FlowTable(new BufferBudget(memory));
+    this.table = new FlowTable(new BufferBudget(memory, { ...DEFAULT_STREAM_LIMITS, bytes: options.limits.bufferedBytes }));
     observers.forEach((o, slot) => o.attach?.(slot));
   }
 
@@ -328,6 +331,11 @@ export class SessionTracker implements DispatchHost {
     session.endReason = reason;
     if (session.closedAt < 0) session.state = reason === 'eof' ? 'open' : 'timeout';
     session.tcp.missingBytes = session.toServer.missingBytes + session.toClient.missingBytes;
+    const conflicts = session.toServer.overlapConflicts + session.toClient.overlapConflicts;
+    if (conflicts > 0) {
+      this.stats.overlapConflicts += conflicts;
+      session.marks.push(OVERLAP_CONFLICT_MARK);
+    }
     session.dissector?.end(reason);
     session.dissector = null;
     session.finished = true;

@@ -13,6 +13,8 @@ export function summaryText(stats: Statistics): string {
     ['Evicted sessions', stats.evictedSessions],
     ['Dropped segments', stats.droppedSegments],
     ['Fragments reassembled', stats.fragmentsReassembled],
+    ['Overlap conflicts', stats.overlapConflicts + stats.fragmentOverlaps],
+    ['Out-of-order given up', `${stats.outOfOrderGivenUp} bytes`],
     ['Unsupported link type', stats.unsupportedLinkType],
   ];
   for (const [plugin, count] of Object.entries(stats.pluginErrors)) rows.push([`Plugin errors: ${plugin}`, count]);
