@@ -65,7 +65,7 @@ export class Pipeline {
     this.keepFrames = options.keepFrames ?? false;
     this.memory = options.memory ?? new MemoryAccount();
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats);
+    this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats, this.memory, (f) => f?.data.length ?? 0);
     const clock = options.clock ?? new CaptureClock();
     this.tracker = new SessionTracker(
       { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },

@@ -16,6 +16,10 @@ export class Statistics {
   fragmentsReassembled = 0;
   fragmentOverlaps = 0;
   fragmentTimeouts = 0;
+  /** Datagrams in reassembly evicted, oldest first, to stay within the fragment byte/datagram bounds. */
+  fragmentEvictions = 0;
+  /** Datagrams dropped for taking `fragmentsPerDatagram` fragments without completing. */
+  fragmentsPerDatagramDrops = 0;
   /** Captures that libpcap reports as dropped (live only). */
   captureDrops: number | null = null;
   peakRss = 0;
