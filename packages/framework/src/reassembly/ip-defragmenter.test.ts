@@ -194,3 +194,62 @@ test('IPv6: a destination options header after the fragment header, then TCP: th
   assert.equal(feed(v6Fragment(0, nested.subarray(0, 16), true, 44)), null);
   assert.equal(stats.headerErrors.ip, 1);
 });
+
+/** Best of three timings of `run(n)`, in milliseconds. */
+function bestOfThree(run: (n: number) => void, n: number): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const start = process.hrtime.bigint();
+    run(n);
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return best;
+}
+
+/** Asserts that `run` takes at most ~2.6 times as long for 2n as for n (linear, with noise). */
+function assertLinear(run: (n: number) => void, n: number): void {
+  run(n); // warm-up
+  const once = bestOfThree(run, n);
+  const twice = bestOfThree(run, 2 * n);
+  if (process.env.SHOW_TIMES) console.log(`${n}: ${once.toFixed(1)} ms, ${2 * n}: ${twice.toFixed(1)} ms`);
+  assert.ok(twice / once <= 2.6, `${n}: ${once.toFixed(1)} ms, ${2 * n}: ${twice.toFixed(1)} ms`);
+}
+
+const EIGHT = Buffer.from('01234567');
+
+test('duplicates cost O(log n): 10k and 20k duplicate 8-byte fragments take linear time', () => {
+  assertLinear((n) => {
+    const { defrag } = setUp({ fragmentsPerDatagram: Infinity });
+    defrag.add(decodeFragment(v4Fragment(800, EIGHT, false)), 1, 0); // the end is known: a completion check on every fragment
+    const duplicate = decodeFragment(v4Fragment(8, EIGHT, true));
+    for (let i = 0; i < n; i++) defrag.add(duplicate, 1, i);
+  }, 10000);
+});
+
+test('distinct fragments in random order take linear time (4k and 8k 8-byte fragments of one datagram)', () => {
+  const fragments = (n: number) => {
+    const offsets = Array.from({ length: n }, (_, i) => 8 * (i + 1)); // offset 0 never comes: no completion
+    let seed = 12345;
+    for (let i = n - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const j = seed % (i + 1);
+      [offsets[i], offsets[j]] = [offsets[j]!, offsets[i]!];
+    }
+    return [decodeFragment(v4Fragment(8 * (n + 1), EIGHT, false)), ...offsets.map((offset) => decodeFragment(v4Fragment(offset, EIGHT, true)))];
+  };
+  const prepared = new Map([4000, 8000].map((n) => [n, fragments(n)]));
+  // With the default limits: the datagram is dropped every 128 fragments.
+  assertLinear((n) => {
+    const { defrag, stats } = setUp();
+    for (const pkt of prepared.get(n)!) defrag.add(pkt, 1, 0);
+    assert.equal(stats.fragmentsPerDatagramDrops, Math.floor((n + 1) / 128));
+  }, 4000);
+});
+
+test('under the default limits a stream of duplicates drops its datagram every 128 fragments', () => {
+  const { stats, defrag, held } = setUp();
+  const duplicate = decodeFragment(v4Fragment(8, EIGHT, true));
+  for (let i = 0; i < 20000; i++) defrag.add(duplicate, 1, i);
+  assert.equal(stats.fragmentsPerDatagramDrops, Math.floor(20000 / 128));
+  assert.ok(held() < 20000, 'only the last datagram is held');
+});

@@ -31,7 +31,7 @@ export const DEFAULT_DEFRAGMENTER_LIMITS: DefragmenterLimits = {
  * Estimated heap cost of a datagram in reassembly beyond its pieces: its record, key string,
  * map entry, address buffer and arrays (measured on Node 20 over 100k datagrams after `global.gc()`).
  */
-export const DATAGRAM_OVERHEAD = 600;
+export const DATAGRAM_OVERHEAD = 1000;
 /** The slot an attachment takes in its datagram's array. */
 const ATTACHMENT_SLOT = 8;
 
