@@ -41,16 +41,16 @@ test('pieces: truncate drops the bytes at and beyond the end, inside a piece too
   pieces.add(6, Buffer.from('gh'));
   assert.equal(pieces.truncate(8), false, 'nothing beyond');
   assert.equal(pieces.truncate(3), true);
-  assert.deepEqual([content(pieces, 8), pieces.covered, pieces.heldBytes], ['abc.....', 3, 3 + PIECE_OVERHEAD]);
+  assert.deepEqual([content(pieces, 8), pieces.covered, pieces.memoryBytes], ['abc.....', 3, 3 + PIECE_OVERHEAD]);
   assert.equal(pieces.add(0, Buffer.from('abc')), false);
 });
 
 test('pieces: a duplicate copies nothing', () => {
   const pieces = new FragmentPieces();
   pieces.add(8, Buffer.alloc(8, 1));
-  const held = pieces.heldBytes;
+  const held = pieces.memoryBytes;
   for (let i = 0; i < 100; i++) pieces.add(8, Buffer.alloc(8, 1));
-  assert.equal(pieces.heldBytes, held);
+  assert.equal(pieces.memoryBytes, held);
 });
 
 test('pieces: random fragments agree with a byte-by-byte model of first-arrived-wins', () => {

@@ -24,7 +24,7 @@ export class FragmentPieces {
   covered = 0;
 
   /** What the pieces cost in memory: their bytes and the per-piece overhead. */
-  get heldBytes(): number {
+  get memoryBytes(): number {
     return this.covered + this.pieces.length * PIECE_OVERHEAD;
   }
 

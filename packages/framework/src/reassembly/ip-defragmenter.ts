@@ -74,7 +74,7 @@ export class IpDefragmenter<A = unknown> {
   completedWithConflict = false;
   private readonly limits: DefragmenterLimits;
   private readonly datagrams = new Map<string, Datagram<A>>();
-  private heldBytes = 0;
+  private payloadBytes = 0;
   private completed: A[] = [];
 
   /** `attachmentBytes`: what an attachment costs in memory, charged while its fragment is held. */
@@ -106,15 +106,15 @@ export class IpDefragmenter<A = unknown> {
     }
     datagram.fragments++;
     datagram.attachments.push(attachment);
-    const heldBefore = datagram.pieces.heldBytes;
+    const heldBefore = datagram.pieces.memoryBytes;
     const coveredBefore = datagram.pieces.covered;
     if (this.place(datagram, pkt)) {
       datagram.conflict = true;
       this.stats.fragmentOverlaps++;
     }
     if (pkt.fragmentOffset === 0 && datagram.version === 6) datagram.protocol = pkt.protocol;
-    this.heldBytes += datagram.pieces.covered - coveredBefore;
-    this.charge(datagram, datagram.pieces.heldBytes - heldBefore + ATTACHMENT_SLOT + this.attachmentBytes(attachment));
+    this.payloadBytes += datagram.pieces.covered - coveredBefore;
+    this.charge(datagram, datagram.pieces.memoryBytes - heldBefore + ATTACHMENT_SLOT + this.attachmentBytes(attachment));
     if (datagram.pieces.covered === datagram.end) return this.complete(key, datagram, pkt);
     if (datagram.fragments >= this.limits.fragmentsPerDatagram) {
       this.forget(key, datagram);
@@ -227,7 +227,7 @@ export class IpDefragmenter<A = unknown> {
 
   private enforceLimits(): void {
     for (const [key, datagram] of this.datagrams) {
-      if (this.heldBytes <= this.limits.maxBytes && this.datagrams.size <= this.limits.maxDatagrams) return;
+      if (this.payloadBytes <= this.limits.maxBytes && this.datagrams.size <= this.limits.maxDatagrams) return;
       this.forget(key, datagram);
       this.stats.fragmentEvictions++;
     }
@@ -241,12 +241,12 @@ export class IpDefragmenter<A = unknown> {
   /** Lets go of a datagram, completed or dropped: the caller counts why. */
   private forget(key: string, datagram: Datagram<A>): void {
     this.datagrams.delete(key);
-    this.heldBytes -= datagram.pieces.covered;
+    this.payloadBytes -= datagram.pieces.covered;
     this.account.release(MemoryKind.Fragments, datagram.charged);
   }
 }
 
 function datagramKey(pkt: DecodedPacket): string {
   const b = pkt.buf;
-  return `${pkt.ipVersion}:${b.toString('hex', pkt.srcOffset, pkt.srcOffset + pkt.addrLen)}:${b.toString('hex', pkt.dstOffset, pkt.dstOffset + pkt.addrLen)}:${pkt.ipVersion === 4 ? pkt.protocol : 0}:${pkt.fragmentId}`;
+  return `${pkt.ipVersion}:${b.toString('latin1', pkt.srcOffset, pkt.srcOffset + pkt.addrLen)}${b.toString('latin1', pkt.dstOffset, pkt.dstOffset + pkt.addrLen)}:${pkt.ipVersion === 4 ? pkt.protocol : 0}:${pkt.fragmentId}`;
 }
