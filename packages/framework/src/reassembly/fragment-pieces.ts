@@ -16,7 +16,8 @@ export const PIECE_OVERHEAD = 160;
  * offset. Where a fragment overlaps bytes already held, the bytes held stay (first-arrived
  * wins) and only the fragment's new bytes are copied, so `covered` grows incrementally and the
  * datagram is complete when it equals the payload length. A fragment is placed by binary
- * search: a duplicate costs O(log n) plus comparing its bytes; a new piece costs one splice.
+ * search: a duplicate costs O(log n) plus comparing its bytes; new bytes cost one splice, which
+ * moves the pieces after them (at most the defragmenter's `fragmentsPerDatagram`).
  */
 export class FragmentPieces {
   private readonly pieces: Piece[] = [];
