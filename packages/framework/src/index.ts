@@ -49,3 +49,4 @@ export { summaryText } from './output/pretty/summary-text.js';
 export { PcapWriter } from './sources/pcap-writer.js';
 export { PcapExportSink } from './output/pcap-export-sink.js';
 export { MemoryAccount, MemoryKind, MEMORY_KIND_NAMES, DEFAULT_MEMORY_LIMIT, type MemoryKindName } from './memory/memory-account.js';
+export { PluginFailures } from './pipeline/plugin-failures.js';

@@ -25,6 +25,7 @@ export const configSchema = lazySchema((z) =>
         .optional(),
       limits: z
         .object({
+          memory: size().describe('memory held for the traffic (sessions, buffers, records); load is shed beyond it').optional(),
           sessions: z.number().int().positive().describe('live sessions held at once; the idlest is evicted beyond it').optional(),
           bufferedBytes: size().describe('out-of-order bytes held, all sessions together').optional(),
           idleTimeout: duration().describe('a session without packets this long ends as timeout').optional(),

@@ -73,7 +73,9 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     fragmentOverlaps: stats.fragmentOverlaps,
     fragmentTimeouts: stats.fragmentTimeouts,
     ...(stats.captureDrops !== null ? { captureDrops: stats.captureDrops } : {}),
+    pluginErrors: stats.pluginErrors,
     elapsed: (Date.now() - stats.startedAt) / 1000,
     peakRss: stats.peakRss,
+    ...(stats.memory ? { memory: { limit: stats.memory.limit, peak: stats.memory.peak, shed: stats.memory.shedByName() } } : {}),
   };
 }

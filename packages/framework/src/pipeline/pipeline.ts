@@ -12,6 +12,7 @@ import type { TcpSession } from '../sessions/tcp-session.js';
 import { copyFrame, frameTime, type Frame, type StoredFrame } from '../sources/frame.js';
 import { CaptureClock, defaultServices } from './services.js';
 import { Statistics } from './statistics.js';
+import { PluginFailures } from './plugin-failures.js';
 
 export interface FragmentLimits {
   timeoutSec: number;
@@ -34,11 +35,15 @@ export interface PipelineOptions {
   clock?: CaptureClock;
   /** Counters to fill (a new set when absent). */
   stats?: Statistics;
+  /** Where plugin exceptions are counted and reported (one logging to the services' logger when absent). */
+  failures?: PluginFailures;
   /** The account of what the run holds, with its limit (a default-sized one when absent). */
   memory?: MemoryAccount;
 }
 
 const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { timeoutSec: 30, maxBytes: 16 * 1024 * 1024, maxDatagrams: 4096 };
+/** Shedding stops at this share of the memory limit, so that it does not run on every packet. */
+const SHED_TO = 0.9;
 /** How often (in packets) expiry runs without TCP traffic, and memory is sampled. */
 const HOUSEKEEPING_EVERY = 16384;
 
@@ -64,17 +69,21 @@ export class Pipeline {
     this.stats = options.stats ?? new Statistics();
     this.keepFrames = options.keepFrames ?? false;
     this.memory = options.memory ?? new MemoryAccount();
+    this.stats.memory = this.memory;
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats, this.memory, (f) => f?.data.length ?? 0);
     const clock = options.clock ?? new CaptureClock();
+    const services = options.services ?? defaultServices(clock);
     this.tracker = new SessionTracker(
       { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },
       this.stats,
       new DissectorTable(options.dissectors ?? []),
       options.observers ?? [],
-      options.services ?? defaultServices(clock),
+      services,
       clock,
       onFinished,
+      this.memory,
+      options.failures ?? new PluginFailures(this.stats, services.logger),
     );
   }
 
@@ -83,6 +92,7 @@ export class Pipeline {
     const stats = this.stats;
     stats.packets++;
     stats.bytes += frame.caplen;
+    if (this.memory.used > this.memory.limit) this.shed();
     const time = frameTime(frame);
     if (time > this.lastTime) this.lastTime = time;
     if ((stats.packets & (HOUSEKEEPING_EVERY - 1)) === 0) this.housekeeping();
@@ -124,6 +134,20 @@ export class Pipeline {
     this.tracker.expire(this.lastTime);
     this.defragmenter.expire(this.lastTime);
     this.stats.sampleMemory();
+  }
+
+  /**
+   * Over the memory limit: gives things up, in this order, until the account is at 90% of its
+   * limit: tombstones (finished sessions kept for late packets), incomplete IP datagrams (oldest
+   * first), then live sessions, idlest first (each is finished as `evicted` and reported as
+   * usual; its out-of-order data, records and frames go with it).
+   */
+  private shed(): void {
+    const target = this.memory.limit * SHED_TO;
+    const over = () => this.memory.used > target;
+    this.tracker.forgetTombstones(over);
+    while (over() && this.defragmenter.shedOldest());
+    this.tracker.evictIdlest(over);
   }
 
   private countDecodeFailure(status: DecodeStatus): void {

@@ -1,3 +1,5 @@
+import type { MemoryAccount } from '../memory/memory-account.js';
+
 /** Run-wide counters: what the summary record and the pretty summary print. */
 export class Statistics {
   packets = 0;
@@ -22,7 +24,11 @@ export class Statistics {
   fragmentsPerDatagramDrops = 0;
   /** Captures that libpcap reports as dropped (live only). */
   captureDrops: number | null = null;
+  /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */
+  pluginErrors: Record<string, number> = {};
   peakRss = 0;
+  /** The run's memory account (its peak and what was shed to stay under its limit). */
+  memory: MemoryAccount | null = null;
   startedAt = Date.now();
 
   /** Peak resident set size so far (the kernel keeps the maximum for us). */
