@@ -72,6 +72,8 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     fragmentsReassembled: stats.fragmentsReassembled,
     fragmentOverlaps: stats.fragmentOverlaps,
     fragmentTimeouts: stats.fragmentTimeouts,
+    fragmentEvictions: stats.fragmentEvictions,
+    fragmentsPerDatagramDrops: stats.fragmentsPerDatagramDrops,
     overlapConflicts: stats.overlapConflicts,
     outOfOrderGivenUp: stats.outOfOrderGivenUp,
     streamLimitHits: stats.streamLimitHits,

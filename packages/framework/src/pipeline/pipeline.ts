@@ -4,8 +4,9 @@ import { decodeTcp } from '../decode/tcp.js';
 import { TcpHeader } from '../decode/tcp-header.js';
 import type { Dissector, EndReason, Services } from '../dissect/api.js';
 import { DissectorTable } from '../dissect/dispatcher.js';
-import { IpDefragmenter } from '../reassembly/ip-defragmenter.js';
-import { MemoryAccount } from '../memory/memory-account.js';
+import { IpDefragmenter, type DefragmenterLimits } from '../reassembly/ip-defragmenter.js';
+import { transportKnownAfterReassembly } from '../decode/ipv6.js';
+import { MemoryAccount, storedFrameCost } from '../memory/memory-account.js';
 import type { SessionObserver } from '../sessions/observer.js';
 import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
@@ -14,15 +15,9 @@ import { CaptureClock, defaultServices } from './services.js';
 import { Statistics } from './statistics.js';
 import { PluginFailures } from './plugin-failures.js';
 
-export interface FragmentLimits {
-  timeoutSec: number;
-  maxBytes: number;
-  maxDatagrams: number;
-}
-
 export interface PipelineOptions {
   limits?: Partial<TrackerLimits>;
-  fragments?: Partial<FragmentLimits>;
+  fragments?: Partial<DefragmenterLimits>;
   /** Keep each session's original frames (pcap export). */
   keepFrames?: boolean;
   /** Keep dissector display lines (pretty output). */
@@ -41,7 +36,6 @@ export interface PipelineOptions {
   memory?: MemoryAccount;
 }
 
-const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { timeoutSec: 30, maxBytes: 16 * 1024 * 1024, maxDatagrams: 4096 };
 /** Shedding stops at this share of the memory limit, so that it does not run on every packet. */
 const SHED_TO = 0.9;
 /** How often (in packets) expiry runs without TCP traffic, and memory is sampled. */
@@ -71,7 +65,7 @@ export class Pipeline {
     this.memory = options.memory ?? new MemoryAccount();
     this.stats.memory = this.memory;
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats);
+    this.defragmenter = new IpDefragmenter(options.fragments ?? {}, this.stats, this.memory, (f) => (f ? storedFrameCost(f.data.length) : 0));
     const clock = options.clock ?? new CaptureClock();
     const services = options.services ?? defaultServices(clock);
     this.tracker = new SessionTracker(
@@ -102,20 +96,27 @@ export class Pipeline {
       this.countDecodeFailure(status);
       return;
     }
-    if (pkt.protocol !== IPPROTO_TCP) {
+    if (pkt.protocol !== IPPROTO_TCP && !transportKnownAfterReassembly(pkt)) {
       stats.nonTcp++;
       return;
     }
     let fragmentFrames: StoredFrame[] | null = null;
+    let fragmentConflict = false;
     if (pkt.isFragment) {
       if (!this.defragmenter.add(pkt, time, this.keepFrames ? copyFrame(frame) : null)) return;
       fragmentFrames = this.keepFrames ? (this.defragmenter.takeAttachments().filter((f: StoredFrame | null) => f !== null) as StoredFrame[]) : [];
+      fragmentConflict = this.defragmenter.completedWithConflict;
+      // An IPv6 fragment's transport shows only once it is reassembled (extension headers first).
+      if (pkt.protocol !== IPPROTO_TCP) {
+        stats.nonTcp++;
+        return;
+      }
     }
     if (!decodeTcp(pkt.buf, pkt.l4Offset, pkt.l4Length, pkt.l4WireLength, this.tcp)) {
       stats.headerErrors.tcp++;
       return;
     }
-    this.tracker.segment(pkt, this.tcp, frame, time, fragmentFrames);
+    this.tracker.segment(pkt, this.tcp, frame, time, fragmentFrames, fragmentConflict);
   };
 
   /** End of input: every session still open is finished and handed on. */

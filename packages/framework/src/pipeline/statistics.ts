@@ -24,6 +24,10 @@ export class Statistics {
   outOfOrderGivenUp = 0;
   /** Segments that found their stream at its out-of-order limits. */
   streamLimitHits = 0;
+  /** Datagrams in reassembly evicted, oldest first, to stay within the fragment byte/datagram bounds. */
+  fragmentEvictions = 0;
+  /** Datagrams dropped for taking `fragmentsPerDatagram` fragments without completing. */
+  fragmentsPerDatagramDrops = 0;
   /** Captures that libpcap reports as dropped (live only). */
   captureDrops: number | null = null;
   /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */

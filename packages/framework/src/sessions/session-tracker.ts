@@ -40,6 +40,8 @@ export const DEFAULT_LIMITS: TrackerLimits = {
 
 /** A session in which a retransmission's bytes differed from the first copy (which was kept). */
 export const OVERLAP_CONFLICT_MARK = 'tcp.overlap-conflict';
+/** A session carried in an IP datagram whose fragments overlapped with different bytes. */
+export const FRAGMENT_CONFLICT_MARK = 'ip.overlap-conflict';
 
 export interface TrackerOptions {
   limits: TrackerLimits;
@@ -84,8 +86,11 @@ export class SessionTracker implements DispatchHost {
     return this.clock.time;
   }
 
-  /** One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments. */
-  segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null): void {
+  /**
+   * One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments;
+   * `fragmentConflict`: its fragments overlapped with different bytes (the first were kept).
+   */
+  segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null, fragmentConflict = false): void {
     this.clock.time = time;
     // Timers run on the latest time seen: captures merged from several interfaces or files
     // may step back in time, and expiry must not wait for time to catch up.
@@ -106,6 +111,7 @@ export class SessionTracker implements DispatchHost {
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
     this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
+    if (fragmentConflict && !session.marks.includes(FRAGMENT_CONFLICT_MARK)) session.marks.push(FRAGMENT_CONFLICT_MARK);
     session.lastTime = time;
   }
 

@@ -13,6 +13,7 @@ export function summaryText(stats: Statistics): string {
     ['Evicted sessions', stats.evictedSessions],
     ['Dropped segments', stats.droppedSegments],
     ['Fragments reassembled', stats.fragmentsReassembled],
+    ['Fragments given up', stats.fragmentTimeouts + stats.fragmentEvictions + stats.fragmentsPerDatagramDrops],
     ['Overlap conflicts', stats.overlapConflicts + stats.fragmentOverlaps],
     ['Out-of-order given up', `${stats.outOfOrderGivenUp} bytes`],
     ['Unsupported link type', stats.unsupportedLinkType],
