@@ -173,7 +173,7 @@ export class MessageReader {
     const before = carry.length;
     const taken = carry.append(buf, offset, end);
     const data = carry.bytes;
-    if (this.headCrlf === UNKNOWN) this.headCrlf = lineEndStyle(data, 0, before, carry.length);
+    if (this.headCrlf === UNKNOWN) this.headCrlf = lineEndStyle(data, before, carry.length);
     const headStop = this.headCrlf === UNKNOWN ? -1 : blankLineEnd(data, Math.max(0, before - 3), carry.length, this.headCrlf === 1);
     if (headStop >= 0) {
       this.onHead(data, 0, headStop, at);
@@ -397,7 +397,6 @@ export class MessageReader {
   }
 }
 
-
 /**
  * The size of the chunk-size line `line[start, end)` (`1a3;ext=v`), read from the bytes without making strings;
  * -1 when it is not 1 to 13 significant hex digits (leading zeros and blanks allowed).
@@ -437,12 +436,12 @@ function headEnd(data: Buffer, from: number, end: number): number {
 
 /**
  * Whether the first line end in `data[from, end)` is CRLF (1) or a bare LF (0), in a head
- * that starts at `data[start]`; UNKNOWN without one.
+ * that starts at `data[0]`; UNKNOWN without one.
  */
-function lineEndStyle(data: Buffer, start: number, from: number, end: number): number {
+function lineEndStyle(data: Buffer, from: number, end: number): number {
   const lf = indexOfLf(data, from, end);
   if (lf < 0) return UNKNOWN;
-  return lf > start && data[lf - 1] === CR ? 1 : 0;
+  return lf > 0 && data[lf - 1] === CR ? 1 : 0;
 }
 
 /**
