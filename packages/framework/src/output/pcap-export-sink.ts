@@ -42,14 +42,14 @@ export class PcapExportSink implements SessionSink {
 
   /** Takes over the session's frames (charged from here on), then writes what the watermark allows. */
   session(session: TcpSession): void {
-    const { memory } = this.bound();
+    const pipeline = this.bound();
     if (session.frames) {
       let bytes = 0;
       for (const frame of session.frames) bytes += storedFrameBytes(frame);
-      memory.charge(MemoryKind.ExportFrames, bytes);
+      pipeline.memory.charge(MemoryKind.ExportFrames, bytes);
       this.waiting.add(session.frames);
     }
-    this.writeBelow(this.bound().tracker.table.oldest?.firstFrame ?? Infinity);
+    this.writeBelow(pipeline.tracker.table.oldest?.firstFrame ?? Infinity);
   }
 
   finish(_stats: Statistics): void {
