@@ -14,10 +14,13 @@ export function bestTime(job: () => void, runs = 3): number {
   return best;
 }
 
-/** time(2n) / time(n) for `job(size)`, after one warm-up run at n; with both times, for messages. */
-export function growth(job: (size: number) => void, n: number): { ratio: number; small: number; large: number } {
+/**
+ * time(2n) / time(n) for `job(size)`, after one warm-up run at n, best of `runs` each; with
+ * both times, for messages. More runs for jobs that hold enough to make collections noisy.
+ */
+export function growth(job: (size: number) => void, n: number, runs = 3): { ratio: number; small: number; large: number } {
   job(n);
-  const small = bestTime(() => job(n));
-  const large = bestTime(() => job(2 * n));
+  const small = bestTime(() => job(n), runs);
+  const large = bestTime(() => job(2 * n), runs);
   return { ratio: large / small, small, large };
 }
