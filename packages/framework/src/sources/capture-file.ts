@@ -1,4 +1,6 @@
-import { createReadStream, statSync } from 'node:fs';
+import { constants, createReadStream, openSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { CaptureFormatError, type CaptureParser } from './capture-parser.js';
 import type { FrameHandler } from './frame.js';
 import { PcapParser } from './pcap-reader.js';
@@ -33,36 +35,80 @@ export interface ReadResult {
  * Streams a capture file (`-`: standard input) through the right parser in 1 MiB chunks,
  * never holding the whole file. Rejects with CaptureFormatError on damage, after every frame
  * before the damage was handed on; errors thrown by `onFrame` propagate as they are.
+ * When `signal` aborts, returns at once with what was read, even while no data arrives (an
+ * idle FIFO or pipe); the input is closed.
  */
 export async function readCapture(input: string, onFrame: FrameHandler, options: ReadOptions = {}): Promise<ReadResult> {
-  const fromStdin = input === '-';
-  const totalBytes = fromStdin ? undefined : regularFileSize(input);
-  const stream = fromStdin ? process.stdin : createReadStream(input, { highWaterMark: CHUNK });
+  const { stream, totalBytes } = openInput(input);
+  const abort = abortion(options.signal);
   let parser: CaptureParser | null = null;
   let head = Buffer.alloc(0);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (options.signal?.aborted) break;
-    if (!parser) {
-      head = Buffer.concat([head, chunk]);
-      if (head.length < 4) continue;
-      parser = createCaptureParser(head, onFrame);
-      parser.push(head);
-    } else {
-      parser.push(chunk);
+  try {
+    for await (const chunk of chunksUntil(stream, abort.aborted)) {
+      if (!parser) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 4) continue;
+        parser = createCaptureParser(head, onFrame);
+        parser.push(head);
+      } else {
+        parser.push(chunk);
+      }
+      options.onProgress?.(parser.bytesRead, parser.packets);
+      const wait = options.paced?.();
+      if (wait) await Promise.race([wait, abort.aborted]);
     }
-    options.onProgress?.(parser.bytesRead, parser.packets);
-    const wait = options.paced?.();
-    if (wait) await wait;
+  } finally {
+    abort.dispose();
   }
+  if (options.signal?.aborted) return { packets: parser?.packets ?? 0, bytesRead: parser?.bytesRead ?? 0, totalBytes };
   if (!parser) {
     throw new CaptureFormatError(head.length === 0 ? 'empty file: not a pcap or pcapng file' : `not a pcap or pcapng file: only ${head.length} bytes`, 0);
   }
-  if (!options.signal?.aborted) parser.finish();
+  parser.finish();
   return { packets: parser.packets, bytesRead: parser.bytesRead, totalBytes };
 }
 
-function regularFileSize(path: string): number | undefined {
-  const stat = statSync(path);
-  if (stat.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
-  return stat.isFile() ? stat.size : undefined;
+/**
+ * The input as a stream, with its size when it is a regular file. A FIFO is read without
+ * blocking (a file stream's read of an idle FIFO holds a thread and its close until data
+ * comes), so that it can be closed at once when the read is stopped.
+ */
+function openInput(input: string): { stream: Readable; totalBytes?: number } {
+  if (input === '-') return { stream: process.stdin };
+  const stat = statSync(input);
+  if (stat.isDirectory()) throw Object.assign(new Error(`${input} is a directory`), { code: 'EISDIR' });
+  if (stat.isFIFO()) return { stream: new Socket({ fd: openSync(input, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false }) };
+  return { stream: createReadStream(input, { highWaterMark: CHUNK }), totalBytes: stat.isFile() ? stat.size : undefined };
+}
+
+const ABORTED = Symbol('aborted');
+type Aborted = typeof ABORTED;
+
+/** A promise that settles (with ABORTED) when the signal aborts; `dispose` stops listening. */
+function abortion(signal: AbortSignal | undefined): { aborted: Promise<Aborted>; dispose(): void } {
+  if (!signal) return { aborted: new Promise<Aborted>(() => {}), dispose: () => {} };
+  let onAbort = () => {};
+  const aborted = new Promise<Aborted>((resolve) => (onAbort = () => resolve(ABORTED)));
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return { aborted, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/** The stream's chunks until it ends or `aborted` settles, whichever is first; then the stream is closed. */
+async function* chunksUntil(stream: Readable, aborted: Promise<Aborted>): AsyncGenerator<Buffer> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  try {
+    for (;;) {
+      const next = chunks.next();
+      const result = await Promise.race([next, aborted]);
+      if (result === ABORTED) {
+        next.catch(() => {}); // settles when the stream is destroyed: nobody waits for it any more
+        return;
+      }
+      if (result.done) return;
+      yield result.value;
+    }
+  } finally {
+    stream.destroy();
+  }
 }

@@ -29,4 +29,60 @@ export class CaptureFormatError extends Error {
   }
 }
 
+/**
+ * A capture format made of units (file header, records, blocks) whose first bytes tell their
+ * length. Whole units are parsed in place in the pushed chunk; a unit split across chunks is
+ * gathered into one buffer of its length, each byte copied once, so a large unit arriving in
+ * small chunks costs time linear in its size.
+ */
+export abstract class UnitParser implements CaptureParser {
+  packets = 0;
+  bytesRead = 0;
+  /** The split unit gathered so far: carry[0, carried). */
+  private carry = Buffer.alloc(0);
+  private carried = 0;
+
+  push(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.carried === 0) offset = this.consume(chunk, offset);
+      if (offset < chunk.length) offset = this.gather(chunk, offset);
+    }
+  }
+
+  /** The bytes of a unit the input ended in (empty when it ended between units). */
+  protected get leftover(): Buffer {
+    return this.carry.subarray(0, this.carried);
+  }
+
+  abstract finish(): void;
+
+  /** Parses every whole unit of `data` from `offset`; returns where the first incomplete one starts. */
+  protected abstract consume(data: Buffer, offset: number): number;
+
+  /**
+   * The length of the unit that starts with `head`, or the number of bytes needed to tell it.
+   * Throws CaptureFormatError when the head shows damage (an absurd length), so it is never
+   * buffered.
+   */
+  protected abstract unitLength(head: Buffer): number;
+
+  /** Adds chunk bytes to the split unit; parses it once whole. Returns where unread bytes start. */
+  private gather(chunk: Buffer, offset: number): number {
+    for (let want = this.unitLength(this.leftover); this.carried < want; want = this.unitLength(this.leftover)) {
+      if (offset === chunk.length) return offset;
+      if (this.carry.length < want) this.carry = Buffer.concat([this.leftover], want);
+      const take = Math.min(want - this.carried, chunk.length - offset);
+      chunk.copy(this.carry, this.carried, offset, offset + take);
+      this.carried += take;
+      offset += take;
+    }
+    const unit = this.leftover;
+    this.carry = Buffer.alloc(0);
+    this.carried = 0;
+    this.consume(unit, 0);
+    return offset;
+  }
+}
+
 export type { FrameHandler };

@@ -108,6 +108,28 @@ test('an absurd captured length is damage, found without buffering it', () => {
   assert.throws(() => split.push(file.subarray(24 + 16 + 5 + 12)), CaptureFormatError);
 });
 
+test('a header claiming snaplen 0xFFFFFFFF and a lying record length: damage at the record, nothing buffered', () => {
+  const file = pcap(true, false, FRAMES.slice(0, 1));
+  file.writeUInt32LE(0xffffffff, 16); // snaplen
+  const lying = Buffer.alloc(16);
+  lying.writeUInt32LE(400_000_000, 8);
+  lying.writeUInt32LE(400_000_000, 12);
+  const parser = new PcapParser(() => {});
+  parser.push(file);
+  const at = file.length;
+  const start = performance.now();
+  const chunk = Buffer.alloc(65536);
+  assert.throws(
+    () => {
+      parser.push(lying.subarray(0, 10)); // the length arrives split, as from a pipe
+      parser.push(lying.subarray(10));
+      for (let i = 0; i < 128; i++) parser.push(chunk); // 8 MB of the claimed 400: none of it gathered
+    },
+    (e: unknown) => e instanceof CaptureFormatError && e.byteOffset === at && e.message === `damaged record 2 at byte ${at}: captured length 400000000 exceeds 1048576`,
+  );
+  assert.ok(performance.now() - start < 50, 'found at the record header');
+});
+
 test('not a pcap: the magic is named', () => {
   assert.throws(() => new PcapParser(() => {}).push(Buffer.from('GET / HTTP/1.1\r\n\r\nxxxxxxxxxx')), /not a pcap file \(magic 0x47455420\)/);
 });

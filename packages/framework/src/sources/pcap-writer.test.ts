@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredFrame } from './frame.js';
 import { PcapParser } from './pcap-reader.js';
-import { PcapWriter } from './pcap-writer.js';
+import { ExportTargetError, PcapWriter } from './pcap-writer.js';
 
 const frame = (text: string, tsSec: number, tsNsec: number, linkType = 1): StoredFrame => ({
   data: Buffer.from(text),
@@ -47,4 +48,32 @@ test('abort leaves nothing behind; an empty export is still a valid pcap', () =>
   empty.close();
   const bytes = readFileSync(join(dir, 'e.pcap'));
   assert.deepEqual([bytes.length, bytes.readUInt32LE(0), bytes.readUInt32LE(20)], [24, 0xa1b23c4d, 113]);
+});
+
+test('a target that cannot be written is refused when the writer is made, with a code and one line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pcap-writer-'));
+  mkdirSync(join(dir, 'sub'));
+  const refused = (path: string, code: string, reason: string) => (e: unknown) =>
+    e instanceof ExportTargetError && e.code === code && e.message === `cannot export to ${path}: ${reason}`;
+  assert.throws(() => new PcapWriter(join(dir, 'sub')), refused(join(dir, 'sub'), 'EISDIR', 'is a directory'));
+  assert.throws(() => new PcapWriter(join(dir, 'nope', 'out.pcap')), refused(join(dir, 'nope', 'out.pcap'), 'ENOENT', 'no such directory'));
+  if (process.getuid?.() !== 0) {
+    chmodSync(join(dir, 'sub'), 0o500);
+    assert.throws(() => new PcapWriter(join(dir, 'sub', 'out.pcap')), refused(join(dir, 'sub', 'out.pcap'), 'EACCES', 'permission denied'));
+    chmodSync(join(dir, 'sub'), 0o700);
+  }
+  assert.deepEqual(readdirSync(dir), ['sub'], 'no temporary file left');
+  assert.deepEqual(readdirSync(join(dir, 'sub')), []);
+});
+
+test('temporary files of runs killed mid-export are removed; those of running processes are kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pcap-writer-'));
+  const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  const stale = `.out.pcap.${exited}.tmp`;
+  const running = `.out.pcap.${process.ppid}.tmp`;
+  const others = ['.other.pcap.1.tmp', '.out.pcap.x.tmp', 'out.pcap.1.tmp'];
+  for (const name of [stale, running, ...others]) writeFileSync(join(dir, name), 'partial');
+  const writer = new PcapWriter(join(dir, 'out.pcap'));
+  writer.close();
+  assert.deepEqual(readdirSync(dir).sort(), [running, ...others, 'out.pcap'].sort());
 });

@@ -1,14 +1,38 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { StoredFrame } from './frame.js';
 
 const BLOCK = 1024 * 1024;
 
+/** Why an export file cannot be written, found before any packet is read. */
+export class ExportTargetError extends Error {
+  constructor(
+    readonly path: string,
+    /** EISDIR (a directory), ENOENT (its directory is missing), EACCES, EROFS, ... (cannot write there). */
+    readonly code: string,
+    reason: string,
+  ) {
+    super(`cannot export to ${path}: ${reason}`);
+    this.name = 'ExportTargetError';
+  }
+}
+
+const REASONS: Record<string, string> = {
+  EISDIR: 'is a directory',
+  ENOENT: 'no such directory',
+  ENOTDIR: 'no such directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+};
+
 /**
- * Writes a pcap file atomically: frames go to a temporary file next to the target, which is
- * renamed onto it by `close`; `abort` removes it. Nanosecond pcap, so timestamps survive as
- * they were. One link type per file (the first frame's, or the one given for an empty file);
- * a frame of another link type is skipped and counted.
+ * Writes a pcap file atomically: frames go to a temporary file next to the target
+ * (`.NAME.PID.tmp`), which is renamed onto it by `close`; `abort` removes it. The constructor
+ * checks the target (ExportTargetError) and removes temporary files that runs killed before
+ * their end left there. Nanosecond pcap, so timestamps survive as they were. One link type
+ * per file (the first frame's, or the one given for an empty file); a frame of another link
+ * type is skipped and counted.
  */
 export class PcapWriter {
   readonly tempPath: string;
@@ -23,15 +47,23 @@ export class PcapWriter {
     readonly path: string,
     private readonly emptyLinkType = 1,
   ) {
-    this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    this.fd = openSync(this.tempPath, 'w');
+    this.tempPath = join(dirname(path), `${tempPrefix(path)}${process.pid}.tmp`);
+    if (isDirectory(path)) throw new ExportTargetError(path, 'EISDIR', REASONS.EISDIR!);
+    try {
+      this.fd = openSync(this.tempPath, 'w');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      throw new ExportTargetError(path, code, REASONS[code] ?? (error as Error).message);
+    }
+    removeStaleTempFiles(path);
   }
 
-  write(frame: StoredFrame): void {
+  /** Writes the frame; false when it was skipped for its link type (counted). */
+  write(frame: StoredFrame): boolean {
     if (this.linkType === null) this.writeHeader(frame.linkType);
     if (frame.linkType !== this.linkType) {
       this.skippedLinkTypeMismatch++;
-      return;
+      return false;
     }
     const record = Buffer.alloc(16);
     record.writeUInt32LE(frame.tsSec >>> 0, 0);
@@ -41,6 +73,7 @@ export class PcapWriter {
     this.push(record);
     this.push(frame.data);
     this.frames++;
+    return true;
   }
 
   close(): void {
@@ -81,5 +114,37 @@ export class PcapWriter {
     writeSync(this.fd, Buffer.concat(this.pending));
     this.pending = [];
     this.pendingBytes = 0;
+  }
+}
+
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // not there yet: the usual case
+  }
+}
+
+/** Removes the `.NAME.PID.tmp` files of the target whose process no longer runs (killed mid-export). */
+function removeStaleTempFiles(path: string): void {
+  const dir = dirname(path);
+  const prefix = tempPrefix(path);
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = name.slice(prefix.length, -'.tmp'.length);
+    if (/^[1-9]\d*$/.test(pid) && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process
   }
 }

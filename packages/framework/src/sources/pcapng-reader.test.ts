@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CaptureFormatError } from './capture-parser.js';
 import { PcapngParser } from './pcapng-reader.js';
+import { growth } from '../testing/growth.js';
 
 /** Builds pcapng blocks in one byte order. */
 class Builder {
@@ -130,4 +131,23 @@ test('damage: bad block length, lengths that disagree, an unknown interface, a c
   assert.throws(() => read(Buffer.concat([b.shb(), b.idb(1), b.epb(3, 0n, Buffer.from('x'))])), /interface 3/);
   assert.throws(() => read(good.subarray(0, good.length - 5)), /truncated block/);
   assert.throws(() => read(Buffer.concat([b.idb(1)])), /not a pcapng file/);
+});
+
+test('large blocks arriving in 64 KiB chunks (stdin) cost time linear in the block size', () => {
+  const b = new Builder(true);
+  const file = (blockBytes: number) => {
+    const blocks = [b.shb(), b.idb(1)];
+    for (let i = 0; i < 4; i++) blocks.push(b.epb(0, 0n, Buffer.alloc(blockBytes, i)));
+    return Buffer.concat(blocks);
+  };
+  const files = new Map<number, Buffer>();
+  const { ratio, small, large } = growth((size) => {
+    const bytes = files.get(size) ?? files.set(size, file(size)).get(size)!;
+    const lengths: number[] = [];
+    const parser = new PcapngParser((f) => lengths.push(f.caplen));
+    for (let at = 0; at < bytes.length; at += 65536) parser.push(bytes.subarray(at, at + 65536));
+    parser.finish();
+    assert.deepEqual(lengths, [size, size, size, size]);
+  }, 3_000_000);
+  assert.ok(ratio < 2.6, `3 MB blocks: ${small.toFixed(1)} ms, 6 MB: ${large.toFixed(1)} ms (x${ratio.toFixed(2)})`);
 });

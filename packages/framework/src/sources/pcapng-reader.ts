@@ -1,4 +1,4 @@
-import { CaptureFormatError, type CaptureParser } from './capture-parser.js';
+import { CaptureFormatError, UnitParser } from './capture-parser.js';
 import { newFrame, type FrameHandler } from './frame.js';
 
 const SHB = 0x0a0d0d0a;
@@ -9,6 +9,8 @@ const EPB = 6;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 /** A block longer than this is taken for damage rather than buffered. */
 const MAX_BLOCK = 16 * 1024 * 1024;
+/** Bytes that tell a block's length (and, in a section header, its byte order). */
+const BLOCK_HEADER = 12;
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 
@@ -28,39 +30,38 @@ interface Interface {
  * interfaces with their own link type, if_tsresol and if_tsoffset; enhanced, simple and
  * obsolete packet blocks; every other block skipped by its length.
  */
-export class PcapngParser implements CaptureParser {
-  packets = 0;
-  bytesRead = 0;
+export class PcapngParser extends UnitParser {
   private readonly frame = newFrame();
   private littleEndian = true;
   private interfaces: Interface[] = [];
   private sectionSeen = false;
-  private carry: Buffer | null = null;
 
-  constructor(private readonly onFrame: FrameHandler) {}
+  constructor(private readonly onFrame: FrameHandler) {
+    super();
+  }
 
-  push(chunk: Buffer): void {
-    let data = chunk;
-    if (this.carry) {
-      data = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
+  finish(): void {
+    const leftover = this.leftover;
+    if (leftover.length > 0) {
+      throw new CaptureFormatError(`truncated block at byte ${this.bytesRead}: ${leftover.length} bytes left`, this.bytesRead);
     }
-    let offset = 0;
-    while (data.length - offset >= 12) {
+    if (!this.sectionSeen) throw new CaptureFormatError('empty pcapng file: no section header block', 0);
+  }
+
+  protected unitLength(head: Buffer): number {
+    return head.length < BLOCK_HEADER ? BLOCK_HEADER : this.blockLength(head, 0);
+  }
+
+  /** Reads every whole block from `offset`; returns where the first incomplete one starts. */
+  protected consume(data: Buffer, offset: number): number {
+    while (data.length - offset >= BLOCK_HEADER) {
       const length = this.blockLength(data, offset);
       if (data.length - offset < length) break;
       this.block(data, offset, length);
       offset += length;
       this.bytesRead += length;
     }
-    if (offset < data.length) this.carry = Buffer.from(data.subarray(offset));
-  }
-
-  finish(): void {
-    if (this.carry && this.carry.length > 0) {
-      throw new CaptureFormatError(`truncated block at byte ${this.bytesRead}: ${this.carry.length} bytes left`, this.bytesRead);
-    }
-    if (!this.sectionSeen) throw new CaptureFormatError('empty pcapng file: no section header block', 0);
+    return offset;
   }
 
   /** The block's total length, validated; sets the byte order when the block is a section header. */
