@@ -11,6 +11,11 @@ export interface DispatchHost {
   displayed(session: TcpSession, line: DisplayLine): void;
   /** A dissector threw: counts and reports it; returns the message for the session's mark. */
   dissectorFailed(dissector: string, error: unknown): string;
+  /**
+   * The binding whose dissector is being called, null between calls: when a watchdog stops a
+   * call that never returned, this says whom to isolate (a `finally` would not run then).
+   */
+  calling: DissectorBinding | null;
 }
 
 const NONE: readonly Dissector[] = [];
@@ -108,6 +113,8 @@ export class DissectorBinding {
       this.probe(dir, buf.subarray(offset, offset + length));
       return;
     }
+    const host = this.host;
+    host.calling = this;
     try {
       const active = this.active;
       if (active.dataRange) active.dataRange(dir, buf, offset, length, at);
@@ -115,6 +122,12 @@ export class DissectorBinding {
     } catch (error) {
       this.fail(this.activeDissector, error);
     }
+    host.calling = null;
+  }
+
+  /** The dissector's current call was stopped after `ms` (it never returned): isolate it. */
+  stopped(ms: number): void {
+    this.fail(this.activeDissector, new Error(`a call did not return within ${ms} ms`));
   }
 
   gap(dir: Direction, length: number): void {
@@ -167,10 +180,13 @@ export class DissectorBinding {
   }
 
   private safeProbe(d: Dissector, dir: Direction, head: Buffer) {
+    this.host.calling = this;
     try {
       return d.probe!(dir, head);
     } catch {
       return 'no' as const;
+    } finally {
+      this.host.calling = null;
     }
   }
 
@@ -179,12 +195,10 @@ export class DissectorBinding {
     this.activeDissector = d;
     this.confirmed = false;
     const context = this.contextFor(d);
-    try {
+    this.call(() => {
       this.active = d.create(context);
       this.session.protocol = d.name;
-    } catch (error) {
-      this.fail(d, error);
-    }
+    });
   }
 
   private replayInto(): void {
@@ -256,11 +270,13 @@ export class DissectorBinding {
   }
 
   private call(fn: () => void): void {
+    this.host.calling = this;
     try {
       fn();
     } catch (error) {
       this.fail(this.activeDissector, error);
     }
+    this.host.calling = null;
   }
 
   private fail(d: Dissector | null, error: unknown): void {

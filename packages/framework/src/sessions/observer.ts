@@ -16,4 +16,9 @@ export interface SessionObserver {
   record?(session: TcpSession, protocol: string, record: object): void;
   /** The session is finished (`session.state` and `endReason` are final). */
   close?(session: TcpSession): void;
+  /**
+   * The watchdog stopped a call that ran longer than `ms`: if it was one of this observer's
+   * plugins, isolate it and return true.
+   */
+  stopped?(ms: number): boolean;
 }

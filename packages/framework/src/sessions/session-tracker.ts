@@ -1,7 +1,7 @@
 import type { DecodedPacket } from '../decode/packet.js';
 import { TcpFlag, type TcpHeader } from '../decode/tcp-header.js';
 import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
-import type { DispatchHost, DissectorTable } from '../dissect/dispatcher.js';
+import type { DispatchHost, DissectorBinding, DissectorTable } from '../dissect/dispatcher.js';
 import type { CaptureClock } from '../pipeline/services.js';
 import type { Statistics } from '../pipeline/statistics.js';
 import { BufferBudget, DEFAULT_STREAM_LIMITS, SegmentClass } from '../reassembly/tcp-stream.js';
@@ -63,6 +63,7 @@ export class SessionTracker implements DispatchHost {
   private readonly closing = new SessionQueue();
   /** Finished sessions still in the table, in the order they finished. */
   private readonly tombstones = new SessionQueue();
+  calling: DissectorBinding | null = null;
   /** The latest capture time seen. */
   private latest = 0;
 
@@ -131,6 +132,18 @@ export class SessionTracker implements DispatchHost {
   private buryTombstones(now: number): void {
     const { tombstone } = this.options.limits;
     for (let s = this.tombstones.first; s && now - s.lastTime > tombstone; s = this.tombstones.first) this.forget(s);
+  }
+
+  /**
+   * The watchdog stopped a plugin call that ran longer than `ms`: isolates the dissector or
+   * trigger that was running (it is marked, counted and reported like one that threw).
+   */
+  stopped(ms: number): void {
+    const binding = this.calling;
+    this.calling = null;
+    // Observers first: a trigger hears records from inside a dissector's call.
+    for (const o of this.observers) if (o.stopped?.(ms)) return;
+    binding?.stopped(ms);
   }
 
   /** Forgets tombstones, oldest first, while `more()` says so (memory shedding). */

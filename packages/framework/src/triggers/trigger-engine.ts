@@ -18,6 +18,9 @@ const DISABLED: SessionWatch = {};
  */
 export class TriggerEngine implements SessionObserver {
   private slot = 0;
+  /** The session and watch being called, null between calls (see `stopped`). */
+  private callingSession: TcpSession | null = null;
+  private callingWatch = 0;
 
   constructor(
     readonly triggers: readonly Trigger[],
@@ -49,35 +52,52 @@ export class TriggerEngine implements SessionObserver {
   // Indexed loops: an array iterator per segment was this engine's main allocation.
   segment(session: TcpSession, event: SegmentEvent): void {
     const watches = this.watches(session);
+    this.callingSession = session;
     for (let i = 0; i < watches.length; i++) {
+      this.callingWatch = i;
       try {
         watches[i]!.segment?.(event);
       } catch (error) {
         this.disable(session, i, error);
       }
     }
+    this.callingSession = null;
   }
 
   record(session: TcpSession, protocol: string, record: object): void {
     const watches = this.watches(session);
+    this.callingSession = session;
     for (let i = 0; i < watches.length; i++) {
+      this.callingWatch = i;
       try {
         watches[i]!.record?.(protocol, record);
       } catch (error) {
         this.disable(session, i, error);
       }
     }
+    this.callingSession = null;
   }
 
   close(session: TcpSession): void {
     const watches = this.watches(session);
+    this.callingSession = session;
     for (let i = 0; i < watches.length; i++) {
+      this.callingWatch = i;
       try {
         watches[i]!.end?.();
       } catch (error) {
         this.disable(session, i, error);
       }
     }
+    this.callingSession = null;
+  }
+
+  stopped(ms: number): boolean {
+    const session = this.callingSession;
+    if (!session) return false;
+    this.callingSession = null;
+    this.disable(session, this.callingWatch, new Error(`a call did not return within ${ms} ms`));
+    return true;
   }
 
   private disable(session: TcpSession, index: number, error: unknown): void {
