@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { runPakeana } from './helpers.mjs';
+import { spawn } from 'node:child_process';
+import { pakeanaBin, runPakeana } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { Conversation, pcapFile } = require('../packages/framework/dist/index.js');
@@ -67,4 +68,45 @@ test('a dissector that throws: marked, counted, one warning; with --debug the st
   assert.equal(pretty.status, 0, pretty.stderr);
   assert.match(pretty.stderr, /dissector thrower failed: bad bytes[^\n]*\nError: bad bytes\n\s+at /);
   assert.match(pretty.stderr, /Plugin errors: thrower\s*: 3/);
+});
+
+test('a dissector whose data() never returns is stopped after limits.pluginTimeout and isolated for that session only', () => {
+  const dissector = plugin(
+    'hanging-dissector',
+    `module.exports = { name: 'hanger', ports: [7], create: (ctx) => ({
+       data(dir, bytes) { if (bytes.toString().includes('hello 1')) for (;;); ctx.emit({ seen: bytes.toString() }); },
+       gap() {}, end() {} }) };`,
+  );
+  const config = join(dir, 'timeout.yaml');
+  writeFileSync(config, 'limits:\n  pluginTimeout: 300ms\n');
+  const started = Date.now();
+  const run = runPakeana(['read', capture(), '--plugin', dissector, '--config', config, '--all', '--format', 'json'], { timeout: 30_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.ok(Date.now() - started < 15_000, 'finished well before the test timeout');
+  assert.equal(run.sessions.length, 3);
+  const marks = run.sessions.map((s) => s.marks);
+  assert.deepEqual(marks, [[], ['dissector-error: hanger: a call did not return within 300 ms'], []]);
+  assert.deepEqual(
+    run.sessions.map((s) => (s.hanger ?? []).map((r) => r.seen)),
+    [['hello 0', 'hi'], [], ['hello 2', 'hi']],
+    'the sessions after the stopped call are dissected as usual',
+  );
+  assert.deepEqual(run.summary.pluginErrors, { hanger: 1 });
+});
+
+test('Ctrl-C stops a run held by a plugin in an endless loop: sessions so far reported, summary printed', async () => {
+  const dissector = plugin('hanging-forever', `module.exports = { name: 'forever', ports: [7], create: () => ({ data() { for (;;); }, gap() {}, end() {} }) };`);
+  const config = join(dir, 'long-timeout.yaml');
+  writeFileSync(config, 'limits:\n  pluginTimeout: 1h\n');
+  const child = spawn(process.execPath, [pakeanaBin, 'read', capture(), '--plugin', dissector, '--config', config, '--all', '--format', 'json']);
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  setTimeout(() => child.kill('SIGINT'), 1500);
+  const started = Date.now();
+  const [status] = await new Promise((resolve) => child.on('exit', (...r) => resolve(r)));
+  assert.ok(Date.now() - started < 10_000);
+  assert.equal(status, 0);
+  const records = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.at(-1).type, 'summary');
+  assert.ok(records.some((r) => r.type === 'session'), 'the session held by the plugin is reported');
 });

@@ -49,6 +49,8 @@ export class UsageError extends Error {
 
 export interface RunSetup {
   pipeline: PipelineOptions;
+  /** Seconds a plugin call may run (`limits.pluginTimeout`). */
+  pluginTimeout?: number;
   sinks: SessionSink[];
   registry: PluginRegistry;
 }
@@ -87,6 +89,7 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
   return {
     registry,
     sinks,
+    pluginTimeout: limits.pluginTimeout,
     pipeline: {
       clock,
       services,

@@ -4,7 +4,7 @@
  * exits at once (status 128 + the signal's number, as a shell reports it). `release` stops
  * listening.
  */
-export function stopOnSignals(): { signal: AbortSignal; release(): void } {
+export function stopOnSignals(): { signal: AbortSignal; interrupt(): void; release(): void } {
   const stop = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (!stop.signal.aborted) {
@@ -18,6 +18,8 @@ export function stopOnSignals(): { signal: AbortSignal; release(): void } {
   process.on('SIGTERM', onSignal);
   return {
     signal: stop.signal,
+    /** A SIGINT that the run's watchdog took (no handler ran): the same as the first signal. */
+    interrupt: () => stop.abort(),
     release() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

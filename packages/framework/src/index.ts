@@ -28,7 +28,7 @@ export { PluginRegistry } from './plugins/plugin-registry.js';
 export { injectable, inject, singleton } from './plugins/injection.js';
 export { TriggerEngine } from './triggers/trigger-engine.js';
 export { Pipeline, type PipelineOptions } from './pipeline/pipeline.js';
-export { runCapture, runLive, type RunOptions, type RunResult, type LiveRunOptions } from './pipeline/run.js';
+export { DEFAULT_PLUGIN_TIMEOUT, runCapture, runLive, type RunOptions, type RunResult, type LiveRunOptions } from './pipeline/run.js';
 export { readCapture, createCaptureParser, type ReadOptions, type ReadResult } from './sources/capture-file.js';
 export { PcapParser } from './sources/pcap-reader.js';
 export { PcapngParser } from './sources/pcapng-reader.js';

@@ -26,7 +26,7 @@ export default class Read extends Command {
     const setup = await setupRun(flags).catch((error) => failUsage(this, error));
     const stop = stopOnSignals();
     const progress = new Progress(args.file);
-    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onProgress: progress.update, onInputDone: () => progress.done() });
+    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout, onProgress: progress.update, onInputDone: () => progress.done() });
     stop.release();
     if (result.error) failInput(this, args.file, result.error);
   }

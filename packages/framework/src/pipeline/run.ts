@@ -4,6 +4,10 @@ import { LiveCapture } from '../sources/live-capture.js';
 import { Pipeline, type PipelineOptions } from './pipeline.js';
 import { Reporter } from './reporter.js';
 import { Statistics } from './statistics.js';
+import { Watchdog } from './watchdog.js';
+
+/** Seconds a plugin call may run before it is stopped and its plugin isolated for the session. */
+export const DEFAULT_PLUGIN_TIMEOUT = 1;
 
 export interface RunOptions extends PipelineOptions {
   /** Report every session, not only triggered ones. */
@@ -13,6 +17,13 @@ export interface RunOptions extends PipelineOptions {
   /** The input was read (to its end or to the damage), before the sessions are finished. */
   onInputDone?(): void;
   signal?: AbortSignal;
+  /**
+   * Seconds a dissector or trigger call may run; a call still running then is stopped and its
+   * plugin isolated for the session (reading files only: see `Watchdog`).
+   */
+  pluginTimeout?: number;
+  /** Ctrl-C stopped the read while frames were being handled (no SIGINT handler ran). */
+  onInterrupt?(): void;
 }
 
 export interface RunResult {
@@ -31,8 +42,19 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let error: Error | null = null;
+  const timeoutMs = Math.round((options.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT) * 1000);
+  const watchdog = new Watchdog(timeoutMs);
+  const guard = (parse: () => void) => {
+    const outcome = watchdog.run(parse);
+    if (outcome === 'timeout') {
+      pipeline.tracker.stopped(timeoutMs);
+      return 'stopped' as const;
+    }
+    if (outcome === 'interrupted') options.onInterrupt?.();
+    return outcome;
+  };
   try {
-    await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal, paced: () => reporter.drained() });
+    await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal, paced: () => reporter.drained(), guard });
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   }

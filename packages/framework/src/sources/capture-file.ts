@@ -22,6 +22,43 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** After each chunk: a promise to wait for before the next (output backed up), or null. */
   paced?(): Promise<void> | null;
+  /**
+   * Runs the parse of each chunk (every frame handler call in it) under a watchdog and says how
+   * it ended: `stopped` when a call was cut off (parsing resumes after the frame that was being
+   * handled), `interrupted` when the user pressed Ctrl-C (the read ends as on `signal`).
+   */
+  guard?(parse: () => void): 'done' | 'stopped' | 'interrupted';
+}
+
+/** Hands chunks to a parser, under the guard when there is one; `interrupted` once Ctrl-C cut a parse. */
+class GuardedFeed {
+  /** Input bytes pushed so far (the parser's unitEnd counts in the same offsets). */
+  private pushed = 0;
+  interrupted = false;
+
+  constructor(
+    private readonly parser: CaptureParser,
+    private readonly guard: ReadOptions['guard'],
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.pushed += chunk.length;
+    const guard = this.guard;
+    if (!guard) {
+      this.parser.push(chunk);
+      return;
+    }
+    let rest = chunk;
+    for (;;) {
+      const outcome = guard(() => this.parser.push(rest));
+      if (outcome === 'done') return;
+      if (outcome === 'interrupted') {
+        this.interrupted = true;
+        return;
+      }
+      rest = chunk.subarray(chunk.length - (this.pushed - this.parser.unitEnd));
+    }
+  }
 }
 
 export interface ReadResult {
@@ -42,6 +79,7 @@ export async function readCapture(input: string, onFrame: FrameHandler, options:
   const { stream, totalBytes } = openInput(input);
   const abort = abortion(options.signal);
   let parser: CaptureParser | null = null;
+  let feed: GuardedFeed | null = null;
   let head = Buffer.alloc(0);
   try {
     for await (const chunk of chunksUntil(stream, abort.aborted)) {
@@ -49,10 +87,12 @@ export async function readCapture(input: string, onFrame: FrameHandler, options:
         head = Buffer.concat([head, chunk]);
         if (head.length < 4) continue;
         parser = createCaptureParser(head, onFrame);
-        parser.push(head);
+        feed = new GuardedFeed(parser, options.guard);
+        feed.push(head);
       } else {
-        parser.push(chunk);
+        feed!.push(chunk);
       }
+      if (feed!.interrupted) break;
       options.onProgress?.(parser.bytesRead, parser.packets);
       const wait = options.paced?.();
       if (wait) await Promise.race([wait, abort.aborted]);
@@ -60,7 +100,7 @@ export async function readCapture(input: string, onFrame: FrameHandler, options:
   } finally {
     abort.dispose();
   }
-  if (options.signal?.aborted) return { packets: parser?.packets ?? 0, bytesRead: parser?.bytesRead ?? 0, totalBytes };
+  if (options.signal?.aborted || feed?.interrupted) return { packets: parser?.packets ?? 0, bytesRead: parser?.bytesRead ?? 0, totalBytes };
   if (!parser) {
     throw new CaptureFormatError(head.length === 0 ? 'empty file: not a pcap or pcapng file' : `not a pcap or pcapng file: only ${head.length} bytes`, 0);
   }

@@ -16,6 +16,12 @@ export interface CaptureParser {
   readonly packets: number;
   /** Bytes of input consumed so far. */
   readonly bytesRead: number;
+  /**
+   * Input offset just past the unit (record, block) being parsed or parsed last. When a frame
+   * handler is stopped in the middle of a call (see Watchdog), parsing resumes there: push
+   * the input from this offset on again, and nothing is read twice or skipped.
+   */
+  readonly unitEnd: number;
 }
 
 /** Damage in a capture file: what is wrong and the byte offset where it was found. */
@@ -38,6 +44,7 @@ export class CaptureFormatError extends Error {
 export abstract class UnitParser implements CaptureParser {
   packets = 0;
   bytesRead = 0;
+  unitEnd = 0;
   /** The split unit gathered so far: carry[0, carried). */
   private carry = Buffer.alloc(0);
   private carried = 0;

@@ -84,6 +84,7 @@ export class PcapParser extends UnitParser {
       frame.index = ++this.packets;
       offset += RECORD_HEADER + caplen;
       this.bytesRead += RECORD_HEADER + caplen;
+      this.unitEnd = this.bytesRead;
       this.onFrame(frame);
     }
     return offset;

@@ -57,6 +57,7 @@ export class PcapngParser extends UnitParser {
     while (data.length - offset >= BLOCK_HEADER) {
       const length = this.blockLength(data, offset);
       if (data.length - offset < length) break;
+      this.unitEnd = this.bytesRead + length;
       this.block(data, offset, length);
       offset += length;
       this.bytesRead += length;
