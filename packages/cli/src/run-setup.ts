@@ -13,6 +13,9 @@ import {
   formatProblem,
   loadConfig,
   DEFAULT_LIMITS,
+  DEFAULT_MEMORY_LIMIT,
+  MemoryAccount,
+  PluginFailures,
   type ConfigFile,
   type PipelineOptions,
   type SessionObserver,
@@ -32,6 +35,8 @@ export interface SessionFlagValues extends ShortcutFlags {
   quiet?: boolean;
   'session-limit'?: number;
   'segment-limit'?: number;
+  'memory-limit'?: number;
+  debug?: boolean;
 }
 
 /** A usage problem with several lines to print as they are (config problems). */
@@ -64,13 +69,15 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
   const format = flags.format ?? output.format ?? 'pretty';
   const exportFile = flags.export ?? output.export;
   const segmentLimit = flags['segment-limit'] ?? limits.segmentsPerSession ?? DEFAULT_LIMITS.segmentsPerSession;
+  const memory = new MemoryAccount(flags['memory-limit'] ?? limits.memory ?? DEFAULT_MEMORY_LIMIT);
   const sinks: SessionSink[] = [];
-  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config))];
+  const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
+  const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
   if (format === 'json') {
     sinks.push(new JsonSink(process.stdout, mode.live));
     if (mode.live) sinks.push({ session: () => {}, finish: (s) => void process.stderr.write(summaryText(s)) });
   } else {
-    const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++);
+    const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory);
     observers.push(recorder);
     const color = flags.color ?? output.color ?? process.stdout.isTTY === true;
     const viewData = flags['view-data'] ?? output.viewData ?? 0;
@@ -84,6 +91,8 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
       clock,
       services,
       stats,
+      memory,
+      failures,
       dissectors: registry.dissectors,
       observers,
       keepFrames: exportFile !== undefined,

@@ -1,4 +1,5 @@
 import * as Flags from '@oclif/core/flags';
+import { parseSize } from '@pakeana/framework';
 
 /** Flags shared by `read` and `capture`. */
 export const sessionFlags = {
@@ -24,5 +25,14 @@ export const sessionFlags = {
   'long-delay': Flags.integer({ min: 0, description: 'report a segment that waited longer than MS (miruo -t)' }),
   fragment: Flags.boolean({ description: 'report sessions carried in IP fragments (miruo -F)' }),
   'session-limit': Flags.integer({ min: 1, description: 'live sessions held at once; the idlest is evicted beyond it [default: 100000]' }),
+  'memory-limit': Flags.custom<number>({
+    description: 'memory held for the traffic (sessions, buffers, records), e.g. 256MiB; load is shed beyond it [default: 512MiB]',
+    parse: async (text) => {
+      const bytes = parseSize(text);
+      if (bytes === null || bytes <= 0) throw new Error(`expected a size such as 256MiB, 1GB, not "${text}"`);
+      return bytes;
+    },
+  })(),
+  debug: Flags.boolean({ description: "print the stack trace of a plugin's exception with its warning" }),
   'segment-limit': Flags.integer({ min: 1, description: 'frames kept per session for export and printing [default: 100000]' }),
 };

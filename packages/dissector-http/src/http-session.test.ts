@@ -241,3 +241,103 @@ test('dataRange reads only its range: the same records, marks and lines as data'
     assert.deepEqual(play(true, chunk), viaData, `pieces of ${chunk}`);
   }
 });
+
+/** A request whose head is `size` bytes and more (a cookie line of that size). */
+const bigReq = (uri: string, size: number) => req('GET', uri, `Cookie: ${'c'.repeat(size)}\r\n`);
+
+for (const chunk of [Infinity, 1460, 1]) {
+  test(`a first request head over 64 KiB is marked and skipped; the requests after it are read (pieces of ${chunk})`, () => {
+    const h = harness();
+    h.send('client', bigReq('/big', 100_000) + req('GET', '/2') + req('POST', '/3', 'Content-Length: 3\r\n') + 'abc', chunk);
+    h.send('server', res(431, '') + res(200, 'two') + res(201, 'three'), chunk);
+    h.session.end('fin');
+    assert.deepEqual(h.records.map((r) => [r.method, r.uri, r.host, r.status, r.requestBodyBytes, r.responseBodyBytes]), [
+      ['GET', '/big', 'example.com', 431, 0, 0],
+      ['GET', '/2', 'example.com', 200, 0, 3],
+      ['POST', '/3', 'example.com', 201, 3, 5],
+    ]);
+    assert.deepEqual(h.marks, ['http.head-too-large']);
+    assert.deepEqual(h.calls, ['confirm']);
+  });
+}
+
+test('an oversized head later in the connection, and on the response side: marked, skipped, the exchanges stay paired', () => {
+  const h = harness();
+  h.send('client', req('GET', '/1') + bigReq('/big', 70_000) + req('GET', '/3'), 1000);
+  // The length is in the first 64 KiB: the body is read by it.
+  h.send('server', res(200, 'one') + `HTTP/1.1 200 OK\r\nContent-Length: 4\r\nSet-Cookie: ${'s'.repeat(80_000)}\r\n\r\nbody` + res(404, ''), 1000);
+  h.session.end('fin');
+  assert.deepEqual(h.records.map((r) => [r.uri, r.status, r.responseBodyBytes]), [['/1', 200, 3], ['/big', 200, 4], ['/3', 404, 0]]);
+  assert.deepEqual(h.marks, ['http.head-too-large', 'http.head-too-large'], 'once per side');
+});
+
+test('an oversized first head is HTTP when its start line is a request line, not when it is junk', () => {
+  // Nothing from the server: the request line alone confirms HTTP.
+  const h = harness();
+  h.send('client', bigReq('/only', 70_000), 1460);
+  assert.deepEqual([h.calls, h.marks], [['confirm'], ['http.head-too-large']]);
+  // A start line that is not one, and no HTTP from the server either: not HTTP.
+  const junk = harness();
+  junk.send('client', `FOO bar\r\n${'x'.repeat(70_000)}`, 1460);
+  junk.send('server', 'SSH-2.0-OpenSSH\r\n');
+  assert.deepEqual(junk.calls, ['reject: no HTTP start line from either side']);
+});
+
+test('a head that never ends is skipped to the connection end, holding no more than 64 KiB', () => {
+  const h = harness();
+  h.send('client', 'GET /endless HTTP/1.1\r\n');
+  for (let i = 0; i < 200; i++) h.send('client', `X-Filler-${i}: ${'f'.repeat(5000)}\r\n`);
+  h.send('client', req('GET', '/inside-the-head-is-not-a-request'));
+  h.session.end('fin');
+  assert.deepEqual(h.records.map((r) => [r.uri, r.status]), [['/endless', null]]);
+  assert.deepEqual(h.marks, ['http.head-too-large']);
+});
+
+test('a bad Content-Length on a request is marked; the rest of the direction is its body, not new requests', () => {
+  for (const bad of ['99999999999999999999', '18446744073709551615', '9007199254740992', '-1', 'abc', '1 2', '', '5, 6']) {
+    const h = harness();
+    h.send('client', req('POST', '/', `Content-Length: ${bad}\r\n`) + 'GET /smuggled HTTP/1.1\r\nHost: target\r\n\r\n');
+    h.send('server', res(400, 'bad'));
+    h.session.end('fin');
+    assert.deepEqual(h.records.map((r) => [r.method, r.uri, r.status, r.requestBodyBytes]), [['POST', '/', 400, 40]], bad);
+    assert.deepEqual(h.marks, ['http.bad-content-length'], bad);
+  }
+});
+
+test('Content-Length: differing values in two fields are bad; equal ones, leading zeros and 2^53 - 1 are a length', () => {
+  const requestBody = (fields: string) => {
+    const h = harness();
+    h.send('client', req('POST', '/', fields) + 'x'.repeat(50) + req('GET', '/next'));
+    h.session.end('fin');
+    return [h.records.map((r) => [r.uri, r.requestBodyBytes]), h.marks];
+  };
+  assert.deepEqual(requestBody('Content-Length: 50\r\nContent-Length: 51\r\n'), [[['/', 50 + req('GET', '/next').length]], ['http.bad-content-length']]);
+  for (const good of ['Content-Length: 50\r\nContent-Length: 50\r\n', 'Content-Length: 50, 50\r\n', 'Content-Length: 00000000000000000000000000000050\r\n']) {
+    assert.deepEqual(requestBody(good), [[['/', 50], ['/next', 0]], []], good);
+  }
+  const h = harness();
+  h.send('client', req('GET', '/'));
+  h.send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 9007199254740991\r\n\r\npartial');
+  h.session.end('fin');
+  assert.deepEqual([h.records.map((r) => [r.incompleteStatus, r.responseBodyBytes]), h.marks], [[[200, 7]], ['http.truncated-body']]);
+});
+
+test('a bad Content-Length on a response is marked and the body runs to the close; beside chunked it is not used', () => {
+  const h = harness();
+  h.send('client', req('GET', '/'));
+  h.send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nHTTP/1.1 200 OK\r\n\r\n');
+  h.session.end('fin');
+  assert.deepEqual([h.records.map((r) => [r.status, r.responseBodyBytes]), h.marks], [[[200, 19]], ['http.bad-content-length']]);
+  const chunked = harness();
+  chunked.send('client', req('POST', '/', 'Transfer-Encoding: chunked\r\nContent-Length: 99999999999999999999\r\n') + '0\r\n\r\n' + req('GET', '/next'));
+  chunked.session.end('fin');
+  assert.deepEqual([chunked.records.map((r) => r.uri), chunked.marks], [['/', '/next'], []]);
+});
+
+test('a chunk size that is not one loses the framing as a bad Content-Length does: the rest is body, not requests', () => {
+  const h = harness();
+  h.send('client', req('POST', '/', 'Transfer-Encoding: chunked\r\n') + '10000000000000000\r\n\r\n' + req('GET', '/smuggled'));
+  h.send('server', res(400, ''));
+  h.session.end('fin');
+  assert.deepEqual([h.records.map((r) => [r.uri, r.status]), h.marks], [[['/', 400]], ['http.bad-chunk-size']]);
+});

@@ -1,5 +1,5 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
-import { decimalAt, isBlank, type MessageHead } from './message-head.js';
+import { isBlank, type MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
 
 /**
@@ -161,7 +161,7 @@ export class HttpSession implements DissectorSession {
       this.context.display({ label: 'RequestLine', text: head.startLine, dir: side.dir });
       if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir: side.dir });
     }
-    return requestBody(head);
+    return this.messageBody(head);
   }
 
   /** Side's event: a response head. */
@@ -216,8 +216,24 @@ export class HttpSession implements DissectorSession {
       return TUNNEL;
     }
     if (exchange.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return NO_BODY;
-    const body = requestBody(head);
+    const body = this.messageBody(head);
     return body === NO_BODY ? TO_CLOSE : body;
+  }
+
+  /**
+   * Body of a message by its headers (RFC 9112 6.3): chunked as the last coding wins over
+   * Content-Length. A Content-Length that is not one loses the framing: a server answers 400
+   * and closes, a client closes (6.3 item 5), so the rest of the direction is this message's
+   * body, marked, never read as new messages (a smuggled request would be reported as sent).
+   * Beside chunked the length is not used, and not checked, as for a valid one.
+   */
+  private messageBody(head: MessageHead): BodyKind {
+    if (head.transferEncoding !== null && endsWithChunked(head.transferEncoding)) return CHUNKED;
+    if (head.contentLength === null) return NO_BODY;
+    const length = contentLength(head.contentLength);
+    if (length >= 0) return { type: 'length', length };
+    this.mark('http.bad-content-length');
+    return TO_CLOSE;
   }
 
   /** Side's event: a message is complete. */
@@ -265,13 +281,6 @@ const CHUNKED: BodyKind = { type: 'chunked' };
 const TO_CLOSE: BodyKind = { type: 'close' };
 const TUNNEL: BodyKind = { type: 'tunnel' };
 
-/** Body of a message by its headers: chunked wins over Content-Length (RFC 9112 6.3). */
-function requestBody(head: MessageHead): BodyKind {
-  if (head.transferEncoding !== null && endsWithChunked(head.transferEncoding)) return CHUNKED;
-  const length = head.contentLength === null ? -1 : decimalLength(head.contentLength);
-  return length >= 0 ? { type: 'length', length } : NO_BODY;
-}
-
 /** The last transfer coding is `chunked` (any case, blanks around it). */
 function endsWithChunked(codings: string): boolean {
   let end = codings.length;
@@ -284,13 +293,26 @@ function endsWithChunked(codings: string): boolean {
   return before === 0 || codings.charCodeAt(before - 1) === COMMA;
 }
 
-/** A Content-Length of 1 to 15 digits (blanks around allowed), or -1. */
-function decimalLength(text: string): number {
-  let from = 0;
-  let to = text.length;
-  while (from < to && isBlank(text.charCodeAt(from))) from++;
-  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
-  return to - from > 15 ? -1 : decimalAt(text, from, to);
+/**
+ * The value of a Content-Length field (RFC 9110 8.6): decimal digits (leading zeros allowed),
+ * or a list of one value (`5, 5`, which is also what repeated fields become). -1 when it is
+ * not one: no digits, other characters, differing values, or beyond 2^53 - 1 (no body is that
+ * long, and a number past it loses digits). Digits are summed as they come: every partial sum
+ * of a valid value is exact, and an invalid one cannot come back under the bound.
+ */
+function contentLength(text: string): number {
+  let value = -1;
+  for (let i = 0; ; i++) {
+    while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+    const first = i;
+    let item = 0;
+    for (let digit = 0; i < text.length && (digit = text.charCodeAt(i) - 0x30) >= 0 && digit <= 9; i++) item = item * 10 + digit;
+    if (i === first || (value >= 0 && item !== value)) return -1;
+    value = item;
+    while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+    if (i === text.length) return value <= Number.MAX_SAFE_INTEGER ? value : -1;
+    if (text.charCodeAt(i) !== COMMA) return -1;
+  }
 }
 
 const COMMA = 0x2c;

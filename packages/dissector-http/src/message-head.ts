@@ -61,6 +61,11 @@ const NAMES = ['host', 'content-length', 'transfer-encoding', 'content-type', 'u
 const FIELD_BY_SHAPE = new Int8Array(32 * 32).fill(NO_FIELD);
 NAMES.forEach((name, field) => (FIELD_BY_SHAPE[shapeOf(name.length, name.charCodeAt(0))] = field));
 const NAME_BYTES = NAMES.map((name) => Buffer.from(name, 'latin1'));
+/**
+ * Repeated Content-Length fields are one list (RFC 9110 5.3), so that differing lengths are
+ * seen; of the other fields the first is kept.
+ */
+const CONTENT_LENGTH = NAMES.indexOf('content-length');
 
 function shapeOf(length: number, initial: number): number {
   return length < 32 ? (length << 5) | (initial & 31) : 0;
@@ -68,7 +73,7 @@ function shapeOf(length: number, initial: number): number {
 
 /**
  * Header lines from `text[from]` on (`text[i]` is `buf[base + i]`): the first of each field we
- * use, trimmed; folded lines go on the value.
+ * use (all the Content-Length ones), trimmed; folded lines go on the value.
  */
 function readFields(head: MessageHead, buf: Buffer, base: number, text: string, from: number): void {
   let last = NO_FIELD;
@@ -89,6 +94,7 @@ function readFields(head: MessageHead, buf: Buffer, base: number, text: string, 
     last = colon < 0 || colon >= stop ? NO_FIELD : fieldOf(buf, base + lineStart, base + colon);
     if (last === NO_FIELD) continue;
     if (getField(head, last) === null) setField(head, last, trimmed(buf, base, text, colon + 1, stop));
+    else if (last === CONTENT_LENGTH) head.contentLength = `${head.contentLength}, ${trimmed(buf, base, text, colon + 1, stop)}`;
     else last = NO_FIELD;
   }
 }
@@ -205,18 +211,6 @@ function parseStartLine(buf: Buffer, base: number, text: string, end: number): M
 function statusAt(buf: Uint8Array, from: number, to: number): number {
   if (to - from !== 3 || !isDigit(buf[from]!) || !isDigit(buf[from + 1]!) || !isDigit(buf[from + 2]!)) return -1;
   return (buf[from]! - 0x30) * 100 + (buf[from + 1]! - 0x30) * 10 + (buf[from + 2]! - 0x30);
-}
-
-/** The number written in decimal digits at `text[from, to)`, or -1 when it is empty or not all digits. */
-export function decimalAt(text: string, from: number, to: number): number {
-  if (to <= from) return -1;
-  let value = 0;
-  for (let i = from; i < to; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
 }
 
 /** A method token of 1 to 32 characters (RFC 9110 tchar) at `buf[from, to)`. */

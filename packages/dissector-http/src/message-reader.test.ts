@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseChunkSize } from './message-reader.js';
+import { MAX_HEAD, MessageReader, parseChunkSize } from './message-reader.js';
 
 /** The size read from the middle of a buffer, as the reader calls it. */
 const size = (text: string): number => {
@@ -36,5 +36,56 @@ test('chunk sizes agree with the plain string reading on random lines', () => {
     let text = '';
     for (let k = next(18); k > 0; k--) text += alphabet[next(alphabet.length)];
     assert.equal(size(text), reference(text), JSON.stringify(text));
+  }
+});
+
+/** A reader that counts what it reports. */
+function counting() {
+  const seen = { heads: 0, complete: 0, anomalies: [] as string[] };
+  const reader = new MessageReader({
+    head: () => (seen.heads++, { type: 'none' }),
+    complete: () => void seen.complete++,
+    anomaly: (what) => void seen.anomalies.push(what),
+    notHttp: () => void seen.anomalies.push('not-http'),
+  });
+  return { reader, seen };
+}
+
+test('a head is held up to 64 KiB, whatever the pieces; past that it is skipped, holding nothing', () => {
+  const head = Buffer.from(`GET / HTTP/1.1\r\n${'X-Long: '.padEnd(200_000, 'v')}\r\n\r\nGET /next HTTP/1.1\r\n\r\n`, 'latin1');
+  for (const piece of [1, 1000, 70_000, head.length]) {
+    const { reader, seen } = counting();
+    let most = 0;
+    for (let at = 0; at < head.length; at += piece) {
+      reader.dataRange(head, at, Math.min(head.length, at + piece), 0);
+      most = Math.max(most, reader.heldBytes);
+    }
+    assert.ok(most <= MAX_HEAD, `held ${most} with pieces of ${piece}`);
+    assert.deepEqual([seen.heads, seen.complete, seen.anomalies, reader.heldBytes], [2, 2, ['http.head-too-large'], 0], `pieces of ${piece}`);
+  }
+});
+
+test('a head a byte at a time costs time linear in its size (held, and skipped past the limit)', () => {
+  /** The time of `count` heads of `size` bytes each, fed a byte at a time. */
+  const timeOf = (size: number, count: number): number => {
+    const bytes = Buffer.from(`GET / HTTP/1.1\r\n${'X: y\r\n'.repeat(size / 6)}\r\n`.repeat(count), 'latin1');
+    const { reader, seen } = counting();
+    // CPU time, not wall time: on a busy machine the other processes' share is not ours.
+    const start = process.cpuUsage();
+    for (let at = 0; at < bytes.length; at++) reader.dataRange(bytes, at, at + 1, 0);
+    const used = process.cpuUsage(start);
+    assert.equal(seen.heads, count);
+    return used.user + used.system;
+  };
+  for (const [small, large, count] of [[15_000, 30_000, 10], [300_000, 600_000, 1]]) {
+    timeOf(small, count);
+    // Best of 3 for each size, the sizes taking turns.
+    let [bestSmall, bestLarge] = [Infinity, Infinity];
+    for (let run = 0; run < 3; run++) {
+      bestSmall = Math.min(bestSmall, timeOf(small, count));
+      bestLarge = Math.min(bestLarge, timeOf(large, count));
+    }
+    const ratio = bestLarge / bestSmall;
+    assert.ok(ratio < 2.6, `${small} -> ${large} bytes: time x${ratio.toFixed(2)}`);
   }
 });

@@ -1,3 +1,4 @@
+import { CarriedBytes } from './carried-bytes.js';
 import { isBlank, looksLikeMessageStart, parseHead, type MessageHead } from './message-head.js';
 
 /** How the body of a message is delimited, once its head is known. */
@@ -5,7 +6,7 @@ export type BodyKind =
   | { type: 'none' }
   | { type: 'length'; length: number }
   | { type: 'chunked' }
-  /** Until the connection closes (a response without length). */
+  /** Until the connection closes (a response without length, a message whose length is not one). */
   | { type: 'close' }
   /** CONNECT or Upgrade: the rest of the stream is not HTTP. */
   | { type: 'tunnel' };
@@ -22,24 +23,32 @@ export interface MessageEvents {
   notHttp(): void;
 }
 
-/** Header blocks larger than this are an anomaly, not a reason to buffer. */
-const MAX_HEAD = 64 * 1024;
+/** Header blocks larger than this are an anomaly, not a reason to buffer (the most a reader holds). */
+export const MAX_HEAD = 64 * 1024;
 /** Bytes enough to tell a message start (a method of up to 32 characters and a space). */
 const START_PROBE = 64;
 const CR = 0x0d;
 const LF = 0x0a;
+/** What `headCrlf` holds before the head's first line end is seen. */
+const UNKNOWN = -1;
 
-type State = 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'tunnel' | 'resync';
+type State = 'head' | 'skip-head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'tunnel' | 'resync';
 
 /**
  * Reads one direction of an HTTP/1.x connection incrementally: heads are buffered (copied)
- * only while incomplete; bodies are skipped by arithmetic, never copied or scanned, except
- * the chunk-size lines of chunked bodies.
+ * only while incomplete, and never past MAX_HEAD; bodies are skipped by arithmetic, never
+ * copied or scanned, except the chunk-size lines of chunked bodies.
  */
 export class MessageReader {
   private state: State = 'head';
-  /** Bytes of an incomplete head or chunk-size/trailer line. */
-  private pending: Buffer | null = null;
+  /** Bytes of an incomplete head, chunk-size/trailer line, or message start being resynchronised on. */
+  private readonly carry = new CarriedBytes(MAX_HEAD);
+  /** Whether the carried head's first line ends with CRLF (1) or a bare LF (0), or UNKNOWN yet. */
+  private headCrlf = UNKNOWN;
+  /** While skipping an oversized head: the bytes of a blank line seen at the piece's end (0, LF: 1, LF CR: 2). */
+  private blankLine = 0;
+  /** While skipping an oversized head: how its body is delimited, from the fields that fit. */
+  private skippedBody: BodyKind | null = null;
   /** Body (or chunk) bytes still to skip. */
   private remaining = 0;
   private bodyBytes = 0;
@@ -58,9 +67,14 @@ export class MessageReader {
     return this.bodyBytes;
   }
 
+  /** Bytes of memory the reader holds for an incomplete head or line (at most MAX_HEAD). */
+  get heldBytes(): number {
+    return this.carry.held;
+  }
+
   /** The connection left HTTP (CONNECT, Upgrade): from now on bytes are counted, not parsed. */
   enterTunnel(): void {
-    this.pending = null;
+    this.clearCarry();
     this.state = 'tunnel';
   }
 
@@ -92,7 +106,7 @@ export class MessageReader {
       this.bodyBytes += length;
     } else {
       this.events.anomaly('http.gap-in-headers');
-      this.pending = null;
+      this.clearCarry();
       this.lostHead = true;
       this.state = 'resync';
     }
@@ -110,6 +124,8 @@ export class MessageReader {
     switch (this.state) {
       case 'head':
         return this.readHead(buf, offset, end, at);
+      case 'skip-head':
+        return this.skipHead(buf, offset, end, at);
       case 'body':
       case 'chunk-data':
         return this.skipBody(offset, end, at);
@@ -129,7 +145,7 @@ export class MessageReader {
   }
 
   private readHead(buf: Buffer, offset: number, end: number, at: number): number {
-    if (!this.pending) {
+    if (this.carry.length === 0) {
       // Blank lines between messages are allowed (RFC 9112 2.2).
       while (offset < end && (buf[offset] === CR || buf[offset] === LF)) offset++;
       if (offset === end) return offset;
@@ -138,41 +154,129 @@ export class MessageReader {
         this.state = 'resync';
         return offset + 1;
       }
-      // The common case: the whole head is in this piece, parsed in place.
-      const headStop = headEnd(buf, offset, end);
+      // The common case: the whole head is in this piece, parsed in place (no larger than a carried one).
+      const headStop = headEnd(buf, offset, Math.min(end, offset + MAX_HEAD));
       if (headStop >= 0) {
         this.onHead(buf, offset, headStop, at);
         return headStop;
       }
     }
-    const piece = buf.subarray(offset, end);
-    const data = this.pending ? Buffer.concat([this.pending, piece]) : piece;
-    const carried = this.pending ? this.pending.length : 0;
-    const headStop = headEnd(data, 0, data.length);
-    if (headStop < 0) {
-      if (data.length > MAX_HEAD) {
-        this.events.anomaly('http.head-too-long');
-        this.pending = null;
-        this.state = 'resync';
-      } else this.pending = Buffer.from(data);
-      return end;
+    return this.carryHead(buf, offset, end, at);
+  }
+
+  /**
+   * Adds the piece to the incomplete head, searching only the new bytes (and the three
+   * before them) for its end: a head arriving a byte at a time costs linear time.
+   */
+  private carryHead(buf: Buffer, offset: number, end: number, at: number): number {
+    const carry = this.carry;
+    const before = carry.length;
+    const taken = carry.append(buf, offset, end);
+    const data = carry.bytes;
+    if (this.headCrlf === UNKNOWN) this.headCrlf = lineEndStyle(data, before, carry.length);
+    const headStop = this.headCrlf === UNKNOWN ? -1 : blankLineEnd(data, Math.max(0, before - 3), carry.length, this.headCrlf === 1);
+    if (headStop >= 0) {
+      this.onHead(data, 0, headStop, at);
+      this.clearCarry();
+      return offset + headStop - before;
     }
-    this.pending = null;
-    this.onHead(data, 0, headStop, at);
-    return offset + headStop - carried;
+    if (carry.length === MAX_HEAD) this.headTooLarge(at);
+    return offset + taken;
+  }
+
+  /**
+   * The carried head reached MAX_HEAD without its blank line. llhttp and Suricata's libhtp
+   * stop parsing the connection there (an error), which would leave every later message
+   * unreported; Zeek reads on. A server that accepts the head answers it, so the message
+   * counts: its start line and the fields in the first MAX_HEAD bytes make its head (the
+   * exchange keeps the responses paired), and the rest of the head is skipped without
+   * buffering up to its blank line (see endSkippedHead for the body). The next message is
+   * found as after any damage: the next line that starts one.
+   */
+  private headTooLarge(at: number): void {
+    const data = this.carry.bytes;
+    const length = this.carry.length;
+    this.events.anomaly('http.head-too-large');
+    this.blankLine = data[length - 1] === LF ? 1 : data[length - 1] === CR && data[length - 2] === LF ? 2 : 0;
+    // Complete lines only: a header cut at the limit is not one.
+    const lastLf = data.lastIndexOf(LF, length - 1);
+    const head = parseHead(data, 0, lastLf < 0 ? length : lastLf + 1);
+    this.clearCarry();
+    if (!head) {
+      this.badStartLine();
+      return;
+    }
+    this.sawMessage = true;
+    this.bodyBytes = 0;
+    this.state = 'skip-head';
+    this.skippedBody = this.events.head(head, at);
+  }
+
+  /**
+   * Skips the rest of an oversized head up to its blank line: a line end, an optional CR and
+   * a line end (either style: the first is taken), found across pieces through `blankLine`.
+   */
+  private skipHead(buf: Buffer, offset: number, end: number, at: number): number {
+    let seen = this.blankLine;
+    let i = offset;
+    while (i < end) {
+      if (seen > 0) {
+        if (buf[i] === LF) {
+          this.blankLine = 0;
+          this.endSkippedHead(at);
+          return i + 1;
+        }
+        if (buf[i] === CR && seen === 1) {
+          seen = 2;
+          i++;
+          continue;
+        }
+      }
+      const lf = indexOfLf(buf, i, end);
+      if (lf < 0) {
+        seen = 0;
+        break;
+      }
+      seen = 1;
+      i = lf + 1;
+    }
+    this.blankLine = seen;
+    return end;
+  }
+
+  /**
+   * A length or chunked body seen in the fields that fit is read as such (and a tunnel is one).
+   * Without them the framing may be in the fields skipped: the message ends with its head and
+   * resync finds the next message start (at once when it follows, as it does without a body).
+   */
+  private endSkippedHead(at: number): void {
+    const body = this.skippedBody!;
+    this.skippedBody = null;
+    if (body.type === 'none' || body.type === 'close') {
+      this.finishMessage(at);
+      this.state = 'resync';
+    } else this.startBody(body, at);
   }
 
   private onHead(data: Buffer, start: number, end: number, at: number): void {
     const head = parseHead(data, start, end);
     if (!head) {
-      if (!this.sawMessage) this.events.notHttp();
-      else this.events.anomaly('http.bad-start-line');
-      this.state = 'resync';
+      this.badStartLine();
       return;
     }
     this.sawMessage = true;
     this.bodyBytes = 0;
-    const body = this.events.head(head, at);
+    this.startBody(this.events.head(head, at), at);
+  }
+
+  /** A head whose start line is neither a request nor a status line. */
+  private badStartLine(): void {
+    if (!this.sawMessage) this.events.notHttp();
+    else this.events.anomaly('http.bad-start-line');
+    this.state = 'resync';
+  }
+
+  private startBody(body: BodyKind, at: number): void {
     if (body.type === 'none') this.finishMessage(at);
     else if (body.type === 'length') {
       this.remaining = body.length;
@@ -203,10 +307,8 @@ export class MessageReader {
   }
 
   private onChunkSize(size: number): void {
-    if (size < 0) {
-      this.events.anomaly('http.bad-chunk-size');
-      this.state = 'resync';
-    } else if (size === 0) this.state = 'trailers';
+    if (size < 0) this.framingLost('http.bad-chunk-size');
+    else if (size === 0) this.state = 'trailers';
     else {
       this.remaining = size;
       this.state = 'chunk-data';
@@ -217,32 +319,46 @@ export class MessageReader {
   private readLine(buf: Buffer, offset: number, stop: number, at: number): number {
     const lf = indexOfLf(buf, offset, stop);
     if (lf < 0) {
-      const piece = buf.subarray(offset, stop);
-      this.pending = this.pending ? Buffer.concat([this.pending, piece]) : Buffer.from(piece);
-      if (this.pending.length > MAX_HEAD) {
-        this.events.anomaly('http.line-too-long');
-        this.pending = null;
-        this.state = 'resync';
-      }
+      if (this.carry.append(buf, offset, stop) < stop - offset) this.framingLost('http.line-too-long');
       return stop;
     }
     let line = buf;
     let start = offset;
     let end = lf;
-    if (this.pending) {
-      line = Buffer.concat([this.pending, buf.subarray(offset, lf)]);
-      this.pending = null;
+    if (this.carry.length > 0) {
+      if (this.carry.append(buf, offset, lf) < lf - offset) {
+        this.framingLost('http.line-too-long');
+        return lf + 1;
+      }
+      line = this.carry.bytes;
       start = 0;
-      end = line.length;
+      end = this.carry.length;
     }
     if (end > start && line[end - 1] === CR) end--;
     this.onLine(line, start, end, at);
+    this.clearCarry();
     return lf + 1;
+  }
+
+  /**
+   * A chunked body that is not one: its end cannot be found, as with a Content-Length that is
+   * not one (RFC 9112 7.1, 6.3), so the rest of the direction is its body, never read as new
+   * messages; the peer would close the connection (llhttp and libhtp stop there too).
+   */
+  private framingLost(what: string): void {
+    this.events.anomaly(what);
+    this.clearCarry();
+    this.state = 'close';
   }
 
   private finishMessage(at: number): void {
     this.state = 'head';
     this.events.complete(this.bodyBytes, at);
+  }
+
+  private clearCarry(): void {
+    this.carry.clear();
+    this.headCrlf = UNKNOWN;
   }
 
   /**
@@ -251,21 +367,19 @@ export class MessageReader {
    */
   private resync(buf: Buffer, offset: number, end: number): number {
     if (!this.sawMessage && !this.lostHead) return end;
-    if (this.pending) {
-      const carried = this.pending;
-      this.pending = null;
-      const joined = Buffer.concat([carried, buf.subarray(offset, Math.min(end, offset + START_PROBE))]);
-      const verdict = looksLikeMessageStart(joined, 0, joined.length);
+    const carry = this.carry;
+    if (carry.length > 0) {
+      const carried = carry.length;
+      const taken = carry.append(buf, offset, Math.min(end, offset + START_PROBE));
+      const verdict = looksLikeMessageStart(carry.bytes, 0, carry.length);
       if (verdict === 'yes') {
         // The head reader takes the carried bytes and this piece from here.
-        this.pending = carried;
+        carry.truncate(carried);
         this.state = 'head';
         return offset;
       }
-      if (verdict === 'more') {
-        this.pending = joined;
-        return end;
-      }
+      if (verdict === 'more') return offset + taken;
+      this.clearCarry();
     }
     for (let i = offset; i < end; i++) {
       if (!(i > this.pieceStart ? buf[i - 1] === LF : this.afterLineEnd)) continue;
@@ -275,13 +389,12 @@ export class MessageReader {
         return i;
       }
       if (verdict === 'more') {
-        this.pending = Buffer.from(buf.subarray(i, end));
+        carry.append(buf, i, end);
         return end;
       }
     }
     return end;
   }
-
 }
 
 /**
@@ -314,17 +427,36 @@ for (let d = 0; d < 6; d++) HEX_VALUE[0x61 + d] = HEX_VALUE[0x41 + d] = 10 + d;
 
 /**
  * Index just past the blank line that ends the head in `data[from, end)` (CRLFCRLF, or LFLF
- * in a head whose first line ends with a bare LF), or -1. Walks the line ends with a
- * one-byte indexOf, cheaper than searching for the four-byte pattern.
+ * in a head whose first line ends with a bare LF), or -1.
  */
 function headEnd(data: Buffer, from: number, end: number): number {
-  let lf = indexOfLf(data, from, end);
-  if (lf < 0) return -1;
-  if (lf > from && data[lf - 1] === CR) {
-    for (; lf >= 0 && lf + 2 < end; lf = indexOfLf(data, lf + 1, end)) if (data[lf - 1] === CR && data[lf + 1] === CR && data[lf + 2] === LF) return lf + 3;
+  const lf = indexOfLf(data, from, end);
+  return lf < 0 ? -1 : blankLineEnd(data, lf, end, lf > from && data[lf - 1] === CR);
+}
+
+/**
+ * Whether the first line end in `data[from, end)` is CRLF (1) or a bare LF (0), in a head
+ * that starts at `data[0]`; UNKNOWN without one.
+ */
+function lineEndStyle(data: Buffer, from: number, end: number): number {
+  const lf = indexOfLf(data, from, end);
+  if (lf < 0) return UNKNOWN;
+  return lf > 0 && data[lf - 1] === CR ? 1 : 0;
+}
+
+/**
+ * Index just past the first blank line whose last line end is in `data[from, end)`: CRLFCRLF
+ * (`crlf`) or LFLF; -1 when there is none. Walks the line ends with a one-byte indexOf,
+ * cheaper than searching for the four-byte pattern.
+ */
+function blankLineEnd(data: Buffer, from: number, end: number, crlf: boolean): number {
+  if (crlf) {
+    for (let lf = indexOfLf(data, from, end); lf >= 0 && lf + 2 < end; lf = indexOfLf(data, lf + 1, end)) {
+      if (data[lf - 1] === CR && data[lf + 1] === CR && data[lf + 2] === LF) return lf + 3;
+    }
     return -1;
   }
-  for (; lf >= 0 && lf + 1 < end; lf = indexOfLf(data, lf + 1, end)) if (data[lf + 1] === LF) return lf + 2;
+  for (let lf = indexOfLf(data, from, end); lf >= 0 && lf + 1 < end; lf = indexOfLf(data, lf + 1, end)) if (data[lf + 1] === LF) return lf + 2;
   return -1;
 }
 

@@ -4,7 +4,7 @@ export { DissectorTable, DissectorBinding, type DispatchHost } from './dissect/d
 export { DecodedPacket, DecodeStatus, IPPROTO_TCP } from './decode/packet.js';
 export { TcpHeader, TcpFlag } from './decode/tcp-header.js';
 export { formatAddress } from './decode/address-text.js';
-export { BufferBudget, SegmentClass, TcpStream, seqDiff, type StreamReceiver } from './reassembly/tcp-stream.js';
+export { BufferBudget, DEFAULT_STREAM_LIMITS, SEGMENT_OVERHEAD, SegmentClass, TcpStream, seqDiff, type StreamLimits, type StreamReceiver } from './reassembly/tcp-stream.js';
 export { FlowTable } from './sessions/flow-table.js';
 export type { SessionObserver } from './sessions/observer.js';
 export { SegmentEvent, SegmentMark, type TcpState } from './sessions/segment-event.js';
@@ -49,3 +49,4 @@ export { summaryText } from './output/pretty/summary-text.js';
 export { PcapWriter } from './sources/pcap-writer.js';
 export { PcapExportSink } from './output/pcap-export-sink.js';
 export { MemoryAccount, MemoryKind, MEMORY_KIND_NAMES, DEFAULT_MEMORY_LIMIT, type MemoryKindName } from './memory/memory-account.js';
+export { PluginFailures } from './pipeline/plugin-failures.js';

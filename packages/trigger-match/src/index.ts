@@ -11,12 +11,26 @@ import { compilePattern } from './pattern.js';
  * Without `not`, the expression can only become true, so it fires as soon as it holds; with
  * `not` it is decided when the session ends.
  */
-type Node =
-  | { kind: 'all' | 'any'; items: Node[] }
-  | { kind: 'not'; item: Node }
-  | { kind: 'static'; test: (session: TcpSession) => boolean }
-  | { kind: 'http'; field: 'method' | 'host' | 'uri'; test: (value: string) => boolean }
-  | { kind: 'trigger'; index: number };
+type Node = { kind: 'all' | 'any'; items: Node[] } | { kind: 'not'; item: Node } | { kind: 'leaf'; slot: number };
+
+type HttpField = 'method' | 'host' | 'uri';
+
+/**
+ * The compiled expression. Every leaf has a slot, where each session's watch keeps whether it
+ * holds: address and port leaves are decided when the watch starts, HTTP leaves on the first
+ * record that matches, trigger leaves when the nested trigger fires. Leaves only ever become
+ * true, so each record is tested once, and the tree is evaluated only when a slot changes.
+ */
+interface Compiled {
+  root: Node;
+  slots: number;
+  statics: { slot: number; test: (session: TcpSession) => boolean }[];
+  http: { slot: number; field: HttpField; test: (value: string) => boolean }[];
+  triggers: { slot: number; trigger: Trigger }[];
+  decidedAtEnd: boolean;
+}
+
+type Leaves = Omit<Compiled, 'root'>;
 
 const LEAVES = ['client', 'server', 'address', 'port', 'clientPort', 'serverPort', 'method', 'host', 'path'] as const;
 // Schemas are built on first use: a run without `match` needs none.
@@ -31,13 +45,7 @@ const options = lazySchema((z) =>
     ),
 );
 
-interface Compiled {
-  root: Node;
-  triggers: Trigger[];
-  decidedAtEnd: boolean;
-}
-
-function compile(node: unknown, context: TriggerContext, compiled: Omit<Compiled, 'root'>, path: (string | number)[]): Node {
+function compile(node: unknown, context: TriggerContext, compiled: Leaves, path: (string | number)[]): Node {
   if (typeof node === 'string') return nested(node, context, compiled, path);
   if (!node || typeof node !== 'object' || Array.isArray(node)) throw new Error(`${path.join('.') || 'match'}: expected a condition object`);
   const entries = Object.entries(node);
@@ -45,7 +53,7 @@ function compile(node: unknown, context: TriggerContext, compiled: Omit<Compiled
   return nodes.length === 1 ? nodes[0]! : { kind: 'all', items: nodes };
 }
 
-function compileEntry(key: string, value: unknown, context: TriggerContext, compiled: Omit<Compiled, 'root'>, path: (string | number)[]): Node {
+function compileEntry(key: string, value: unknown, context: TriggerContext, compiled: Leaves, path: (string | number)[]): Node {
   const list = (): Node[] => {
     if (!Array.isArray(value)) throw new Error(`${path.join('.')}: expected a list of conditions`);
     return value.map((item, i) => compile(item, context, compiled, [...path, i]));
@@ -60,27 +68,46 @@ function compileEntry(key: string, value: unknown, context: TriggerContext, comp
     case 'client':
     case 'server':
     case 'address':
-      return addressNode(key, value, path);
+      return addressNode(key, value, compiled, path);
     case 'port':
     case 'clientPort':
     case 'serverPort':
-      return portNode(key, value, path);
+      return portNode(key, value, compiled, path);
     case 'method':
     case 'host':
     case 'path':
       if (typeof value !== 'string') throw new Error(`${path.join('.')}: expected a pattern (glob or /regex/)`);
-      return { kind: 'http', field: key === 'path' ? 'uri' : key, test: compilePattern(value, key === 'path') };
+      return httpNode(key === 'path' ? 'uri' : key, value, compiled, path);
     default:
       return nested({ [key]: value }, context, compiled, path.slice(0, -1));
   }
 }
 
-function nested(node: unknown, context: TriggerContext, compiled: Omit<Compiled, 'root'>, path: (string | number)[]): Node {
-  compiled.triggers.push(context.build(node, path));
-  return { kind: 'trigger', index: compiled.triggers.length - 1 };
+function nested(node: unknown, context: TriggerContext, compiled: Leaves, path: (string | number)[]): Node {
+  const slot = compiled.slots++;
+  compiled.triggers.push({ slot, trigger: context.build(node, path) });
+  return { kind: 'leaf', slot };
 }
 
-function addressNode(key: 'client' | 'server' | 'address', value: unknown, path: (string | number)[]): Node {
+function httpNode(field: HttpField, pattern: string, compiled: Leaves, path: (string | number)[]): Node {
+  let test: (value: string) => boolean;
+  try {
+    test = compilePattern(pattern, field === 'uri');
+  } catch (error) {
+    throw new Error(`${path.join('.')}: ${(error as Error).message}`);
+  }
+  const slot = compiled.slots++;
+  compiled.http.push({ slot, field, test });
+  return { kind: 'leaf', slot };
+}
+
+function staticNode(test: (session: TcpSession) => boolean, compiled: Leaves): Node {
+  const slot = compiled.slots++;
+  compiled.statics.push({ slot, test });
+  return { kind: 'leaf', slot };
+}
+
+function addressNode(key: 'client' | 'server' | 'address', value: unknown, compiled: Leaves, path: (string | number)[]): Node {
   const texts = Array.isArray(value) ? value : [value];
   const cidrs: Cidr[] = texts.map((t) => {
     const cidr = typeof t === 'string' ? parseCidr(t) : null;
@@ -90,31 +117,31 @@ function addressNode(key: 'client' | 'server' | 'address', value: unknown, path:
   const hit = (ip: string) => cidrs.some((c) => c.contains(ip));
   const test =
     key === 'client' ? (s: TcpSession) => hit(s.client.ip) : key === 'server' ? (s: TcpSession) => hit(s.server.ip) : (s: TcpSession) => hit(s.client.ip) || hit(s.server.ip);
-  return { kind: 'static', test };
+  return staticNode(test, compiled);
 }
 
-function portNode(key: 'port' | 'clientPort' | 'serverPort', value: unknown, path: (string | number)[]): Node {
+function portNode(key: 'port' | 'clientPort' | 'serverPort', value: unknown, compiled: Leaves, path: (string | number)[]): Node {
   const parsed = port().safeParse(value);
   if (!parsed.success) throw new Error(`${path.join('.')}: expected a port number or a list of them`);
   const ports = new Set(Array.isArray(parsed.data) ? parsed.data : [parsed.data]);
   const test =
     key === 'clientPort' ? (s: TcpSession) => ports.has(s.client.port) : key === 'serverPort' ? (s: TcpSession) => ports.has(s.server.port) : (s: TcpSession) => ports.has(s.client.port) || ports.has(s.server.port);
-  return { kind: 'static', test };
+  return staticNode(test, compiled);
 }
 
-/** One session's view of the expression: which nested triggers fired, which HTTP values were seen. */
+/** One session's view of the expression: which leaves hold so far. */
 class MatchWatch implements SessionWatch {
-  private readonly fired: boolean[];
+  private readonly holds: boolean[];
   private readonly watches: SessionWatch[];
-  private readonly seen = { method: [] as string[], host: [] as string[], uri: [] as string[] };
 
   constructor(
     private readonly compiled: Compiled,
-    private readonly session: TcpSession,
+    session: TcpSession,
     private readonly fire: () => void,
   ) {
-    this.fired = compiled.triggers.map(() => false);
-    this.watches = compiled.triggers.map((t, i) => t.watch(session, () => this.nestedFired(i)));
+    this.holds = new Array<boolean>(compiled.slots).fill(false);
+    for (const { slot, test } of compiled.statics) this.holds[slot] = test(session);
+    this.watches = compiled.triggers.map(({ slot, trigger }) => trigger.watch(session, () => this.hold(slot)));
     this.check();
   }
 
@@ -126,12 +153,16 @@ class MatchWatch implements SessionWatch {
   record(protocol: string, record: object): void {
     for (const w of this.watches) w.record?.(protocol, record);
     if (protocol !== 'http') return;
-    const r = record as { method?: string | null; host?: string | null; uri?: string | null };
-    for (const field of ['method', 'host', 'uri'] as const) {
-      const value = r[field];
-      if (typeof value === 'string') this.seen[field].push(value);
+    const values = record as { [field in HttpField]?: string | null };
+    let changed = false;
+    const leaves = this.compiled.http;
+    for (let i = 0; i < leaves.length; i++) {
+      const { slot, field, test } = leaves[i]!;
+      if (this.holds[slot]) continue;
+      const value = values[field];
+      if (typeof value === 'string' && test(value)) changed = this.holds[slot] = true;
     }
-    this.check();
+    if (changed) this.check();
   }
 
   end(): void {
@@ -139,8 +170,9 @@ class MatchWatch implements SessionWatch {
     if (this.evaluate(this.compiled.root)) this.fire();
   }
 
-  private nestedFired(index: number): void {
-    this.fired[index] = true;
+  private hold(slot: number): void {
+    if (this.holds[slot]) return;
+    this.holds[slot] = true;
     this.check();
   }
 
@@ -156,12 +188,8 @@ class MatchWatch implements SessionWatch {
         return node.items.some((n) => this.evaluate(n));
       case 'not':
         return !this.evaluate(node.item);
-      case 'static':
-        return node.test(this.session);
-      case 'http':
-        return this.seen[node.field].some(node.test);
-      case 'trigger':
-        return this.fired[node.index]!;
+      case 'leaf':
+        return this.holds[node.slot]!;
     }
   }
 }
@@ -171,7 +199,7 @@ export const match: TriggerKind<Record<string, unknown>> = {
   description: 'address/CIDR, port, HTTP method/host/path conditions and other triggers, composed with any, all, not',
   options: options,
   create(conditions, context) {
-    const partial = { triggers: [] as Trigger[], decidedAtEnd: false };
+    const partial: Leaves = { slots: 0, statics: [], http: [], triggers: [], decidedAtEnd: false };
     const root = compile(conditions, context, partial, []);
     const compiled: Compiled = { ...partial, root };
     return { name: 'match', watch: (session, fire) => new MatchWatch(compiled, session, () => fire()) };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type * as Yaml from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
@@ -25,8 +25,9 @@ export const configSchema = lazySchema((z) =>
         .optional(),
       limits: z
         .object({
+          memory: size().describe('memory held for the traffic (sessions, buffers, records); load is shed beyond it').optional(),
           sessions: z.number().int().positive().describe('live sessions held at once; the idlest is evicted beyond it').optional(),
-          bufferedBytes: size().describe('out-of-order bytes held, all sessions together').optional(),
+          bufferedBytes: size().describe('out-of-order bytes held per TCP direction; beyond it the oldest hole is given up').optional(),
           idleTimeout: duration().describe('a session without packets this long ends as timeout').optional(),
           segmentsPerSession: z.number().int().positive().describe('frames kept per session for export and printing').optional(),
         })
@@ -61,14 +62,38 @@ export type ConfigResult = { ok: true; config: ConfigFile } | { ok: false; probl
  * kind's schema. Reports every problem at once, each with its line and column.
  */
 export async function loadConfig(file: string, registry: PluginRegistry, triggers: TriggerBuilder): Promise<ConfigResult> {
-  let text: string;
+  const text = readConfigText(file);
+  if (typeof text !== 'string') return { ok: false, problems: [{ line: 1, col: 1, path: '', message: text.problem }] };
+  return checkConfigText(text, registry, triggers);
+}
+
+/**
+ * The most a config file may have. A config names plugins, triggers and a few settings: a
+ * large hand-written one is a few KiB, and 1 MiB is hundreds of times that. The YAML parser
+ * holds over a hundred times the text in nodes (1 MiB of triggers: ~140 MiB of heap and
+ * ~1 s; 100 MB ran out of heap after 85 s), so a file beyond this is refused before it is
+ * read, in the time of a stat.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The file's text, or the problem that keeps it from being read (missing, unreadable, too large). */
+function readConfigText(file: string): string | { problem: string } {
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [{ line: 1, col: 1, path: '', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` }] };
+    return { problem: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` };
   }
-  return checkConfigText(text, registry, triggers);
+  try {
+    const { size } = fstatSync(fd);
+    if (size > MAX_CONFIG_BYTES) return { problem: `file is ${size} bytes, more than the 1 MiB a config may have` };
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    return { problem: `cannot read: ${(error as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function checkConfigText(text: string, registry: PluginRegistry, triggers: TriggerBuilder): Promise<ConfigResult> {
@@ -85,7 +110,9 @@ export async function checkConfigText(text: string, registry: PluginRegistry, tr
       }),
     };
   }
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const js = toPlain(yaml, doc, lines);
+  if (!js.ok) return { ok: false, problems: [js.problem] };
+  const raw = (js.value ?? {}) as Record<string, unknown>;
   const parsed = configSchema().safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueProblems(issue, locate));
   // Plugins and triggers are checked even when other parts are wrong: every problem at once.
@@ -109,6 +136,60 @@ export async function checkConfigText(text: string, registry: PluginRegistry, tr
 function loadYaml(): typeof Yaml {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; `import type` above gives the types
   return require('yaml') as typeof Yaml;
+}
+
+/**
+ * The document as plain data. The yaml package refuses, while converting, an alias that
+ * names no anchor before it and aliases that expand past its `maxAliasCount` (a "billion
+ * laughs" bomb); both are problems of the file, located at the alias to blame.
+ */
+function toPlain(yaml: typeof Yaml, doc: Document, lines: LineCounter): { ok: true; value: unknown } | { ok: false; problem: ConfigProblem } {
+  try {
+    return { ok: true, value: doc.toJS() };
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const pos = lines.linePos(blamedAlias(yaml, doc)?.range?.[0] ?? 0);
+    return { ok: false, problem: { line: pos.line, col: pos.col, path: '', message: firstLine(error.message) } };
+  }
+}
+
+/**
+ * The alias a conversion error is about: the first one without an anchor before it, else the
+ * one that expands to the most nodes (the top of a bomb). Anchors are resolved in document
+ * order as yaml does (the last one of the name before the alias), and sizes are counted once
+ * per node: a bomb is measured, not expanded. Only for the error: it walks the whole document.
+ */
+function blamedAlias({ visit, isAlias, isCollection, isPair }: typeof Yaml, doc: Document): Node | null {
+  const anchors = new Map<string, Node>();
+  const sources = new Map<Node, Node>();
+  const aliases: Node[] = [];
+  let unresolved: Node | null = null;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        aliases.push(node);
+        const source = anchors.get(node.source);
+        if (source) sources.set(node, source);
+        else unresolved ??= node;
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  if (unresolved) return unresolved;
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    sizes.set(node, 0); // an alias inside its own anchor's node adds nothing more
+    let total = 1;
+    if (isAlias(node)) total = size(sources.get(node));
+    else if (isCollection(node)) for (const item of node.items) total += size(item);
+    else if (isPair(node)) total = size(node.key) + size(node.value);
+    sizes.set(node, total);
+    return total;
+  };
+  let blamed: Node | null = null;
+  for (const alias of aliases) if (!blamed || size(alias) > size(blamed)) blamed = alias;
+  return blamed;
 }
 
 type Locate = (path: (string | number)[], message: string, key?: boolean) => ConfigProblem;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAddress } from './address-text.js';
 import { decodeLink, LinkType } from './link.js';
+import { transportKnownAfterReassembly } from './ipv6.js';
 import { DecodedPacket, DecodeStatus } from './packet.js';
 import { decodeTcp, formatTcpOptions } from './tcp.js';
 import { TcpHeader } from './tcp-header.js';
@@ -105,6 +106,31 @@ test('IPv6 extension headers: hop-by-hop, destination options, fragment', () => 
   const { status, pkt } = decode(Buffer.concat([ip, body]), LinkType.IPV6);
   assert.equal(status, DecodeStatus.Ok);
   assert.deepEqual([pkt.protocol, pkt.isFragment, pkt.moreFragments, pkt.fragmentId, pkt.l4Offset], [6, true, true, 42, 40 + 32]);
+});
+
+test('IPv6: a chain of extension headers is bounded by the packet, not by a count', () => {
+  const tcp = v4.subarray(34);
+  const chain = (count: number) => Buffer.concat(Array.from({ length: count }, (_, i) => Buffer.from([i + 1 < count ? 60 : 6, 0, 1, 4, 0, 0, 0, 0])));
+  const packet = (headers: Buffer, body: Buffer) => Buffer.concat([ipv6Header({ src: '2001:db8::a', dst: '2001:db8::b' }, headers.length + body.length, 60), headers, body]);
+  for (const count of [20, 1000]) {
+    const { status, pkt } = decode(packet(chain(count), tcp), LinkType.IPV6);
+    assert.deepEqual([status, pkt.protocol, pkt.l4Offset, pkt.l4Length], [DecodeStatus.Ok, 6, 40 + 8 * count, tcp.length], `${count} headers`);
+  }
+  const endless = chain(30).subarray(0, 8 * 29); // the last header says another one follows, and none does
+  assert.equal(decode(packet(endless, Buffer.alloc(0)), LinkType.IPV6).status, DecodeStatus.IpError);
+});
+
+test('IPv6 fragment starting with destination options: its transport is known after reassembly', () => {
+  const fragmentOf = (next: number) => {
+    const body = Buffer.concat([Buffer.from([next, 0, 0, 1, 0, 0, 0, 7]), Buffer.from([6, 0, 1, 4, 0, 0, 0, 0])]);
+    return decode(Buffer.concat([ipv6Header({ src: '2001:db8::a', dst: '2001:db8::b' }, body.length, 44), body]), LinkType.IPV6).pkt;
+  };
+  const withOptions = fragmentOf(60);
+  assert.deepEqual([withOptions.isFragment, withOptions.protocol, transportKnownAfterReassembly(withOptions)], [true, 60, true]);
+  assert.equal(transportKnownAfterReassembly(fragmentOf(6)), false, 'TCP right after the fragment header');
+  const v4Fragment = Buffer.from(ipPart);
+  v4Fragment.writeUInt16BE(0x2000, 6);
+  assert.equal(transportKnownAfterReassembly(decode(v4Fragment, LinkType.IPV4).pkt), false);
 });
 
 test('TCP header with every option, and options cut by the snap length', () => {

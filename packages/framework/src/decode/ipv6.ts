@@ -42,8 +42,8 @@ export function continueIpv6Chain(
   out: DecodedPacket,
 ): DecodeStatus {
   let at = offset;
-  for (let hops = 0; hops < 16; hops++) {
-    if (!isExtensionHeader(next)) break;
+  // Each header takes at least 8 bytes, so the packet's length bounds the walk.
+  while (isExtensionHeader(next)) {
     if (end - at < 8) return DecodeStatus.IpError;
     const following = buf[at]!;
     if (next === FRAGMENT) {
@@ -67,6 +67,14 @@ export function continueIpv6Chain(
   out.l4WireLength = payloadEnd - at;
   out.l4Length = Math.max(0, Math.min(payloadEnd, end) - at);
   return DecodeStatus.Ok;
+}
+
+/**
+ * True for an IPv6 fragment whose fragmentable part starts with an extension header
+ * (destination options...): its transport protocol is known only once it is reassembled.
+ */
+export function transportKnownAfterReassembly(pkt: DecodedPacket): boolean {
+  return pkt.ipVersion === 6 && pkt.isFragment && isExtensionHeader(pkt.protocol);
 }
 
 function isExtensionHeader(type: number): boolean {

@@ -2,7 +2,9 @@
  * The dissector plugin API: what a protocol package (npm) implements.
  *
  * A dissector package's default export is a `Dissector` (or a `PluginModule` listing
- * several). For every TCP session the dispatcher picks at most one dissector: first by port
+ * several). For every TCP session that carries payload (sessions without a payload byte,
+ * such as refused connects, port scans and SYN floods, never reach dissectors), when its
+ * first payload segment arrives, the dispatcher picks at most one dissector: first by port
  * (the server port, then the client port), then by content (`probe` on the first bytes of
  * each direction). It then calls `create` once and drives the returned `DissectorSession`:
  *

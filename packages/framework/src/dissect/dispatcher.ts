@@ -9,6 +9,8 @@ export interface DispatchHost {
   now(): number;
   emitted(session: TcpSession, protocol: string, record: object): void;
   displayed(session: TcpSession, line: DisplayLine): void;
+  /** A dissector threw: counts and reports it; returns the message for the session's mark. */
+  dissectorFailed(dissector: string, error: unknown): string;
 }
 
 const NONE: readonly Dissector[] = [];
@@ -262,7 +264,7 @@ export class DissectorBinding {
   }
 
   private fail(d: Dissector | null, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = this.host.dissectorFailed(d?.name ?? '?', error);
     const mark = `dissector-error: ${d?.name ?? '?'}: ${message}`;
     if (!this.session.marks.includes(mark)) this.session.marks.push(mark);
     this.done = true;

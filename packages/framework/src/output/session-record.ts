@@ -72,8 +72,15 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     fragmentsReassembled: stats.fragmentsReassembled,
     fragmentOverlaps: stats.fragmentOverlaps,
     fragmentTimeouts: stats.fragmentTimeouts,
+    fragmentEvictions: stats.fragmentEvictions,
+    fragmentsPerDatagramDrops: stats.fragmentsPerDatagramDrops,
+    overlapConflicts: stats.overlapConflicts,
+    outOfOrderGivenUp: stats.outOfOrderGivenUp,
+    streamLimitHits: stats.streamLimitHits,
     ...(stats.captureDrops !== null ? { captureDrops: stats.captureDrops } : {}),
+    pluginErrors: stats.pluginErrors,
     elapsed: (Date.now() - stats.startedAt) / 1000,
     peakRss: stats.peakRss,
+    ...(stats.memory ? { memory: { limit: stats.memory.limit, peak: stats.memory.peak, shed: stats.memory.shedByName() } } : {}),
   };
 }

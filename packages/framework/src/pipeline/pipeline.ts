@@ -4,24 +4,20 @@ import { decodeTcp } from '../decode/tcp.js';
 import { TcpHeader } from '../decode/tcp-header.js';
 import type { Dissector, EndReason, Services } from '../dissect/api.js';
 import { DissectorTable } from '../dissect/dispatcher.js';
-import { IpDefragmenter } from '../reassembly/ip-defragmenter.js';
-import { MemoryAccount } from '../memory/memory-account.js';
+import { IpDefragmenter, type DefragmenterLimits } from '../reassembly/ip-defragmenter.js';
+import { transportKnownAfterReassembly } from '../decode/ipv6.js';
+import { MemoryAccount, storedFrameCost } from '../memory/memory-account.js';
 import type { SessionObserver } from '../sessions/observer.js';
 import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
 import { copyFrame, frameTime, type Frame, type StoredFrame } from '../sources/frame.js';
 import { CaptureClock, defaultServices } from './services.js';
 import { Statistics } from './statistics.js';
-
-export interface FragmentLimits {
-  timeoutSec: number;
-  maxBytes: number;
-  maxDatagrams: number;
-}
+import { PluginFailures } from './plugin-failures.js';
 
 export interface PipelineOptions {
   limits?: Partial<TrackerLimits>;
-  fragments?: Partial<FragmentLimits>;
+  fragments?: Partial<DefragmenterLimits>;
   /** Keep each session's original frames (pcap export). */
   keepFrames?: boolean;
   /** Keep dissector display lines (pretty output). */
@@ -34,11 +30,14 @@ export interface PipelineOptions {
   clock?: CaptureClock;
   /** Counters to fill (a new set when absent). */
   stats?: Statistics;
+  /** Where plugin exceptions are counted and reported (one logging to the services' logger when absent). */
+  failures?: PluginFailures;
   /** The account of what the run holds, with its limit (a default-sized one when absent). */
   memory?: MemoryAccount;
 }
 
-const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { timeoutSec: 30, maxBytes: 16 * 1024 * 1024, maxDatagrams: 4096 };
+/** Shedding stops at this share of the memory limit, so that it does not run on every packet. */
+const SHED_TO = 0.9;
 /** How often (in packets) expiry runs without TCP traffic, and memory is sampled. */
 const HOUSEKEEPING_EVERY = 16384;
 
@@ -64,17 +63,21 @@ export class Pipeline {
     this.stats = options.stats ?? new Statistics();
     this.keepFrames = options.keepFrames ?? false;
     this.memory = options.memory ?? new MemoryAccount();
+    this.stats.memory = this.memory;
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.defragmenter = new IpDefragmenter({ ...DEFAULT_FRAGMENT_LIMITS, ...options.fragments }, this.stats);
+    this.defragmenter = new IpDefragmenter(options.fragments ?? {}, this.stats, this.memory, (f) => (f ? storedFrameCost(f.data.length) : 0));
     const clock = options.clock ?? new CaptureClock();
+    const services = options.services ?? defaultServices(clock);
     this.tracker = new SessionTracker(
       { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },
       this.stats,
       new DissectorTable(options.dissectors ?? []),
       options.observers ?? [],
-      options.services ?? defaultServices(clock),
+      services,
       clock,
       onFinished,
+      this.memory,
+      options.failures ?? new PluginFailures(this.stats, services.logger),
     );
   }
 
@@ -83,6 +86,7 @@ export class Pipeline {
     const stats = this.stats;
     stats.packets++;
     stats.bytes += frame.caplen;
+    if (this.memory.used > this.memory.limit) this.shed();
     const time = frameTime(frame);
     if (time > this.lastTime) this.lastTime = time;
     if ((stats.packets & (HOUSEKEEPING_EVERY - 1)) === 0) this.housekeeping();
@@ -92,25 +96,35 @@ export class Pipeline {
       this.countDecodeFailure(status);
       return;
     }
-    if (pkt.protocol !== IPPROTO_TCP) {
+    if (pkt.protocol !== IPPROTO_TCP && !transportKnownAfterReassembly(pkt)) {
       stats.nonTcp++;
       return;
     }
     let fragmentFrames: StoredFrame[] | null = null;
+    let fragmentConflict = false;
     if (pkt.isFragment) {
       if (!this.defragmenter.add(pkt, time, this.keepFrames ? copyFrame(frame) : null)) return;
       fragmentFrames = this.keepFrames ? (this.defragmenter.takeAttachments().filter((f: StoredFrame | null) => f !== null) as StoredFrame[]) : [];
+      fragmentConflict = this.defragmenter.completedWithConflict;
+      // An IPv6 fragment's transport shows only once it is reassembled (extension headers first).
+      if (pkt.protocol !== IPPROTO_TCP) {
+        stats.nonTcp++;
+        return;
+      }
     }
     if (!decodeTcp(pkt.buf, pkt.l4Offset, pkt.l4Length, pkt.l4WireLength, this.tcp)) {
       stats.headerErrors.tcp++;
       return;
     }
-    this.tracker.segment(pkt, this.tcp, frame, time, fragmentFrames);
+    this.tracker.segment(pkt, this.tcp, frame, time, fragmentFrames, fragmentConflict);
   };
 
   /** End of input: every session still open is finished and handed on. */
   finish(reason: EndReason = 'eof'): void {
     this.tracker.finishAll(reason);
+    const budget = this.tracker.table.budget;
+    this.stats.outOfOrderGivenUp = budget.givenUpBytes;
+    this.stats.streamLimitHits = budget.streamLimitHits;
     this.stats.sampleMemory();
   }
 
@@ -124,6 +138,20 @@ export class Pipeline {
     this.tracker.expire(this.lastTime);
     this.defragmenter.expire(this.lastTime);
     this.stats.sampleMemory();
+  }
+
+  /**
+   * Over the memory limit: gives things up, in this order, until the account is at 90% of its
+   * limit: tombstones (finished sessions kept for late packets), incomplete IP datagrams (oldest
+   * first), then live sessions, idlest first (each is finished as `evicted` and reported as
+   * usual; its out-of-order data, records and frames go with it).
+   */
+  private shed(): void {
+    const target = this.memory.limit * SHED_TO;
+    const over = () => this.memory.used > target;
+    this.tracker.forgetTombstones(over);
+    while (over() && this.defragmenter.shedOldest());
+    this.tracker.evictIdlest(over);
   }
 
   private countDecodeFailure(status: DecodeStatus): void {

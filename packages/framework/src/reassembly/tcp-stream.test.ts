@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BufferBudget, SegmentClass, TcpStream, type StreamReceiver } from './tcp-stream.js';
+import { MemoryAccount, MemoryKind } from '../memory/memory-account.js';
+import { BufferBudget, SEGMENT_OVERHEAD, SegmentClass, TcpStream, type StreamReceiver } from './tcp-stream.js';
 
 /** A segment as the tests write it: sequence number, payload text, flags. */
 interface Seg {
@@ -15,7 +16,7 @@ interface Seg {
 }
 
 /** What the receiver saw: data as text, gaps as `[gap N]`, the end as `[end]`. */
-function run(segments: Seg[], budget = new BufferBudget(1 << 20), flush = true) {
+function run(segments: Seg[], budget = new BufferBudget(), flush = true) {
   const seen: string[] = [];
   const receiver: StreamReceiver = {
     data: (buf, offset, length) => seen.push(buf.toString('latin1', offset, offset + length)),
@@ -31,7 +32,7 @@ function run(segments: Seg[], budget = new BufferBudget(1 << 20), flush = true) 
     classes.push(stream.segment(s.seq, !!s.syn, !!s.fin, payload, 2, length, s.wire ?? length));
   }
   if (flush) stream.flush();
-  return { seen: seen.join(''), classes, stream };
+  return { get seen() { return seen.join(''); }, classes, stream };
 }
 
 const C = SegmentClass;
@@ -130,11 +131,31 @@ test('truncated payload (snap length): captured bytes, then a gap for the rest',
   assert.equal(r.stream.missingBytes, 7);
 });
 
-test('the buffered-bytes budget is never exceeded: over it, the hole is given up', () => {
-  const budget = new BufferBudget(4);
+test('over its own limits, a stream gives up its oldest hole and holds within them', () => {
+  const budget = new BufferBudget(new MemoryAccount(), { segments: 8, bytes: 3 + SEGMENT_OVERHEAD });
   const r = run([{ seq: 0, syn: true }, { seq: 5, data: 'ef' }, { seq: 9, data: 'xyz' }], budget, false);
-  assert.ok(budget.used <= 4, `used ${budget.used}`);
-  assert.equal(r.seen, '[gap 4]ef[gap 2]xyz');
+  assert.equal(r.seen, '[gap 4]ef');
+  assert.equal(r.stream.heldBytes, 3 + SEGMENT_OVERHEAD);
+  assert.deepEqual([r.stream.givenUpBytes, budget.givenUpBytes, budget.streamLimitHits], [4, 4, 1]);
   r.stream.flush();
-  assert.equal(budget.used, 0);
+  assert.equal(r.seen, '[gap 4]ef[gap 2]xyz');
+  assert.deepEqual([r.stream.missingBytes, r.stream.givenUpBytes, budget.account.byKind[MemoryKind.OutOfOrder]], [6, 4, 0]);
+});
+
+test('held segments are charged to the memory account, and released when delivered or discarded', () => {
+  const budget = new BufferBudget();
+  const r = run([{ seq: 0, syn: true }, { seq: 5, data: 'ef' }, { seq: 9, data: 'xyz' }], budget, false);
+  assert.equal(budget.account.byKind[MemoryKind.OutOfOrder], 5 + 2 * SEGMENT_OVERHEAD);
+  assert.equal(r.stream.heldBytes, 5 + 2 * SEGMENT_OVERHEAD);
+  r.stream.discard();
+  assert.equal(budget.account.used, 0);
+});
+
+test('shed gives up what the stream holds, delivers it at its place and returns the bytes released', () => {
+  const budget = new BufferBudget();
+  const r = run([{ seq: 0, syn: true }, { seq: 1, data: 'ab' }, { seq: 5, data: 'ef' }, { seq: 9, data: 'ij', fin: true }], budget, false);
+  assert.equal(r.stream.shed(), 4 + 2 * SEGMENT_OVERHEAD);
+  assert.equal(r.seen, 'ab[gap 2]ef[gap 2]ij[end]');
+  assert.deepEqual([budget.account.used, budget.account.shed[MemoryKind.OutOfOrder], r.stream.givenUpBytes], [0, 2, 4]);
+  assert.equal(r.stream.shed(), 0);
 });

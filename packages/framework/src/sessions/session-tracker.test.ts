@@ -106,3 +106,15 @@ test('content detection: a probe finds the protocol on any port; a rejecting dis
   assert.equal(sessions[0]!.protocol, 'echo');
   assert.deepEqual(echo.log, ['client:!hi', 'end:fin']);
 });
+
+test('a retransmission whose bytes differ from the first copy: the first copy is delivered, the session marked and counted', async () => {
+  const c = new Conversation('10.0.0.1:40000', '10.0.0.2:7', { clientIsn: 100 }).handshake();
+  c.segment('client', 'PA', 'world', { seq: 106 }); // ahead of a hole of 5 bytes
+  c.segment('client', 'PA', 'WORLD', { seq: 106 }); // the same range, other bytes
+  c.segment('client', 'PA', 'hello', { seq: 101 });
+  const echo = recorder();
+  const { sessions, stats } = await dissectFrames(c.frames, { dissectors: [echo] });
+  assert.deepEqual(echo.log.slice(0, 2), ['client:hello', 'client:world']);
+  assert.deepEqual(sessions[0]!.marks, ['tcp.overlap-conflict']);
+  assert.equal(stats.overlapConflicts, 1);
+});

@@ -4,9 +4,12 @@ import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
 import type { DispatchHost, DissectorTable } from '../dissect/dispatcher.js';
 import type { CaptureClock } from '../pipeline/services.js';
 import type { Statistics } from '../pipeline/statistics.js';
-import { BufferBudget, SegmentClass } from '../reassembly/tcp-stream.js';
+import { BufferBudget, DEFAULT_STREAM_LIMITS, SegmentClass } from '../reassembly/tcp-stream.js';
 import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
+import { MemoryKind, RECORD_COST, SESSION_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
+import { SessionQueue } from './session-queue.js';
+import type { PluginFailures } from '../pipeline/plugin-failures.js';
 import type { SessionObserver } from './observer.js';
 import { SegmentEvent, SegmentMark } from './segment-event.js';
 import type { TcpSession } from './tcp-session.js';
@@ -14,7 +17,7 @@ import type { TcpSession } from './tcp-session.js';
 export interface TrackerLimits {
   /** Live sessions held at once; beyond it the idlest is evicted. */
   sessions: number;
-  /** Out-of-order bytes held, all sessions together. */
+  /** Out-of-order bytes held per TCP direction (payload and per-segment overhead). */
   bufferedBytes: number;
   /** Seconds without a packet after which a session ends as `timeout`. */
   idleTimeout: number;
@@ -28,12 +31,17 @@ export interface TrackerLimits {
 
 export const DEFAULT_LIMITS: TrackerLimits = {
   sessions: 100_000,
-  bufferedBytes: 64 * 1024 * 1024,
+  bufferedBytes: DEFAULT_STREAM_LIMITS.bytes,
   idleTimeout: 120,
   closeLinger: 2,
   segmentsPerSession: 100_000,
   tombstone: 10,
 };
+
+/** A session in which a retransmission's bytes differed from the first copy (which was kept). */
+export const OVERLAP_CONFLICT_MARK = 'tcp.overlap-conflict';
+/** A session carried in an IP datagram whose fragments overlapped with different bytes. */
+export const FRAGMENT_CONFLICT_MARK = 'ip.overlap-conflict';
 
 export interface TrackerOptions {
   limits: TrackerLimits;
@@ -51,11 +59,10 @@ export interface TrackerOptions {
 export class SessionTracker implements DispatchHost {
   readonly table: FlowTable;
   private readonly event = new SegmentEvent();
-  private readonly closing: TcpSession[] = [];
-  private closingHead = 0;
+  /** Closed sessions waiting out their linger, in the order they closed. */
+  private readonly closing = new SessionQueue();
   /** Finished sessions still in the table, in the order they finished. */
-  private readonly tombstones: TcpSession[] = [];
-  private tombstonesHead = 0;
+  private readonly tombstones = new SessionQueue();
   /** The latest capture time seen. */
   private latest = 0;
 
@@ -67,8 +74,10 @@ export class SessionTracker implements DispatchHost {
     readonly services: Services,
     private readonly clock: CaptureClock,
     private readonly onFinished: (session: TcpSession) => void,
+    private readonly memory: MemoryAccount,
+    private readonly failures: PluginFailures,
   ) {
-    this.table = new FlowTable(new BufferBudget(options.limits.bufferedBytes));
+    this.table = new FlowTable(new BufferBudget(memory, { ...DEFAULT_STREAM_LIMITS, bytes: options.limits.bufferedBytes }));
     observers.forEach((o, slot) => o.attach?.(slot));
   }
 
@@ -76,8 +85,11 @@ export class SessionTracker implements DispatchHost {
     return this.clock.time;
   }
 
-  /** One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments. */
-  segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null): void {
+  /**
+   * One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments;
+   * `fragmentConflict`: its fragments overlapped with different bytes (the first were kept).
+   */
+  segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null, fragmentConflict = false): void {
     this.clock.time = time;
     // Timers run on the latest time seen: captures merged from several interfaces or files
     // may step back in time, and expiry must not wait for time to catch up.
@@ -98,27 +110,19 @@ export class SessionTracker implements DispatchHost {
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
     this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
+    if (fragmentConflict && !session.marks.includes(FRAGMENT_CONFLICT_MARK)) session.marks.push(FRAGMENT_CONFLICT_MARK);
     session.lastTime = time;
   }
 
   /** Finishes sessions idle longer than the timeout, and closed ones past their linger. */
   expire(now: number): void {
     const { idleTimeout, closeLinger } = this.options.limits;
-    for (let s = this.table.idlest; s && now - s.lastTime > idleTimeout; s = this.table.idlest) {
-      if (s.finished) this.table.remove(s);
-      else this.retire(s, 'timeout');
-    }
-    while (this.closingHead < this.closing.length) {
-      const s = this.closing[this.closingHead]!;
+    for (let s = this.table.idlest; s && now - s.lastTime > idleTimeout; s = this.table.idlest) this.retire(s, 'timeout');
+    for (let s = this.closing.first; s; s = this.closing.first) {
       // Linger counts from the last segment: a connection that goes on after a RST is not over.
-      if (!s.finished && s.closedAt >= 0 && now - s.lastTime <= closeLinger) break;
-      this.closingHead++;
-      s.awaitingLinger = false;
-      if (!s.finished && s.closedAt >= 0) this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
-    }
-    if (this.closingHead > 1024 && this.closingHead * 2 > this.closing.length) {
-      this.closing.splice(0, this.closingHead);
-      this.closingHead = 0;
+      if (s.closedAt >= 0 && now - s.lastTime <= closeLinger) break;
+      this.closing.remove(s);
+      if (s.closedAt >= 0) this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
     }
     this.buryTombstones(now);
   }
@@ -126,15 +130,19 @@ export class SessionTracker implements DispatchHost {
   /** Forgets finished sessions whose late packets are no longer expected. */
   private buryTombstones(now: number): void {
     const { tombstone } = this.options.limits;
-    while (this.tombstonesHead < this.tombstones.length) {
-      const s = this.tombstones[this.tombstonesHead]!;
-      if (now - s.lastTime <= tombstone) break;
-      this.tombstonesHead++;
-      if (s.finished && this.table.contains(s)) this.table.remove(s);
-    }
-    if (this.tombstonesHead > 1024 && this.tombstonesHead * 2 > this.tombstones.length) {
-      this.tombstones.splice(0, this.tombstonesHead);
-      this.tombstonesHead = 0;
+    for (let s = this.tombstones.first; s && now - s.lastTime > tombstone; s = this.tombstones.first) this.forget(s);
+  }
+
+  /** Forgets tombstones, oldest first, while `more()` says so (memory shedding). */
+  forgetTombstones(more: () => boolean): void {
+    for (let s = this.tombstones.first; s && more(); s = this.tombstones.first) this.forget(s);
+  }
+
+  /** Evicts live sessions, idlest first, while `more()` says so (memory shedding); each is counted. */
+  evictIdlest(more: () => boolean): void {
+    for (let s = this.table.idlest; s && more(); s = this.table.idlest) {
+      if (!s.finished) this.memory.countShed(MemoryKind.Sessions);
+      this.retire(s, 'evicted');
     }
   }
 
@@ -145,36 +153,55 @@ export class SessionTracker implements DispatchHost {
 
   emitted(session: TcpSession, protocol: string, record: object): void {
     session.addRecord(protocol, record);
+    this.memory.charge(MemoryKind.Records, RECORD_COST);
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.record?.(session, protocol, record);
   }
 
+  dissectorFailed(dissector: string, error: unknown): string {
+    return this.failures.report('dissector', dissector, error);
+  }
+
   displayed(session: TcpSession, line: DisplayLine): void {
     if (!session.displayLines) return;
+    this.memory.charge(MemoryKind.Records, displayLineCost(line.text));
     // A fixed-shape literal: a spread per line is a slow generic copy on this hot path.
     session.displayLines.push({ label: line.label, text: line.text, dir: line.dir, segment: session.segments });
   }
 
   private open(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): TcpSession {
     const { sessions } = this.options.limits;
-    while (this.table.size >= sessions && this.table.idlest) this.retire(this.table.idlest, 'evicted');
+    while (this.table.size >= sessions && this.table.idlest) {
+      // Tombstones go first: they only absorb late packets.
+      const tombstone = this.tombstones.first;
+      if (tombstone) this.forget(tombstone);
+      else this.retire(this.table.idlest, 'evicted');
+    }
     // The SYN sender is the client; a SYN-ACK seen first was sent by the server.
     const synAck = (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
     const session = this.table.create(pkt, tcp, !synAck);
+    this.memory.charge(MemoryKind.Sessions, SESSION_COST);
     session.start = time;
     session.lastTime = time;
     session.firstFrame = frame.index;
     if (this.options.keepFrames) session.frames = [];
     if (this.options.keepDisplay) session.displayLines = [];
     this.stats.sessions++;
-    const binding = this.dissectors.bind(session, this);
-    if (binding) {
-      session.toServer.receiver = binding.clientReceiver;
-      session.toClient.receiver = binding.serverReceiver;
-      session.dissector = binding;
-    }
     for (const o of this.observers) o.open?.(session);
     return session;
+  }
+
+  /**
+   * Gives the session its dissector at its first payload segment: sessions that never carry
+   * a byte (refused connects, scans, SYN floods) cost no dissector state.
+   */
+  private bindDissector(session: TcpSession): void {
+    session.dissectorBound = true;
+    const binding = this.dissectors.bind(session, this);
+    if (!binding) return;
+    session.toServer.receiver = binding.clientReceiver;
+    session.toClient.receiver = binding.serverReceiver;
+    session.dissector = binding;
   }
 
   /** A SYN from the client on a tuple whose connection closed, or with a new ISN. */
@@ -191,8 +218,11 @@ export class SessionTracker implements DispatchHost {
       this.stats.droppedSegments++;
       return;
     }
-    if (fragmentFrames) frames.push(...fragmentFrames);
-    else frames.push(copyFrame(frame));
+    const stored = fragmentFrames ?? [copyFrame(frame)];
+    for (const f of stored) {
+      frames.push(f);
+      this.memory.charge(MemoryKind.ExportFrames, storedFrameCost(f.data.length));
+    }
   }
 
   private apply(
@@ -223,6 +253,7 @@ export class SessionTracker implements DispatchHost {
     }
     if (tcp.payloadLength < tcp.payloadWireLength) event.marks |= SegmentMark.Truncated;
     const rst = (flags & TcpFlag.RST) !== 0;
+    if (tcp.payloadWireLength > 0 && !session.dissectorBound) this.bindDissector(session);
     event.segmentClass = rst && tcp.payloadWireLength === 0
       ? SegmentClass.Empty
       : stream.segment(
@@ -263,16 +294,27 @@ export class SessionTracker implements DispatchHost {
     const wasClosed = session.closedAt >= 0;
     session.state = state;
     session.closedAt = time;
-    if (!wasClosed && !session.awaitingLinger) {
-      session.awaitingLinger = true;
-      this.closing.push(session);
-    }
+    if (!wasClosed && !this.closing.has(session)) this.closing.push(session);
   }
 
   /** Finishes a session and takes it out of the table. */
   private retire(session: TcpSession, reason: EndReason): void {
     if (!session.finished) this.finish(session, session.closedAt >= 0 ? (session.state === 'reset' ? 'rst' : 'fin') : reason);
+    this.forget(session);
+  }
+
+  private releaseRecords(session: TcpSession): void {
+    let bytes = 0;
+    for (const protocol in session.records) bytes += session.records[protocol]!.length * RECORD_COST;
+    for (const line of session.displayLines ?? []) bytes += displayLineCost(line.text);
+    this.memory.release(MemoryKind.Records, bytes);
+  }
+
+  /** Takes a session out of the table (and out of the closing or tombstone queue). */
+  private forget(session: TcpSession): void {
+    session.queue?.remove(session);
     this.table.remove(session);
+    this.memory.release(MemoryKind.Sessions, SESSION_COST);
   }
 
   private finish(session: TcpSession, reason: EndReason): void {
@@ -282,16 +324,24 @@ export class SessionTracker implements DispatchHost {
     session.endReason = reason;
     if (session.closedAt < 0) session.state = reason === 'eof' ? 'open' : 'timeout';
     session.tcp.missingBytes = session.toServer.missingBytes + session.toClient.missingBytes;
+    const conflicts = session.toServer.overlapConflicts + session.toClient.overlapConflicts;
+    if (conflicts > 0) {
+      this.stats.overlapConflicts += conflicts;
+      session.marks.push(OVERLAP_CONFLICT_MARK);
+    }
     session.dissector?.end(reason);
     session.dissector = null;
     session.finished = true;
     this.table.leaveAgeOrder(session);
     this.tombstones.push(session);
     for (const o of this.observers) o.close?.(session);
+    // The frames are handed on with the session: a sink that keeps them charges them itself.
+    if (session.frames) for (const f of session.frames) this.memory.release(MemoryKind.ExportFrames, storedFrameCost(f.data.length));
     this.onFinished(session);
     // The session stays in the table a while as a tombstone: keep nothing heavy.
     session.toServer.discard();
     session.toClient.discard();
+    this.releaseRecords(session);
     session.frames = null;
     session.displayLines = null;
     session.records = {};

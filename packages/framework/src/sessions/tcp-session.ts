@@ -1,6 +1,7 @@
 import type { DisplayLine, EndReason, Endpoint } from '../dissect/api.js';
 import { BufferBudget, TcpStream } from '../reassembly/tcp-stream.js';
 import type { StoredFrame } from '../sources/frame.js';
+import type { SessionQueue } from './session-queue.js';
 
 /** Per-session TCP counters: the `tcp` object of the session record (a public contract). */
 export interface TcpCounters {
@@ -32,6 +33,10 @@ export class TcpSession {
   idleNext: TcpSession | null = null;
   agePrev: TcpSession | null = null;
   ageNext: TcpSession | null = null;
+  // The tracker's queue this session waits in (closing or tombstone), and its links there.
+  queue: SessionQueue | null = null;
+  waitPrev: TcpSession | null = null;
+  waitNext: TcpSession | null = null;
 
   /**
    * The client's address as 32-bit words, then the server's (IPv4: one word each, IPv6:
@@ -60,8 +65,6 @@ export class TcpSession {
   endReason: EndReason | null = null;
   /** Time the connection closed (FIN both ways, or RST); -1 while open. */
   closedAt = -1;
-  /** In the tracker's queue of closed sessions waiting out their linger. */
-  awaitingLinger = false;
   /** A RST was seen after a FIN (miruo's default reset trigger ignores those). */
   resetAfterFin = false;
   fragmented = false;
@@ -85,6 +88,8 @@ export class TcpSession {
   reportedOpen = false;
   /** True once finished: it stays in the flow table a while to absorb late packets. */
   finished = false;
+  /** True once a dissector was looked for (at the first payload segment). */
+  dissectorBound = false;
   /** The dissector driving this session's streams, if any. */
   dissector: { end(reason: EndReason): void } | null = null;
 

@@ -4,6 +4,7 @@ import { TcpFlag } from '../../decode/tcp-header.js';
 import type { SessionObserver } from '../../sessions/observer.js';
 import { SegmentMark, type SegmentEvent, type TcpState } from '../../sessions/segment-event.js';
 import type { TcpSession } from '../../sessions/tcp-session.js';
+import { MemoryKind, type MemoryAccount } from '../../memory/memory-account.js';
 
 /** What the pretty printer keeps of one segment. */
 export interface SegmentLine {
@@ -80,6 +81,8 @@ const INITIAL_SEGMENTS = 16;
 const REUSABLE_SEGMENTS = 256;
 /** Stores kept for reuse, about the number of sessions open at once. */
 const SPARE_STORES = 1024;
+/** A store's objects besides its arrays' bytes: the store and three typed arrays with their buffers. */
+const STORE_OVERHEAD = 600;
 /** A TCP header holds at most 40 option bytes. */
 const MAX_OPTION_BYTES = 40;
 /** The pool holds options other than NOP, NOP, timestamp: mostly the handshake's 20 bytes each way. */
@@ -102,6 +105,9 @@ class SegmentStore {
   private serverState: TcpState | null = null;
   private states = 0;
 
+  /** What the store holds: its arrays, and their objects (kept up to date as they grow). */
+  bytes = this.arrayBytes();
+
   /** Small enough to keep for another session. */
   get reusable(): boolean {
     return this.times.length <= REUSABLE_SEGMENTS && this.optionPool.length <= REUSABLE_SEGMENTS * MAX_OPTION_BYTES;
@@ -120,6 +126,7 @@ class SegmentStore {
     if (this.count === this.times.length) {
       this.times = grown(this.times, this.count + 1);
       this.words = grown(this.words, (this.count + 1) * WORDS_PER_SEGMENT);
+      this.bytes = this.arrayBytes();
     }
     const tcp = event.tcp;
     // States seldom change: look the codes up only when they do (a keyed lookup per segment showed).
@@ -172,10 +179,17 @@ class SegmentStore {
     };
   }
 
+  private arrayBytes(): number {
+    return this.times.byteLength + this.words.byteLength + this.optionPool.byteLength + STORE_OVERHEAD;
+  }
+
   private keepOptions(buf: Buffer, offset: number, length: number): void {
     if (length === 0) return;
     const start = this.optionBytes;
-    if (start + length > this.optionPool.length) this.optionPool = grown(this.optionPool, start + length);
+    if (start + length > this.optionPool.length) {
+      this.optionPool = grown(this.optionPool, start + length);
+      this.bytes = this.arrayBytes();
+    }
     // A byte loop: at most MAX_OPTION_BYTES, and no subarray object per segment.
     const pool = this.optionPool;
     for (let i = 0; i < length; i++) pool[start + i] = buf[offset + i]!;
@@ -217,6 +231,8 @@ export class SegmentRecorder implements SessionObserver {
   constructor(
     private readonly limit: number,
     private readonly onDropped: () => void = () => {},
+    /** Charged with every store while its session is open or waiting to be printed. */
+    private readonly memory: MemoryAccount | null = null,
   ) {}
 
   attach(slot: number): void {
@@ -227,12 +243,16 @@ export class SegmentRecorder implements SessionObserver {
     for (let store = this.closed.pop(); store; store = this.closed.pop()) {
       if (store.reusable && this.spare.length < SPARE_STORES) this.spare.push(store.clear());
     }
-    session.observerState[this.slot] = this.spare.pop() ?? new SegmentStore();
+    const store = this.spare.pop() ?? new SegmentStore();
+    this.memory?.charge(MemoryKind.Records, store.bytes);
+    session.observerState[this.slot] = store;
   }
 
   close(session: TcpSession): void {
     const store = session.observerState[this.slot] as SegmentStore | undefined;
-    if (store) this.closed.push(store);
+    if (!store) return;
+    this.memory?.release(MemoryKind.Records, store.bytes);
+    this.closed.push(store);
   }
 
   segment(session: TcpSession, event: SegmentEvent): void {
@@ -242,7 +262,9 @@ export class SegmentRecorder implements SessionObserver {
       this.onDropped();
       return;
     }
+    const before = store.bytes;
     store.add(event);
+    if (this.memory && store.bytes !== before) this.memory.charge(MemoryKind.Records, store.bytes - before);
   }
 
   /** The session's segment lines, built on demand (empty when the recorder was not attached to it). */

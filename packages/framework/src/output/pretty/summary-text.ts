@@ -13,10 +13,19 @@ export function summaryText(stats: Statistics): string {
     ['Evicted sessions', stats.evictedSessions],
     ['Dropped segments', stats.droppedSegments],
     ['Fragments reassembled', stats.fragmentsReassembled],
+    ['Fragments given up', stats.fragmentTimeouts + stats.fragmentEvictions + stats.fragmentsPerDatagramDrops],
+    ['Overlap conflicts', stats.overlapConflicts + stats.fragmentOverlaps],
+    ['Out-of-order given up', `${stats.outOfOrderGivenUp} bytes`],
     ['Unsupported link type', stats.unsupportedLinkType],
   ];
+  for (const [plugin, count] of Object.entries(stats.pluginErrors)) rows.push([`Plugin errors: ${plugin}`, count]);
   if (stats.captureDrops !== null) rows.push(['Capture drops', stats.captureDrops]);
-  rows.push(['Peak memory', `${(stats.peakRss / 1048576).toFixed(0)} MiB`], ['Elapsed', `${elapsed.toFixed(2)} s (${rate} packets/s)`]);
+  const memory = stats.memory;
+  if (memory) {
+    rows.push(['Memory held (peak)', `${mib(memory.peak)} of ${mib(memory.limit)} MiB`]);
+    for (const [kind, count] of Object.entries(memory.shedByName())) rows.push([`  Shed ${kind}`, count]);
+  }
+  rows.push(['Peak memory', `${mib(stats.peakRss)} MiB`], ['Elapsed', `${elapsed.toFixed(2)} s (${rate} packets/s)`]);
   const errors: [string, number][] = [
     ['L2', stats.headerErrors.link],
     ['IP', stats.headerErrors.ip],
@@ -30,4 +39,8 @@ export function summaryText(stats: Statistics): string {
     '==============================',
     '',
   ].join('\n');
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(0);
 }

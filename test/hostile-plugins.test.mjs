@@ -1,0 +1,70 @@
+// Plugins that fail must not take the run down (issue 12, finding 11): a trigger or a
+// dissector that throws is isolated for that session, its session is marked, the failure is
+// counted in the summary and printed once per plugin and message on stderr.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { runPakeana } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const { Conversation, pcapFile } = require('../packages/framework/dist/index.js');
+const frameworkPath = require.resolve('../packages/framework/dist/index.js');
+const dir = mkdtempSync(join(tmpdir(), 'pakeana-hostile-plugins-'));
+
+/** Three short sessions on port 7. */
+function capture() {
+  const frames = [];
+  for (let i = 0; i < 3; i++) {
+    const c = new Conversation(`10.2.0.${i + 1}:4000${i}`, '10.2.0.100:7', { start: 1000 + i });
+    frames.push(...c.handshake().send('client', `hello ${i}`).send('server', 'hi').close().frames);
+  }
+  const file = join(dir, 'three.pcap');
+  writeFileSync(file, pcapFile(frames));
+  return file;
+}
+
+function plugin(name, body) {
+  const file = join(dir, `${name}.cjs`);
+  writeFileSync(file, body);
+  return file;
+}
+
+test('a trigger that throws on every segment: the run goes on, every session is still reported, one warning', () => {
+  const trigger = plugin(
+    'throwing-trigger',
+    `const { zod } = require(${JSON.stringify(frameworkPath)});
+     module.exports = { triggers: [{ name: 'test.throws', description: 'throws', options: () => zod().object({}).strict(), create: () => ({ name: 'test.throws',
+       watch: () => ({ segment() { throw new Error('boom in segment'); } }) }) }] };`,
+  );
+  const config = join(dir, 'throws.yaml');
+  writeFileSync(config, `plugins: [${JSON.stringify(trigger)}]\ntriggers: [all, test.throws]\n`);
+  const run = runPakeana(['read', capture(), '--config', config, '--format', 'json']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.sessions.length, 3);
+  for (const s of run.sessions) assert.deepEqual(s.marks, ['trigger-error: test.throws: boom in segment']);
+  assert.deepEqual(run.summary.pluginErrors, { 'test.throws': 3 });
+  const warnings = run.stderr.split('\n').filter((l) => l.includes('boom in segment'));
+  assert.equal(warnings.length, 1, run.stderr);
+  assert.match(warnings[0], /^pakeana: warning: trigger test\.throws failed: boom in segment/);
+});
+
+test('a dissector that throws: marked, counted, one warning; with --debug the stack trace too', () => {
+  const dissector = plugin(
+    'throwing-dissector',
+    `module.exports = { name: 'thrower', ports: [7], create: () => ({ data() { throw new Error('bad bytes'); }, gap() {}, end() {} }) };`,
+  );
+  const file = capture();
+  const run = runPakeana(['read', file, '--plugin', dissector, '--all', '--format', 'json']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.sessions.length, 3);
+  for (const s of run.sessions) assert.ok(s.marks.includes('dissector-error: thrower: bad bytes'), JSON.stringify(s.marks));
+  assert.deepEqual(run.summary.pluginErrors, { thrower: 3 });
+  assert.equal(run.stderr.split('\n').filter((l) => l.includes('bad bytes')).length, 1, run.stderr);
+  const pretty = runPakeana(['read', file, '--plugin', dissector, '--all', '--debug']);
+  assert.equal(pretty.status, 0, pretty.stderr);
+  assert.match(pretty.stderr, /dissector thrower failed: bad bytes[^\n]*\nError: bad bytes\n\s+at /);
+  assert.match(pretty.stderr, /Plugin errors: thrower\s*: 3/);
+});
