@@ -20,14 +20,14 @@ export const LINEAR_RATIO = 2.6;
 /**
  * time(2n) / time(n) for `job(size)`, after one warm-up run at n: the best of `runs` runs
  * each, the two sizes taking turns so that a burst of load elsewhere hits both alike. On a
- * shared machine one measurement can still be unlucky, so up to three are made, stopping at
+ * shared machine one measurement can still be unlucky, so up to five are made, stopping at
  * the first within LINEAR_RATIO; the lowest is returned, with both times, for messages. A
  * quadratic cost stays above it every time.
  */
 export function growth(job: (size: number) => void, n: number, runs = 3): { ratio: number; small: number; large: number } {
   job(n);
   let best = { ratio: Infinity, small: 0, large: 0 };
-  for (let attempt = 0; attempt < 3 && best.ratio > LINEAR_RATIO; attempt++) {
+  for (let attempt = 0; attempt < 5 && best.ratio > LINEAR_RATIO; attempt++) {
     let small = Infinity;
     let large = Infinity;
     for (let i = 0; i < runs; i++) {
