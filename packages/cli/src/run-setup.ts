@@ -72,7 +72,8 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
   const exportFile = flags.export ?? output.export;
   const segmentLimit = flags['segment-limit'] ?? limits.segmentsPerSession ?? DEFAULT_LIMITS.segmentsPerSession;
   const memory = new MemoryAccount(flags['memory-limit'] ?? limits.memory ?? DEFAULT_MEMORY_LIMIT);
-  const sinks: SessionSink[] = [];
+  // The export first: it finishes (and counts the frames it drops) before a summary is printed.
+  const sinks: SessionSink[] = exportFile ? [new PcapExportSink(exportFile)] : [];
   const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
   const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
   if (format === 'json') {
@@ -85,7 +86,6 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
     const viewData = flags['view-data'] ?? output.viewData ?? 0;
     sinks.push(new PrettySink(process.stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: process.stderr, live: mode.live }));
   }
-  if (exportFile) sinks.push(new PcapExportSink(exportFile));
   return {
     registry,
     sinks,

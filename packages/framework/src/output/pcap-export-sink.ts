@@ -1,23 +1,10 @@
-import { MemoryKind } from '../memory/memory-account.js';
+import { MemoryKind, storedFrameCost } from '../memory/memory-account.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Statistics } from '../pipeline/statistics.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
-import type { StoredFrame } from '../sources/frame.js';
 import { PcapWriter } from '../sources/pcap-writer.js';
 import { FrameMerge } from './frame-merge.js';
 import type { SessionSink } from './sink.js';
-
-/**
- * Heap bytes a kept frame costs beyond its data: the StoredFrame object, its Buffer view and
- * a list slot (Node 20, heapUsed over 100k frames of copyFrame after gc: 179 to 205 bytes
- * for 60 to 9000-byte frames).
- */
-export const STORED_FRAME_OVERHEAD = 200;
-
-/** What a kept frame is charged to the memory account. */
-export function storedFrameBytes(frame: StoredFrame): number {
-  return frame.data.length + STORED_FRAME_OVERHEAD;
-}
 
 /**
  * `--export FILE.pcap`: every frame of every reported session, in capture order across
@@ -45,7 +32,7 @@ export class PcapExportSink implements SessionSink {
     const pipeline = this.bound();
     if (session.frames) {
       let bytes = 0;
-      for (const frame of session.frames) bytes += storedFrameBytes(frame);
+      for (const frame of session.frames) bytes += storedFrameCost(frame.data.length);
       pipeline.memory.charge(MemoryKind.ExportFrames, bytes);
       this.waiting.add(session.frames);
     }
@@ -76,7 +63,7 @@ export class PcapExportSink implements SessionSink {
     const { memory, stats } = this.bound();
     while (this.waiting.nextIndex < watermark) {
       const frame = this.waiting.take()!;
-      memory.release(MemoryKind.ExportFrames, storedFrameBytes(frame));
+      memory.release(MemoryKind.ExportFrames, storedFrameCost(frame.data.length));
       if (!this.writer.write(frame)) stats.droppedSegments++;
     }
   }

@@ -45,8 +45,8 @@ export abstract class UnitParser implements CaptureParser {
   packets = 0;
   bytesRead = 0;
   unitEnd = 0;
-  /** The split unit gathered so far: carry[0, carried). */
-  private carry = Buffer.alloc(0);
+  /** The split unit gathered so far: carry[0, carried); grown to the largest split unit, which unitLength bounds. */
+  private carry: Buffer = Buffer.alloc(0);
   private carried = 0;
 
   push(chunk: Buffer): void {
@@ -78,18 +78,24 @@ export abstract class UnitParser implements CaptureParser {
   private gather(chunk: Buffer, offset: number): number {
     for (let want = this.unitLength(this.leftover); this.carried < want; want = this.unitLength(this.leftover)) {
       if (offset === chunk.length) return offset;
-      if (this.carry.length < want) this.carry = Buffer.concat([this.leftover], want);
+      if (this.carry.length < want) this.carry = grown(this.leftover, want);
       const take = Math.min(want - this.carried, chunk.length - offset);
       chunk.copy(this.carry, this.carried, offset, offset + take);
       this.carried += take;
       offset += take;
     }
     const unit = this.leftover;
-    this.carry = Buffer.alloc(0);
-    this.carried = 0;
+    this.carried = 0; // the buffer is kept for the next split unit: no allocation (and page faults) per unit
     this.consume(unit, 0);
     return offset;
   }
+}
+
+/** A buffer of `length` bytes that starts with `bytes` (the rest is written before it is read). */
+function grown(bytes: Buffer, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  bytes.copy(buffer);
+  return buffer;
 }
 
 export type { FrameHandler };
