@@ -11,8 +11,9 @@ const { FIN, SYN } = TcpFlag;
  * bounded window per direction); a retransmission whose original is forgotten counts as late.
  */
 export class RetransmitWatch implements SessionWatch {
-  private readonly client = new SendTimes();
-  private readonly server = new SendTimes();
+  // Made at the first payload: a session without payload (a SYN flood's) needs none.
+  private client: SendTimes | null = null;
+  private server: SendTimes | null = null;
 
   constructor(
     private readonly after: number,
@@ -23,7 +24,7 @@ export class RetransmitWatch implements SessionWatch {
     const tcp = event.tcp;
     if (tcp.payloadWireLength === 0 && !(tcp.flags & FIN)) return;
     // a comparison, not this[event.dir]: a property read by a varying name is a slow lookup
-    const sent = event.dir === 'client' ? this.client : this.server;
+    const sent = event.dir === 'client' ? (this.client ??= new SendTimes()) : (this.server ??= new SendTimes());
     if (!(event.marks & Retransmission) || tcp.flags & SYN) {
       sent.remember(tcp.seq, event.time);
       return;
