@@ -77,28 +77,23 @@ export interface ReadResult {
  */
 export async function readCapture(input: string, onFrame: FrameHandler, options: ReadOptions = {}): Promise<ReadResult> {
   const { stream, totalBytes } = openInput(input);
-  const abort = abortion(options.signal);
   let parser: CaptureParser | null = null;
   let feed: GuardedFeed | null = null;
   let head = Buffer.alloc(0);
-  try {
-    for await (const chunk of chunksUntil(stream, abort.aborted)) {
-      if (!parser) {
-        head = Buffer.concat([head, chunk]);
-        if (head.length < 4) continue;
-        parser = createCaptureParser(head, onFrame);
-        feed = new GuardedFeed(parser, options.guard);
-        feed.push(head);
-      } else {
-        feed!.push(chunk);
-      }
-      if (feed!.interrupted) break;
-      options.onProgress?.(parser.bytesRead, parser.packets);
-      const wait = options.paced?.();
-      if (wait) await Promise.race([wait, abort.aborted]);
+  for await (const chunk of chunksUntil(stream, options.signal)) {
+    if (!parser) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 4) continue;
+      parser = createCaptureParser(head, onFrame);
+      feed = new GuardedFeed(parser, options.guard);
+      feed.push(head);
+    } else {
+      feed!.push(chunk);
     }
-  } finally {
-    abort.dispose();
+    if (feed!.interrupted) break;
+    options.onProgress?.(parser.bytesRead, parser.packets);
+    const wait = options.paced?.();
+    if (wait) await untilAborted(wait, options.signal);
   }
   if (options.signal?.aborted || feed?.interrupted) return { packets: parser?.packets ?? 0, bytesRead: parser?.bytesRead ?? 0, totalBytes };
   if (!parser) {
@@ -124,23 +119,38 @@ function openInput(input: string): { stream: Readable; totalBytes?: number } {
 const ABORTED = Symbol('aborted');
 type Aborted = typeof ABORTED;
 
-/** A promise that settles (with ABORTED) when the signal aborts; `dispose` stops listening. */
-function abortion(signal: AbortSignal | undefined): { aborted: Promise<Aborted>; dispose(): void } {
-  if (!signal) return { aborted: new Promise<Aborted>(() => {}), dispose: () => {} };
-  let onAbort = () => {};
-  const aborted = new Promise<Aborted>((resolve) => (onAbort = () => resolve(ABORTED)));
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return { aborted, dispose: () => signal.removeEventListener('abort', onAbort) };
+/**
+ * `promise`'s outcome, or ABORTED as soon as the signal aborts. The abort listener is removed
+ * once the promise settles: racing every chunk against one long-lived abort promise instead
+ * (Promise.race) leaves a reaction on it per chunk that keeps the chunk alive, so the whole
+ * input stayed in memory.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | Aborted> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
-/** The stream's chunks until it ends or `aborted` settles, whichever is first; then the stream is closed. */
-async function* chunksUntil(stream: Readable, aborted: Promise<Aborted>): AsyncGenerator<Buffer> {
+/** The stream's chunks until it ends or the signal aborts, whichever is first; then the stream is closed. */
+async function* chunksUntil(stream: Readable, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
     for (;;) {
       const next = chunks.next();
-      const result = await Promise.race([next, aborted]);
+      const result = await untilAborted(next, signal);
       if (result === ABORTED) {
         next.catch(() => {}); // settles when the stream is destroyed: nobody waits for it any more
         return;
