@@ -35,6 +35,9 @@ export const DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024;
  */
 export const SESSION_COST = 2048;
 
+/** What a finished session's tombstone costs (its object; the address words are shared). */
+export const TOMBSTONE_COST = 160;
+
 /** Heap per frame kept for export beyond its bytes: the StoredFrame, its Buffer and list slot (measured 179-205 B). */
 export const STORED_FRAME_OVERHEAD = 200;
 

@@ -7,6 +7,7 @@ import { DissectorTable } from '../dissect/dispatcher.js';
 import { IpDefragmenter, type DefragmenterLimits } from '../reassembly/ip-defragmenter.js';
 import { transportKnownAfterReassembly } from '../decode/ipv6.js';
 import { MemoryAccount, storedFrameCost } from '../memory/memory-account.js';
+import { HeapPressure } from '../memory/heap-pressure.js';
 import type { SessionObserver } from '../sessions/observer.js';
 import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
@@ -57,6 +58,7 @@ export class Pipeline {
   private readonly tcp = new TcpHeader();
   private readonly defragmenter: IpDefragmenter<StoredFrame | null>;
   private readonly keepFrames: boolean;
+  private readonly heapPressure: HeapPressure;
   private lastTime = 0;
 
   constructor(options: PipelineOptions, onFinished: (session: TcpSession) => void) {
@@ -64,6 +66,7 @@ export class Pipeline {
     this.keepFrames = options.keepFrames ?? false;
     this.memory = options.memory ?? new MemoryAccount();
     this.stats.memory = this.memory;
+    this.heapPressure = new HeapPressure(this.memory.limit);
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.defragmenter = new IpDefragmenter(options.fragments ?? {}, this.stats, this.memory, (f) => (f ? storedFrameCost(f.data.length) : 0));
     const clock = options.clock ?? new CaptureClock();
@@ -138,6 +141,7 @@ export class Pipeline {
     this.tracker.expire(this.lastTime);
     this.defragmenter.expire(this.lastTime);
     this.stats.sampleMemory();
+    this.heapPressure.check();
   }
 
   /**

@@ -4,6 +4,7 @@ import type { DecodedPacket } from '../decode/packet.js';
 import type { TcpHeader } from '../decode/tcp-header.js';
 import { BufferBudget } from '../reassembly/tcp-stream.js';
 import { TcpSession } from './tcp-session.js';
+import { Tombstone, type FlowEntry } from './flow-entry.js';
 
 /**
  * The bidirectional TCP flow table. Keys on the 5-tuple without building a key string:
@@ -13,9 +14,9 @@ import { TcpSession } from './tcp-session.js';
  * live session bounds which exported frames are final).
  */
 export class FlowTable {
-  private readonly buckets = new Map<number, TcpSession>();
-  private idleHead: TcpSession | null = null;
-  private idleTail: TcpSession | null = null;
+  private readonly buckets = new Map<number, FlowEntry>();
+  private idleHead: FlowEntry | null = null;
+  private idleTail: FlowEntry | null = null;
   private ageHead: TcpSession | null = null;
   private ageTail: TcpSession | null = null;
   private nextId = 1;
@@ -25,8 +26,8 @@ export class FlowTable {
 
   constructor(readonly budget: BufferBudget) {}
 
-  /** The session of this packet, or null. Sets `fromClient`. */
-  find(pkt: DecodedPacket, tcp: TcpHeader): TcpSession | null {
+  /** The session (or tombstone) of this packet, or null. Sets `fromClient`. */
+  find(pkt: DecodedPacket, tcp: TcpHeader): FlowEntry | null {
     const hash = flowHash(pkt, tcp);
     for (let s = this.buckets.get(hash) ?? null; s !== null; s = s.nextInBucket) {
       if (s.ipVersion !== pkt.ipVersion) continue;
@@ -80,15 +81,15 @@ export class FlowTable {
     return session;
   }
 
-  /** Marks the session as just seen: it moves to the end of the idle order. */
-  touch(session: TcpSession): void {
+  /** Marks the entry as just seen: it moves to the end of the idle order. */
+  touch(session: FlowEntry): void {
     if (this.idleTail === session) return;
     this.unlinkIdle(session);
     this.appendIdle(session);
   }
 
-  /** The least recently seen session. */
-  get idlest(): TcpSession | null {
+  /** The least recently seen entry. */
+  get idlest(): FlowEntry | null {
     return this.idleHead;
   }
 
@@ -97,28 +98,45 @@ export class FlowTable {
     return this.ageHead;
   }
 
-  /** True while the session is in the table (removal unlinks it from the idle order). */
-  contains(session: TcpSession): boolean {
-    return session.idlePrev !== null || this.idleHead === session;
-  }
-
-  remove(session: TcpSession): void {
-    const head = this.buckets.get(session.hash);
-    if (head === session) {
-      if (session.nextInBucket) this.buckets.set(session.hash, session.nextInBucket);
-      else this.buckets.delete(session.hash);
+  remove(entry: FlowEntry): void {
+    const head = this.buckets.get(entry.hash);
+    if (head === entry) {
+      if (entry.nextInBucket) this.buckets.set(entry.hash, entry.nextInBucket);
+      else this.buckets.delete(entry.hash);
     } else {
       for (let s = head ?? null; s !== null; s = s.nextInBucket) {
-        if (s.nextInBucket === session) {
-          s.nextInBucket = session.nextInBucket;
+        if (s.nextInBucket === entry) {
+          s.nextInBucket = entry.nextInBucket;
           break;
         }
       }
     }
-    session.nextInBucket = null;
-    this.unlinkIdle(session);
-    this.leaveAgeOrder(session);
+    entry.nextInBucket = null;
+    this.unlinkIdle(entry);
+    if (entry instanceof TcpSession) this.leaveAgeOrder(entry);
     this.size--;
+  }
+
+  /**
+   * Puts a tombstone in a finished session's place (hash chain and idle order), so that the
+   * session itself can be collected while its late packets are still absorbed.
+   */
+  bury(session: TcpSession): Tombstone {
+    const tombstone = new Tombstone(session);
+    this.leaveAgeOrder(session);
+    const head = this.buckets.get(session.hash);
+    if (head === session) this.buckets.set(session.hash, tombstone);
+    else for (let s = head ?? null; s !== null; s = s.nextInBucket) if (s.nextInBucket === session) s.nextInBucket = tombstone;
+    tombstone.nextInBucket = session.nextInBucket;
+    session.nextInBucket = null;
+    tombstone.idlePrev = session.idlePrev;
+    tombstone.idleNext = session.idleNext;
+    if (session.idlePrev) session.idlePrev.idleNext = tombstone;
+    else this.idleHead = tombstone;
+    if (session.idleNext) session.idleNext.idlePrev = tombstone;
+    else this.idleTail = tombstone;
+    session.idlePrev = session.idleNext = null;
+    return tombstone;
   }
 
   /**
@@ -143,7 +161,7 @@ export class FlowTable {
     }
   }
 
-  private appendIdle(session: TcpSession): void {
+  private appendIdle(session: FlowEntry): void {
     session.idlePrev = this.idleTail;
     session.idleNext = null;
     if (this.idleTail) this.idleTail.idleNext = session;
@@ -151,7 +169,7 @@ export class FlowTable {
     this.idleTail = session;
   }
 
-  private unlinkIdle(session: TcpSession): void {
+  private unlinkIdle(session: FlowEntry): void {
     if (session.idlePrev) session.idlePrev.idleNext = session.idleNext;
     else if (this.idleHead === session) this.idleHead = session.idleNext;
     if (session.idleNext) session.idleNext.idlePrev = session.idlePrev;

@@ -1,50 +1,43 @@
-import type { TcpSession } from './tcp-session.js';
+import type { FlowEntry } from './flow-entry.js';
 
 /**
- * A first-in first-out list of sessions linked through the sessions themselves
- * (`waitPrev`/`waitNext`), so that a session leaves it in O(1) wherever it is and nothing
- * is kept alive once the flow table forgets it. A session is in at most one queue: the
- * tracker's closing sessions waiting out their linger, or its tombstones.
+ * A first-in first-out list of flow entries linked through the entries themselves
+ * (`waitPrev`/`waitNext`), so that an entry leaves it in O(1) wherever it is and nothing is
+ * kept alive once the flow table forgets it. An entry is in at most one queue: the tracker's
+ * closing sessions waiting out their linger, or its tombstones.
  */
-export class SessionQueue {
-  private head: TcpSession | null = null;
-  private tail: TcpSession | null = null;
+export class SessionQueue<E extends FlowEntry> {
+  private head: E | null = null;
+  private tail: E | null = null;
   size = 0;
 
-  get first(): TcpSession | null {
+  get first(): E | null {
     return this.head;
   }
 
-  has(session: TcpSession): boolean {
-    return session.queue === this;
+  has(entry: E): boolean {
+    return entry.queue === (this as SessionQueue<FlowEntry>);
   }
 
-  push(session: TcpSession): void {
-    session.queue?.remove(session);
-    session.queue = this;
-    session.waitPrev = this.tail;
-    session.waitNext = null;
-    if (this.tail) this.tail.waitNext = session;
-    else this.head = session;
-    this.tail = session;
+  push(entry: E): void {
+    entry.queue?.remove(entry);
+    entry.queue = this as SessionQueue<FlowEntry>;
+    entry.waitPrev = this.tail;
+    entry.waitNext = null;
+    if (this.tail) this.tail.waitNext = entry;
+    else this.head = entry;
+    this.tail = entry;
     this.size++;
   }
 
-  /** Moves a session of this queue to its end (it was just seen). */
-  moveToEnd(session: TcpSession): void {
-    if (this.tail === session || session.queue !== this) return;
-    this.remove(session);
-    this.push(session);
-  }
-
-  remove(session: TcpSession): void {
-    if (session.queue !== this) return;
-    if (session.waitPrev) session.waitPrev.waitNext = session.waitNext;
-    else this.head = session.waitNext;
-    if (session.waitNext) session.waitNext.waitPrev = session.waitPrev;
-    else this.tail = session.waitPrev;
-    session.waitPrev = session.waitNext = null;
-    session.queue = null;
+  remove(entry: FlowEntry): void {
+    if (entry.queue !== (this as SessionQueue<FlowEntry>)) return;
+    if (entry.waitPrev) entry.waitPrev.waitNext = entry.waitNext;
+    else this.head = entry.waitNext as E | null;
+    if (entry.waitNext) entry.waitNext.waitPrev = entry.waitPrev;
+    else this.tail = entry.waitPrev as E | null;
+    entry.waitPrev = entry.waitNext = null;
+    entry.queue = null;
     this.size--;
   }
 }

@@ -7,8 +7,9 @@ import type { Statistics } from '../pipeline/statistics.js';
 import { BufferBudget, DEFAULT_STREAM_LIMITS, SegmentClass } from '../reassembly/tcp-stream.js';
 import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
-import { MemoryKind, RECORD_COST, SESSION_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
+import { MemoryKind, RECORD_COST, SESSION_COST, TOMBSTONE_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
 import { SessionQueue } from './session-queue.js';
+import { Tombstone, type FlowEntry } from './flow-entry.js';
 import type { PluginFailures } from '../pipeline/plugin-failures.js';
 import type { SessionObserver } from './observer.js';
 import { SegmentEvent, SegmentMark } from './segment-event.js';
@@ -60,9 +61,9 @@ export class SessionTracker implements DispatchHost {
   readonly table: FlowTable;
   private readonly event = new SegmentEvent();
   /** Closed sessions waiting out their linger, in the order they closed. */
-  private readonly closing = new SessionQueue();
-  /** Finished sessions still in the table, in the order they finished. */
-  private readonly tombstones = new SessionQueue();
+  private readonly closing = new SessionQueue<TcpSession>();
+  /** What finished sessions left in the table, in the order they finished. */
+  private readonly tombstones = new SessionQueue<Tombstone>();
   calling: DissectorBinding | null = null;
   /** The latest capture time seen. */
   private latest = 0;
@@ -96,18 +97,27 @@ export class SessionTracker implements DispatchHost {
     // may step back in time, and expiry must not wait for time to catch up.
     if (time > this.latest) this.latest = time;
     this.expire(this.latest);
-    let session = this.table.find(pkt, tcp);
+    const found = this.table.find(pkt, tcp);
     let fromClient = this.table.fromClient;
-    if (session && this.startsNewConnection(session, tcp, fromClient)) {
-      this.retire(session, 'fin');
-      session = null;
+    let session: TcpSession | null = null;
+    if (found instanceof Tombstone) {
+      if (!isClientSyn(tcp, fromClient)) {
+        this.table.touch(found); // a late segment of a finished session: absorbed
+        return;
+      }
+      this.forget(found);
+    } else if (found) {
+      session = found as TcpSession;
+      if (this.startsNewConnection(session, tcp, fromClient)) {
+        this.retire(session, 'fin');
+        session = null;
+      }
     }
     if (!session) {
       session = this.open(pkt, tcp, frame, time);
       fromClient = this.table.fromClient;
     }
     this.table.touch(session);
-    if (session.finished) return; // a late segment of a finished session: absorbed
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
     this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
@@ -118,12 +128,14 @@ export class SessionTracker implements DispatchHost {
   /** Finishes sessions idle longer than the timeout, and closed ones past their linger. */
   expire(now: number): void {
     const { idleTimeout, closeLinger } = this.options.limits;
-    for (let s = this.table.idlest; s && now - s.lastTime > idleTimeout; s = this.table.idlest) this.retire(s, 'timeout');
+    for (let s = this.table.idlest; s && now - s.lastTime > idleTimeout; s = this.table.idlest) this.drop(s, 'timeout');
     for (let s = this.closing.first; s; s = this.closing.first) {
       // Linger counts from the last segment: a connection that goes on after a RST is not over.
       if (s.closedAt >= 0 && now - s.lastTime <= closeLinger) break;
       this.closing.remove(s);
-      if (s.closedAt >= 0) this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
+      if (s.closedAt < 0) continue;
+      this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
+      this.entomb(s);
     }
     this.buryTombstones(now);
   }
@@ -154,8 +166,8 @@ export class SessionTracker implements DispatchHost {
   /** Evicts live sessions, idlest first, while `more()` says so (memory shedding); each is counted. */
   evictIdlest(more: () => boolean): void {
     for (let s = this.table.idlest; s && more(); s = this.table.idlest) {
-      if (!s.finished) this.memory.countShed(MemoryKind.Sessions);
-      this.retire(s, 'evicted');
+      if (!(s instanceof Tombstone)) this.memory.countShed(MemoryKind.Sessions);
+      this.drop(s, 'evicted');
     }
   }
 
@@ -187,8 +199,7 @@ export class SessionTracker implements DispatchHost {
     while (this.table.size >= sessions && this.table.idlest) {
       // Tombstones go first: they only absorb late packets.
       const tombstone = this.tombstones.first;
-      if (tombstone) this.forget(tombstone);
-      else this.retire(this.table.idlest, 'evicted');
+      this.drop(tombstone ?? this.table.idlest, 'evicted');
     }
     // The SYN sender is the client; a SYN-ACK seen first was sent by the server.
     const synAck = (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
@@ -219,8 +230,8 @@ export class SessionTracker implements DispatchHost {
 
   /** A SYN from the client on a tuple whose connection closed, or with a new ISN. */
   private startsNewConnection(session: TcpSession, tcp: TcpHeader, fromClient: boolean): boolean {
-    if ((tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) !== TcpFlag.SYN || !fromClient) return false;
-    if (session.finished || session.closedAt >= 0) return true;
+    if (!isClientSyn(tcp, fromClient)) return false;
+    if (session.closedAt >= 0) return true;
     const stream = session.toServer;
     return stream.synSeen && stream.isn !== tcp.seq && (stream.bytes > 0 || stream.finSeen);
   }
@@ -323,11 +334,25 @@ export class SessionTracker implements DispatchHost {
     this.memory.release(MemoryKind.Records, bytes);
   }
 
-  /** Takes a session out of the table (and out of the closing or tombstone queue). */
-  private forget(session: TcpSession): void {
-    session.queue?.remove(session);
-    this.table.remove(session);
+  /** Retires a live session, or forgets a tombstone. */
+  private drop(entry: FlowEntry, reason: EndReason): void {
+    if (entry instanceof Tombstone) this.forget(entry);
+    else this.retire(entry as TcpSession, reason);
+  }
+
+  /** A finished session gives its place in the table to a light tombstone. */
+  private entomb(session: TcpSession): void {
+    const tombstone = this.table.bury(session);
     this.memory.release(MemoryKind.Sessions, SESSION_COST);
+    this.memory.charge(MemoryKind.Sessions, TOMBSTONE_COST);
+    this.tombstones.push(tombstone);
+  }
+
+  /** Takes an entry out of the table (and out of the closing or tombstone queue). */
+  private forget(entry: FlowEntry): void {
+    entry.queue?.remove(entry);
+    this.table.remove(entry);
+    this.memory.release(MemoryKind.Sessions, entry instanceof Tombstone ? TOMBSTONE_COST : SESSION_COST);
   }
 
   private finish(session: TcpSession, reason: EndReason): void {
@@ -346,12 +371,11 @@ export class SessionTracker implements DispatchHost {
     session.dissector = null;
     session.finished = true;
     this.table.leaveAgeOrder(session);
-    this.tombstones.push(session);
     for (const o of this.observers) o.close?.(session);
     // The frames are handed on with the session: a sink that keeps them charges them itself.
     if (session.frames) for (const f of session.frames) this.memory.release(MemoryKind.ExportFrames, storedFrameCost(f.data.length));
     this.onFinished(session);
-    // The session stays in the table a while as a tombstone: keep nothing heavy.
+    // Plugins may still hold the session: let go of what is heavy.
     session.toServer.discard();
     session.toClient.discard();
     this.releaseRecords(session);
@@ -360,4 +384,9 @@ export class SessionTracker implements DispatchHost {
     session.records = {};
     session.observerState.length = 0;
   }
+}
+
+/** A SYN (without ACK) from the client: a new connection on the tuple. */
+function isClientSyn(tcp: TcpHeader, fromClient: boolean): boolean {
+  return fromClient && (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
 }

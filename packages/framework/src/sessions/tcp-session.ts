@@ -2,6 +2,7 @@ import type { DisplayLine, EndReason, Endpoint } from '../dissect/api.js';
 import { BufferBudget, TcpStream } from '../reassembly/tcp-stream.js';
 import type { StoredFrame } from '../sources/frame.js';
 import type { SessionQueue } from './session-queue.js';
+import type { FlowEntry } from './flow-entry.js';
 
 /** Per-session TCP counters: the `tcp` object of the session record (a public contract). */
 export interface TcpCounters {
@@ -26,17 +27,17 @@ export interface SessionDisplayLine extends DisplayLine {
  * One TCP connection: both directions' streams, counters, and what plugins said about it.
  * Created by the flow table; fields the hot path touches are plain numbers.
  */
-export class TcpSession {
+export class TcpSession implements FlowEntry {
   // Flow-table links: hash chain, idle (LRU) order, creation order.
-  nextInBucket: TcpSession | null = null;
-  idlePrev: TcpSession | null = null;
-  idleNext: TcpSession | null = null;
+  nextInBucket: FlowEntry | null = null;
+  idlePrev: FlowEntry | null = null;
+  idleNext: FlowEntry | null = null;
   agePrev: TcpSession | null = null;
   ageNext: TcpSession | null = null;
-  // The tracker's queue this session waits in (closing or tombstone), and its links there.
-  queue: SessionQueue | null = null;
-  waitPrev: TcpSession | null = null;
-  waitNext: TcpSession | null = null;
+  // The tracker's queue this session waits in (closing sessions), and its links there.
+  queue: SessionQueue<FlowEntry> | null = null;
+  waitPrev: FlowEntry | null = null;
+  waitNext: FlowEntry | null = null;
 
   /**
    * The client's address as 32-bit words, then the server's (IPv4: one word each, IPv6:
@@ -86,7 +87,7 @@ export class TcpSession {
   segments = 0;
   /** True once the session was handed to the sinks (reported while open or finished). */
   reportedOpen = false;
-  /** True once finished: it stays in the flow table a while to absorb late packets. */
+  /** True once finished (a Tombstone takes its place in the flow table). */
   finished = false;
   /** True once a dissector was looked for (at the first payload segment). */
   dissectorBound = false;

@@ -1,0 +1,55 @@
+import type { SessionQueue } from './session-queue.js';
+
+/**
+ * What the flow table keys and links: a live session (TcpSession) or the tombstone a finished
+ * one leaves behind. The links are intrusive: hash chain, idle (LRU) order, and the tracker's
+ * queue the entry waits in (closing or tombstones).
+ */
+export interface FlowEntry {
+  readonly hash: number;
+  readonly ipVersion: 4 | 6;
+  readonly clientPort: number;
+  readonly serverPort: number;
+  /** The client's address as 32-bit words, then the server's. */
+  readonly addressWords: number[];
+  /** Capture time of the last segment. */
+  lastTime: number;
+  /** True for a tombstone, and for a session once finished. */
+  finished: boolean;
+  nextInBucket: FlowEntry | null;
+  idlePrev: FlowEntry | null;
+  idleNext: FlowEntry | null;
+  queue: SessionQueue<FlowEntry> | null;
+  waitPrev: FlowEntry | null;
+  waitNext: FlowEntry | null;
+}
+
+/**
+ * What stays of a finished session while its late packets are still expected (FIN and ACK
+ * retransmissions): its key and times, about 150 bytes where the session held kilobytes. A
+ * late packet that finds it is absorbed; a new SYN from the client replaces it.
+ */
+export class Tombstone implements FlowEntry {
+  readonly hash: number;
+  readonly ipVersion: 4 | 6;
+  readonly clientPort: number;
+  readonly serverPort: number;
+  readonly addressWords: number[];
+  lastTime: number;
+  readonly finished = true;
+  nextInBucket: FlowEntry | null = null;
+  idlePrev: FlowEntry | null = null;
+  idleNext: FlowEntry | null = null;
+  queue: SessionQueue<FlowEntry> | null = null;
+  waitPrev: FlowEntry | null = null;
+  waitNext: FlowEntry | null = null;
+
+  constructor(of: FlowEntry) {
+    this.hash = of.hash;
+    this.ipVersion = of.ipVersion;
+    this.clientPort = of.clientPort;
+    this.serverPort = of.serverPort;
+    this.addressWords = of.addressWords;
+    this.lastTime = of.lastTime;
+  }
+}
