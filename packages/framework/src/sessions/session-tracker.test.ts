@@ -118,3 +118,17 @@ test('a retransmission whose bytes differ from the first copy: the first copy is
   assert.deepEqual(sessions[0]!.marks, ['tcp.overlap-conflict']);
   assert.equal(stats.overlapConflicts, 1);
 });
+
+test('a finished session leaves a tombstone: its late segments are absorbed, a new SYN on the tuple starts a new session', async () => {
+  const c = new Conversation('10.0.0.1:40000', '10.0.0.2:7', { clientIsn: 100 }).handshake().send('client', 'one').close();
+  c.wait(3); // past the 2 s linger: the session is finished
+  c.segment('server', 'FA', '', { seq: 5000 }); // a late FIN retransmission
+  c.segment('client', 'A', '');
+  const second = new Conversation('10.0.0.1:40000', '10.0.0.2:7', { clientIsn: 9000, start: c.time + 1 });
+  second.handshake().send('client', 'two').close();
+  const echo = recorder();
+  const { sessions, stats } = await dissectFrames([...c.frames, ...second.frames], { dissectors: [echo] });
+  assert.equal(stats.sessions, 2);
+  assert.deepEqual(sessions.map((s) => [s.packets, s.state, s.bytes.client]), [[8, 'closed', 3], [8, 'closed', 3]]);
+  assert.deepEqual(echo.log.filter((l) => l.startsWith('client:')), ['client:one', 'client:two']);
+});
