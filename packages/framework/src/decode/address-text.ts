@@ -6,6 +6,20 @@ export function formatAddress(buf: Buffer, offset: number, length: number): stri
   return formatIpv6Groups(groups);
 }
 
+/**
+ * The same from 32-bit words (as the flow table keeps addresses): `count` words from `first`,
+ * one for IPv4, four for IPv6.
+ */
+export function formatAddressWords(words: readonly number[], first: number, count: number): string {
+  if (count === 1) {
+    const w = words[first]!;
+    return `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
+  }
+  const groups: number[] = [];
+  for (let i = 0; i < count; i++) groups.push(words[first + i]! >>> 16, words[first + i]! & 0xffff);
+  return formatIpv6Groups(groups);
+}
+
 function formatIpv6Groups(groups: number[]): string {
   // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
   let bestStart = -1;

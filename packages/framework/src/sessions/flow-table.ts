@@ -1,5 +1,4 @@
 import { u32be } from '../decode/bytes.js';
-import { formatAddress } from '../decode/address-text.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { TcpHeader } from '../decode/tcp-header.js';
 import { BufferBudget } from '../reassembly/tcp-stream.js';
@@ -65,8 +64,6 @@ export class FlowTable {
       clientPort,
       serverPort,
       addressWords(pkt.buf, clientOffset, serverOffset, pkt.addrLen),
-      { ip: formatAddress(pkt.buf, clientOffset, pkt.addrLen), port: clientPort },
-      { ip: formatAddress(pkt.buf, serverOffset, pkt.addrLen), port: serverPort },
       this.budget,
     );
     session.nextInBucket = this.buckets.get(hash) ?? null;

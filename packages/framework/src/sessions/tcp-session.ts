@@ -3,6 +3,7 @@ import { BufferBudget, TcpStream } from '../reassembly/tcp-stream.js';
 import type { StoredFrame } from '../sources/frame.js';
 import type { SessionQueue } from './session-queue.js';
 import type { FlowEntry } from './flow-entry.js';
+import { formatAddressWords } from '../decode/address-text.js';
 
 /** Per-session TCP counters: the `tcp` object of the session record (a public contract). */
 export interface TcpCounters {
@@ -91,6 +92,8 @@ export class TcpSession implements FlowEntry {
   finished = false;
   /** True once a dissector was looked for (at the first payload segment). */
   dissectorBound = false;
+  private clientEndpoint: Endpoint | null = null;
+  private serverEndpoint: Endpoint | null = null;
   /** The dissector driving this session's streams, if any. */
   dissector: { end(reason: EndReason): void } | null = null;
 
@@ -101,13 +104,25 @@ export class TcpSession implements FlowEntry {
     readonly clientPort: number,
     readonly serverPort: number,
     addressWords: number[],
-    readonly client: Endpoint,
-    readonly server: Endpoint,
     budget: BufferBudget,
   ) {
     this.addressWords = addressWords;
     this.toServer = new TcpStream(budget);
     this.toClient = new TcpStream(budget);
+  }
+
+  /** The client's address and port (the text is made on first use: most sessions are never printed). */
+  get client(): Endpoint {
+    return (this.clientEndpoint ??= this.endpoint(0, this.clientPort));
+  }
+
+  get server(): Endpoint {
+    return (this.serverEndpoint ??= this.endpoint(1, this.serverPort));
+  }
+
+  private endpoint(side: 0 | 1, port: number): Endpoint {
+    const words = this.ipVersion === 4 ? 1 : 4;
+    return { ip: formatAddressWords(this.addressWords, side * words, words), port };
   }
 
   get duration(): number {

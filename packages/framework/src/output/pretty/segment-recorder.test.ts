@@ -25,9 +25,7 @@ const STATES: TcpState[] = [
 type Segment = Omit<SegmentLine, 'number' | 'notable' | 'options'> & { options: number[] };
 
 function newSession(): TcpSession {
-  const client = { ip: '10.0.0.1', port: 40000 };
-  const server = { ip: '10.0.0.2', port: 80 };
-  return new TcpSession(1, 0, 4, client.port, server.port, [0, 0], client, server, new BufferBudget());
+  return new TcpSession(1, 0, 4, 40000, 80, [0x0a000001, 0x0a000002], new BufferBudget());
 }
 
 /** The event the pipeline would pass, with the options inside a larger packet buffer. */
