@@ -205,6 +205,8 @@ export class SessionTracker implements DispatchHost {
     const synAck = (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
     const session = this.table.create(pkt, tcp, !synAck);
     this.memory.charge(MemoryKind.Sessions, SESSION_COST);
+    // One slot per observer, sized up front (an array grown by assignment reserves 17).
+    if (this.observers.length > 0) session.observerState = new Array(this.observers.length);
     session.start = time;
     session.lastTime = time;
     session.firstFrame = frame.index;

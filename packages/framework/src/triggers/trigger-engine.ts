@@ -33,19 +33,18 @@ export class TriggerEngine implements SessionObserver {
   }
 
   open(session: TcpSession): void {
-    const watches: SessionWatch[] = [];
-    for (const trigger of this.triggers) {
+    // Sized up front: an array grown by push reserves 17 slots.
+    const watches = new Array<SessionWatch>(this.triggers.length);
+    this.triggers.forEach((trigger, i) => {
       try {
-        watches.push(
-          trigger.watch(session, () => {
-            if (session.addTrigger(trigger.name)) this.onFire(session, trigger.name);
-          }),
-        );
+        watches[i] = trigger.watch(session, () => {
+          if (session.addTrigger(trigger.name)) this.onFire(session, trigger.name);
+        });
       } catch (error) {
-        watches.push(DISABLED);
+        watches[i] = DISABLED;
         this.failed(session, trigger, error);
       }
-    }
+    });
     session.observerState[this.slot] = watches;
   }
 
