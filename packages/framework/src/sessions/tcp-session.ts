@@ -28,9 +28,6 @@ export interface SessionDisplayLine extends DisplayLine {
  * One TCP connection: both directions' streams, counters, and what plugins said about it.
  * Created by the flow table; fields the hot path touches are plain numbers.
  */
-/** The observer state of a session that has no observers (the tracker gives others their own). */
-const NO_STATE: unknown[] = [];
-
 export class TcpSession implements FlowEntry {
   // Flow-table links: hash chain, idle (LRU) order, creation order.
   nextInBucket: FlowEntry | null = null;
@@ -86,7 +83,7 @@ export class TcpSession implements FlowEntry {
   /** Dissector lines for the pretty output, when it is on. */
   displayLines: SessionDisplayLine[] | null = null;
   /** Per-session state of observers (analyzers, triggers, printers), by observer slot. */
-  observerState: unknown[] = NO_STATE;
+  observerState: unknown[] = [];
   /** Segments seen (also numbers the segments). */
   segments = 0;
   /** True once the session was handed to the sinks (reported while open or finished). */
