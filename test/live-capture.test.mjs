@@ -1,7 +1,9 @@
 // Live capture end to end: an HTTP server on the loopback of a fresh network namespace,
 // `pakeana capture -i lo` in the same namespace, three requests (a normal one, one answered
 // 500, one reset by the server), then SIGINT. Exactly the 500 and the reset sessions must be
-// printed and exported, and the summary must come out on stderr after the signal.
+// printed and exported, and the summary must come out on stderr after the signal. Then a
+// plugin dissector that never returns on one session: stopped after limits.pluginTimeout while
+// the capture goes on, and Ctrl-C ending a capture held by such a loop.
 // Needs root (ip netns), libpcap and the built `cap` addon: skipped with the reason otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,41 +46,67 @@ const CONFIG = `triggers:
 
 const reason = whyNotRunnable();
 
-test('live capture on loopback: reported sessions, export, SIGINT and summary', { skip: reason ?? false, timeout: 60_000 }, async () => {
-  const ns = `pakeana-live-${process.pid}`;
+/**
+ * Runs `body(ns, dir)` with a fresh network namespace (loopback up) and a temp directory;
+ * `spawnIn` starts a process in the namespace, killed at the end.
+ */
+async function inNamespace(body) {
+  const ns = `pakeana-live-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const dir = mkdtempSync(join(tmpdir(), 'pakeana-live-'));
-  const exportFile = join(dir, 'reported.pcap');
-  writeFileSync(join(dir, 'server.js'), SERVER);
-  writeFileSync(join(dir, 'client.js'), CLIENT);
-  writeFileSync(join(dir, 'triggers.yaml'), CONFIG);
   spawnSync('ip', ['netns', 'add', ns]);
   spawnSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   const children = [];
+  const spawnIn = (args, options) => {
+    const child = spawn('ip', ['netns', 'exec', ns, ...args], options);
+    children.push(child);
+    return child;
+  };
   try {
-    const server = spawn('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(server);
+    await body({ ns, dir, spawnIn });
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    spawnSync('ip', ['netns', 'del', ns]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `pakeana capture ARGS` in the namespace: its output so far, and `exited(ms)`: its exit status
+ * and time, or `{ code: 'still running' }` after `ms` (a hung capture fails the test, not its timeout).
+ */
+function startCapture(spawnIn, args) {
+  const child = spawnIn([process.execPath, pakeanaBin, 'capture', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { child, stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (run.stdout += d));
+  child.stderr.on('data', (d) => (run.stderr += d));
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  run.exited = (ms = 20_000) => Promise.race([exit, sleep(ms).then(() => ({ code: 'still running', at: Date.now() }))]);
+  return run;
+}
+const jsonRecords = (stdout) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+test('live capture on loopback: reported sessions, export, SIGINT and summary', { skip: reason ?? false, timeout: 60_000 }, () =>
+  inNamespace(async ({ ns, dir, spawnIn }) => {
+    const exportFile = join(dir, 'reported.pcap');
+    writeFileSync(join(dir, 'server.js'), SERVER);
+    writeFileSync(join(dir, 'client.js'), CLIENT);
+    writeFileSync(join(dir, 'triggers.yaml'), CONFIG);
+    const server = spawnIn([process.execPath, join(dir, 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve) => server.stdout.once('data', resolve));
-    const pakeana = spawn(
-      'ip',
-      ['netns', 'exec', ns, process.execPath, pakeanaBin, 'capture', '-i', 'lo', '--plugin', 'http', '--filter', 'tcp port 8080',
-        '--config', join(dir, 'triggers.yaml'), '--format', 'json', '--export', exportFile],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(pakeana);
-    let stdout = '';
-    let stderr = '';
-    pakeana.stdout.on('data', (d) => (stdout += d));
-    pakeana.stderr.on('data', (d) => (stderr += d));
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // libpcap is open by then
+    const pakeana = startCapture(spawnIn, ['-i', 'lo', '--plugin', 'http', '--filter', 'tcp port 8080',
+      '--config', join(dir, 'triggers.yaml'), '--format', 'json', '--export', exportFile]);
+    await sleep(1500); // libpcap is open by then
     const client = spawnSync('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'client.js')], { timeout: 20_000 });
     assert.equal(client.status, 0, 'the client ran');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const exited = new Promise((resolve) => pakeana.once('exit', (code, signal) => resolve({ code, signal })));
-    pakeana.kill('SIGINT');
-    const { code } = await exited;
+    await sleep(1000);
+    pakeana.child.kill('SIGINT');
+    const { code } = await pakeana.exited();
+    const { stdout, stderr } = pakeana;
     assert.equal(code, 0, `pakeana exits 0 after SIGINT (stderr: ${stderr})`);
 
-    const sessions = stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'session');
+    const sessions = jsonRecords(stdout).filter((r) => r.type === 'session');
     const byPath = (path) => sessions.filter((s) => (s.http ?? []).some((h) => h.uri === path));
     assert.equal(byPath('/ok').length, 0, 'the healthy session is not reported');
     assert.equal(byPath('/fail').length, 1, 'the 500 is reported');
@@ -93,9 +121,87 @@ test('live capture on loopback: reported sessions, export, SIGINT and summary', 
     assert.equal(reread.status, 0);
     const uris = reread.sessions.flatMap((s) => (s.http ?? []).map((h) => h.uri)).sort();
     assert.deepEqual(uris, ['/fail', '/reset'], 'the export holds exactly the reported sessions');
-  } finally {
-    for (const child of children) child.kill('SIGKILL');
-    spawnSync('ip', ['netns', 'del', ns]);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }));
+
+/** Answers each line a client sends with `hi`, then closes after the client does. */
+const LINE_SERVER = `
+require('net').createServer((socket) => {
+  socket.on('data', () => socket.write('hi'));
+  socket.on('end', () => socket.end());
+}).listen(7777, '127.0.0.1', () => console.log('listening'));
+`;
+
+/** One connection per argument, one after the other: sends it, waits for the answer, closes. */
+const LINE_CLIENT = `
+const net = require('net');
+const talk = (text) => new Promise((resolve) => {
+  const socket = net.connect(7777, '127.0.0.1', () => socket.write(text));
+  socket.once('data', () => socket.end());
+  socket.on('close', resolve);
 });
+(async () => { for (const text of process.argv.slice(2)) await talk(text); })();
+`;
+
+/** Starts the line server in the namespace and writes the client and a plugin dissector on port 7777 whose data() is `data`. */
+async function lineService({ dir, spawnIn }, data) {
+  writeFileSync(join(dir, 'server.js'), LINE_SERVER);
+  writeFileSync(join(dir, 'client.js'), LINE_CLIENT);
+  const dissector = join(dir, 'hanger.cjs');
+  writeFileSync(dissector, `module.exports = { name: 'hanger', ports: [7777], create: (ctx) => ({ data(dir, bytes) { ${data} }, gap() {}, end() {} }) };`);
+  const server = spawnIn([process.execPath, join(dir, 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => server.stdout.once('data', resolve));
+  return dissector;
+}
+
+function runClient(ns, dir, texts) {
+  const client = spawnSync('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'client.js'), ...texts], { timeout: 20_000 });
+  assert.equal(client.status, 0, 'the client ran');
+}
+
+test('live capture: a dissector whose data() never returns is stopped after limits.pluginTimeout; the capture goes on', { skip: reason ?? false, timeout: 60_000 }, () =>
+  inNamespace(async (env) => {
+    const { ns, dir, spawnIn } = env;
+    const dissector = await lineService(env, "if (bytes.toString().includes('hang')) for (;;); ctx.emit({ seen: bytes.toString() });");
+    writeFileSync(join(dir, 'timeout.yaml'), 'limits:\n  pluginTimeout: 300ms\n');
+    const pakeana = startCapture(spawnIn, ['-i', 'lo', '--filter', 'tcp port 7777', '--plugin', dissector,
+      '--config', join(dir, 'timeout.yaml'), '--all', '--format', 'json', '--duration', '6']);
+    await sleep(2000); // libpcap is open by then
+    runClient(ns, dir, ['hello 0', 'hang 1', 'hello 2']);
+    const { code } = await pakeana.exited();
+    assert.equal(code, 0, `--duration ends the capture normally (stderr: ${pakeana.stderr})`);
+    const records = jsonRecords(pakeana.stdout);
+    // A session still open after a second is reported early too (reportedWhileOpen): the final records.
+    const sessions = records.filter((r) => r.type === 'session' && !r.reportedWhileOpen).sort((a, b) => a.start - b.start);
+    assert.deepEqual(
+      sessions.map((s) => s.marks),
+      [[], ['dissector-error: hanger: a call did not return within 300 ms'], []],
+      pakeana.stdout,
+    );
+    assert.deepEqual(
+      sessions.map((s) => (s.hanger ?? []).map((r) => r.seen)),
+      [['hello 0', 'hi'], [], ['hello 2', 'hi']],
+      'the sessions after the stopped call are dissected as usual',
+    );
+    assert.deepEqual(records.at(-1).pluginErrors, { hanger: 1 });
+  }));
+
+test('live capture: Ctrl-C stops a capture held by a dissector in an endless loop; sessions and summary printed', { skip: reason ?? false, timeout: 60_000 }, () =>
+  inNamespace(async (env) => {
+    const { ns, dir, spawnIn } = env;
+    const dissector = await lineService(env, 'for (;;);');
+    writeFileSync(join(dir, 'long-timeout.yaml'), 'limits:\n  pluginTimeout: 1h\n');
+    const pakeana = startCapture(spawnIn, ['-i', 'lo', '--filter', 'tcp port 7777', '--plugin', dissector,
+      '--config', join(dir, 'long-timeout.yaml'), '--all', '--format', 'json']);
+    await sleep(2000); // libpcap is open by then
+    runClient(ns, dir, ['hello']);
+    await sleep(1000); // the dissector is in its loop
+    const interrupted = Date.now();
+    pakeana.child.kill('SIGINT');
+    const { code, at } = await pakeana.exited(10_000);
+    assert.equal(code, 0, pakeana.stderr);
+    assert.ok(at - interrupted < 2500, `ended ${at - interrupted} ms after SIGINT`);
+    const records = jsonRecords(pakeana.stdout);
+    assert.equal(records.at(-1).type, 'summary');
+    assert.ok(records.at(-1).packets > 0, 'the summary counts the packets');
+    assert.equal(records.filter((r) => r.type === 'session' && !r.reportedWhileOpen).length, 1, 'the session held by the plugin is reported');
+  }));

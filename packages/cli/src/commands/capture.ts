@@ -35,6 +35,8 @@ export default class Capture extends Command {
         duration: flags.duration,
         count: flags.count,
         signal: stop.signal,
+        onInterrupt: stop.interrupt,
+        pluginTimeout: setup.pluginTimeout,
       });
     } catch (error) {
       if (error instanceof LiveCaptureError) failUsage(this, error);

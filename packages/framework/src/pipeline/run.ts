@@ -1,5 +1,6 @@
 import type { SessionSink } from '../output/sink.js';
 import { readCapture } from '../sources/capture-file.js';
+import type { FrameGuard } from '../sources/frame-batch.js';
 import { LiveCapture } from '../sources/live-capture.js';
 import { Pipeline, type PipelineOptions } from './pipeline.js';
 import { Reporter } from './reporter.js';
@@ -19,10 +20,10 @@ export interface RunOptions extends PipelineOptions {
   signal?: AbortSignal;
   /**
    * Seconds a dissector or trigger call may run; a call still running then is stopped and its
-   * plugin isolated for the session (reading files only: see `Watchdog`).
+   * plugin isolated for the session (see `Watchdog`).
    */
   pluginTimeout?: number;
-  /** Ctrl-C stopped the read while frames were being handled (no SIGINT handler ran). */
+  /** Ctrl-C stopped the run while frames were being handled (no SIGINT handler ran). */
   onInterrupt?(): void;
 }
 
@@ -30,6 +31,25 @@ export interface RunResult {
   stats: Statistics;
   /** The damage that stopped the read, if any (everything before it was reported). */
   error: Error | null;
+}
+
+/**
+ * A guard for frame handling: a plugin call still running after `pluginTimeout` is stopped and
+ * its plugin isolated for the session (`stopped`); Ctrl-C while it runs is `interrupted`, and
+ * `onInterrupt` is told (no SIGINT handler ran).
+ */
+function guardPluginCalls(pipeline: Pipeline, options: RunOptions): FrameGuard {
+  const timeoutMs = Math.round((options.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT) * 1000);
+  const watchdog = new Watchdog(timeoutMs);
+  return (handle) => {
+    const outcome = watchdog.run(handle);
+    if (outcome === 'timeout') {
+      pipeline.tracker.stopped(timeoutMs);
+      return 'stopped';
+    }
+    if (outcome === 'interrupted') options.onInterrupt?.();
+    return outcome;
+  };
 }
 
 /**
@@ -42,17 +62,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let error: Error | null = null;
-  const timeoutMs = Math.round((options.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT) * 1000);
-  const watchdog = new Watchdog(timeoutMs);
-  const guard = (parse: () => void) => {
-    const outcome = watchdog.run(parse);
-    if (outcome === 'timeout') {
-      pipeline.tracker.stopped(timeoutMs);
-      return 'stopped' as const;
-    }
-    if (outcome === 'interrupted') options.onInterrupt?.();
-    return outcome;
-  };
+  const guard = guardPluginCalls(pipeline, options);
   try {
     await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal, paced: () => reporter.drained(), guard });
   } catch (e) {
@@ -88,19 +98,29 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const guardCalls = guardPluginCalls(pipeline, options);
+  const guard: FrameGuard = (handle) => {
+    const outcome = guardCalls(handle);
+    if (outcome === 'interrupted') stop();
+    return outcome;
+  };
+  const { count } = options;
   let capture: LiveCapture;
   try {
-    capture = new LiveCapture({ device: options.device, filter: options.filter }, (frame) => {
+    capture = new LiveCapture({ device: options.device, filter: options.filter, guard }, (frame) => {
+      if (count !== undefined && stats.packets >= count) return; // the rest of the batch that reached it
       pipeline.frame(frame);
-      if (options.count !== undefined && stats.packets >= options.count) stop();
+      if (stats.packets === count) stop();
     });
   } catch (error) {
     reporter.abort();
     throw error;
   }
   const tick = setInterval(() => {
+    capture.flush();
     const now = LiveCapture.now();
-    pipeline.expire(now);
+    // Finishing sessions calls plugins (end(), triggers) too.
+    while (guard(() => pipeline.expire(now)) === 'stopped');
     reportStillOpen(pipeline, options.sinks, now);
   }, LIVE_TICK_MS);
   const timer = options.duration !== undefined ? setTimeout(stop, options.duration * 1000) : undefined;

@@ -1,4 +1,5 @@
-import { newFrame, type FrameHandler } from './frame.js';
+import { FrameBatch, type FrameGuard } from './frame-batch.js';
+import type { FrameHandler } from './frame.js';
 
 /** Link types as the `cap` binding names them, and their LINKTYPE_* numbers. */
 const CAP_LINK_TYPES: Readonly<Record<string, number>> = {
@@ -24,6 +25,11 @@ export interface LiveCaptureOptions {
   filter?: string;
   /** libpcap's buffer in bytes. */
   bufferSize?: number;
+  /**
+   * Runs the handling of each batch of frames (every frame handler call in it) under a
+   * watchdog; after `interrupted` the capture hands on no more frames.
+   */
+  guard?: FrameGuard;
 }
 
 interface CapInstance {
@@ -53,13 +59,15 @@ function loadCap(): CapModule {
 
 /**
  * Captures frames from an interface through libpcap (`cap`). `cap` gives no timestamps, so
- * each frame is stamped when it reaches the process (microsecond wall clock). The handler
- * gets the same reused Frame object as from file sources.
+ * each frame is stamped when it reaches the process (microsecond wall clock). libpcap's bytes
+ * are valid only during its callback, so frames are copied into a batch and handed on some
+ * milliseconds later, many under one run of the guard (see FrameBatch). The handler gets a
+ * reused Frame object, as from file sources.
  */
 export class LiveCapture {
   readonly linkType: number;
-  packets = 0;
   private readonly cap: CapInstance;
+  private readonly batch: FrameBatch;
   private closed = false;
 
   constructor(options: LiveCaptureOptions, onFrame: FrameHandler) {
@@ -82,18 +90,14 @@ export class LiveCapture {
       throw new LiveCaptureError(`${options.device}: link type not supported for live capture (${linkName})`);
     }
     this.linkType = linkType;
-    const frame = newFrame();
-    frame.data = buffer;
-    frame.linkType = linkType;
-    this.cap.on('packet', (nbytes) => {
-      const now = performance.timeOrigin + performance.now();
-      frame.caplen = nbytes;
-      frame.wireLen = nbytes;
-      frame.tsSec = Math.floor(now / 1000);
-      frame.tsNsec = Math.round((now % 1000) * 1e6);
-      frame.index = ++this.packets;
-      onFrame(frame);
-    });
+    const batch = new FrameBatch(onFrame, { linkType, guard: options.guard });
+    this.batch = batch;
+    this.cap.on('packet', (nbytes) => batch.add(buffer, nbytes, performance.timeOrigin + performance.now()));
+  }
+
+  /** Frames captured so far. */
+  get packets(): number {
+    return this.batch.received;
   }
 
   /** Capture time now, on the same clock as the frames. */
@@ -101,10 +105,17 @@ export class LiveCapture {
     return (performance.timeOrigin + performance.now()) / 1000;
   }
 
+  /** Hands on the frames captured so far now (before the sessions are expired). */
+  flush(): void {
+    this.batch.flush();
+  }
+
+  /** Stops capturing; the frames captured before are handled first (unless Ctrl-C cut a batch). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.cap.close();
+    this.batch.flush();
   }
 }
 
