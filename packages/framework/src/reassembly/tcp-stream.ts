@@ -254,8 +254,9 @@ export class TcpStream {
   }
 
   private startMidStream(seq: number): void {
-    this.nextSeq = seq;
-    this.highSeq = seq;
+    // Kept signed like every sum below (| 0): the FIN is found by comparing with them.
+    this.nextSeq = seq | 0;
+    this.highSeq = seq | 0;
   }
 
   private noteFin(finSeq: number): void {
@@ -455,7 +456,7 @@ export class TcpStream {
     if (hole <= 0) return;
     this.missingBytes += hole;
     this.receiver.gap(hole);
-    this.nextSeq = seq;
+    this.nextSeq = seq | 0;
   }
 
   /** Delivers every held segment with gaps for the holes; `givenUp`: the holes are counted as given up. */

@@ -132,3 +132,14 @@ test('a finished session leaves a tombstone: its late segments are absorbed, a n
   assert.deepEqual(sessions.map((s) => [s.packets, s.state, s.bytes.client]), [[8, 'closed', 3], [8, 'closed', 3]]);
   assert.deepEqual(echo.log.filter((l) => l.startsWith('client:')), ['client:one', 'client:two']);
 });
+
+test('a lost segment before the FIN, with an initial sequence number of 2^31 or more: the session still closes', async () => {
+  for (const clientIsn of [1000, 3_493_515_683]) {
+    const c = new Conversation('10.0.0.1:40000', '10.0.0.2:7', { clientIsn }).handshake();
+    c.send('client', 'lost');
+    c.frames.splice(-2, 1); // the data segment was never captured (its ACK was)
+    c.send('server', 'hi').close();
+    const { sessions } = await dissectFrames(c.frames, { dissectors: [recorder()] });
+    assert.deepEqual([sessions[0]!.state, sessions[0]!.endReason, sessions[0]!.tcp.missingBytes], ['closed', 'fin', 4], `ISN ${clientIsn}`);
+  }
+});
