@@ -110,3 +110,18 @@ test('Ctrl-C stops a run held by a plugin in an endless loop: sessions so far re
   assert.equal(records.at(-1).type, 'summary');
   assert.ok(records.some((r) => r.type === 'session'), 'the session held by the plugin is reported');
 });
+
+test('a dissector whose end() never returns does not hold the end of the run', () => {
+  const dissector = plugin(
+    'hanging-end',
+    `module.exports = { name: 'endless', ports: [7], create: (ctx) => ({ data(dir, bytes) { ctx.emit({ seen: bytes.toString() }); }, gap() {},
+       end() { for (;;); } }) };`,
+  );
+  const config = join(dir, 'end-timeout.yaml');
+  writeFileSync(config, 'limits:\n  pluginTimeout: 200ms\n');
+  const run = runPakeana(['read', capture(), '--plugin', dissector, '--config', config, '--all', '--format', 'json'], { timeout: 30_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.sessions.length, 3);
+  for (const s of run.sessions) assert.ok(s.marks.includes('dissector-error: endless: a call did not return within 200 ms'), JSON.stringify(s.marks));
+  assert.deepEqual(run.summary.pluginErrors, { endless: 3 });
+});

@@ -125,9 +125,9 @@ export class DissectorBinding {
     host.calling = null;
   }
 
-  /** The dissector's current call was stopped after `ms` (it never returned): isolate it. */
-  stopped(ms: number): void {
-    this.fail(this.activeDissector, new Error(`a call did not return within ${ms} ms`));
+  /** The dissector's current call was cut off (`why`: it ran too long, or Ctrl-C): isolate it. */
+  stopped(why: string): void {
+    this.fail(this.activeDissector, new Error(why));
   }
 
   gap(dir: Direction, length: number): void {

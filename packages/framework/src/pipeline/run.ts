@@ -35,8 +35,8 @@ export interface RunResult {
 
 /**
  * A guard for frame handling: a plugin call still running after `pluginTimeout` is stopped and
- * its plugin isolated for the session (`stopped`); Ctrl-C while it runs is `interrupted`, and
- * `onInterrupt` is told (no SIGINT handler ran).
+ * its plugin isolated for the session (`stopped`); Ctrl-C while it runs is `interrupted` (the
+ * plugin cut off is isolated too, and `onInterrupt` is told: no SIGINT handler ran).
  */
 function guardPluginCalls(pipeline: Pipeline, options: RunOptions): FrameGuard {
   const timeoutMs = Math.round((options.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT) * 1000);
@@ -44,12 +44,23 @@ function guardPluginCalls(pipeline: Pipeline, options: RunOptions): FrameGuard {
   return (handle) => {
     const outcome = watchdog.run(handle);
     if (outcome === 'timeout') {
-      pipeline.tracker.stopped(timeoutMs);
+      pipeline.tracker.stopped(`a call did not return within ${timeoutMs} ms`);
       return 'stopped';
     }
-    if (outcome === 'interrupted') options.onInterrupt?.();
+    if (outcome === 'interrupted') {
+      pipeline.tracker.stopped('a call was interrupted (Ctrl-C)');
+      options.onInterrupt?.();
+    }
     return outcome;
   };
+}
+
+/**
+ * Finishes every open session under the guard: a dissector's `end` or a trigger that never
+ * returns is cut off and isolated, and finishing goes on with the rest.
+ */
+function finishGuarded(pipeline: Pipeline, guard: FrameGuard): void {
+  while (guard(() => pipeline.finish('eof')) !== 'done');
 }
 
 /**
@@ -69,7 +80,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
     error = e instanceof Error ? e : new Error(String(e));
   }
   options.onInputDone?.();
-  pipeline.finish('eof');
+  finishGuarded(pipeline, guard);
   await reporter.finish();
   return { stats, error };
 }
@@ -130,7 +141,7 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   capture.close();
   clearInterval(tick);
   if (timer) clearTimeout(timer);
-  pipeline.finish('eof');
+  finishGuarded(pipeline, guardCalls);
   await reporter.finish();
   return { stats, error: null };
 }

@@ -17,8 +17,8 @@ export interface SessionObserver {
   /** The session is finished (`session.state` and `endReason` are final). */
   close?(session: TcpSession): void;
   /**
-   * The watchdog stopped a call that ran longer than `ms`: if it was one of this observer's
-   * plugins, isolate it and return true.
+   * The watchdog cut a call off (`why`: it ran too long, or Ctrl-C): if it was one of this
+   * observer's plugins, isolate it and return true.
    */
-  stopped?(ms: number): boolean;
+  stopped?(why: string): boolean;
 }

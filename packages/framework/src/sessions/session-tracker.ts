@@ -147,15 +147,15 @@ export class SessionTracker implements DispatchHost {
   }
 
   /**
-   * The watchdog stopped a plugin call that ran longer than `ms`: isolates the dissector or
-   * trigger that was running (it is marked, counted and reported like one that threw).
+   * The watchdog cut off a plugin call (`why`: it ran too long, or Ctrl-C): isolates the
+   * dissector or trigger that was running (marked, counted and reported like one that threw).
    */
-  stopped(ms: number): void {
+  stopped(why: string): void {
     const binding = this.calling;
     this.calling = null;
     // Observers first: a trigger hears records from inside a dissector's call.
-    for (const o of this.observers) if (o.stopped?.(ms)) return;
-    binding?.stopped(ms);
+    for (const o of this.observers) if (o.stopped?.(why)) return;
+    binding?.stopped(why);
   }
 
   /** Forgets tombstones, oldest first, while `more()` says so (memory shedding). */

@@ -91,11 +91,11 @@ export class TriggerEngine implements SessionObserver {
     this.callingSession = null;
   }
 
-  stopped(ms: number): boolean {
+  stopped(why: string): boolean {
     const session = this.callingSession;
     if (!session) return false;
     this.callingSession = null;
-    this.disable(session, this.callingWatch, new Error(`a call did not return within ${ms} ms`));
+    this.disable(session, this.callingWatch, new Error(why));
     return true;
   }
 
