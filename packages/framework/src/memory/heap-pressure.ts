@@ -6,7 +6,7 @@ export const RUNTIME_ALLOWANCE = 100 * 1024 * 1024;
 /** Share of the RSS budget from which V8 is asked to collect sooner. */
 const TIGHT_FROM = 0.5;
 /** V8's heap may grow this many percent over its live size between collections while tight. */
-const TIGHT_GROWING_PERCENT = 30;
+const TIGHT_GROWING_PERCENT = 50;
 
 /**
  * Keeps Node's heap close to what the memory account holds. Between major collections V8 lets
