@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StoredFrame } from './frame.js';
@@ -76,4 +76,25 @@ test('temporary files of runs killed mid-export are removed; those of running pr
   const writer = new PcapWriter(join(dir, 'out.pcap'));
   writer.close();
   assert.deepEqual(readdirSync(dir).sort(), [running, ...others, 'out.pcap'].sort());
+});
+
+test('a FIFO (or a device such as /dev/null) is written in place, not replaced by a renamed file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pcap-writer-fifo-'));
+  const fifo = join(dir, 'out.pcap');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const reader = spawn('cat', [fifo]);
+  const chunks: Buffer[] = [];
+  reader.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => reader.on('close', resolve));
+  const writer = new PcapWriter(fifo);
+  writer.write(frame('through the pipe', 1, 0));
+  writer.close();
+  await done;
+  assert.ok(statSync(fifo).isFIFO(), 'still a FIFO');
+  const parsed: string[] = [];
+  const parser = new PcapParser((f) => parsed.push(f.data.toString('latin1', f.offset, f.offset + f.caplen)));
+  parser.push(Buffer.concat(chunks));
+  parser.finish();
+  assert.deepEqual(parsed, ['through the pipe']);
+  assert.deepEqual(readdirSync(dir), ['out.pcap'], 'no temporary file');
 });

@@ -41,21 +41,26 @@ export class PcapWriter {
   private fd: number | null;
   private linkType: number | null = null;
   private pending: Buffer[] = [];
+  /** The target is not a regular file: written in place, not through a temporary file. */
+  private readonly direct: boolean;
   private pendingBytes = 0;
 
   constructor(
     readonly path: string,
     private readonly emptyLinkType = 1,
   ) {
-    this.tempPath = join(dirname(path), `${tempPrefix(path)}${process.pid}.tmp`);
-    if (isDirectory(path)) throw new ExportTargetError(path, 'EISDIR', REASONS.EISDIR!);
+    const target = targetKind(path);
+    if (target === 'directory') throw new ExportTargetError(path, 'EISDIR', REASONS.EISDIR!);
+    // A device or FIFO (/dev/null, a pipe) is written as it is: renaming onto it would replace it.
+    this.direct = target === 'special';
+    this.tempPath = this.direct ? path : join(dirname(path), `${tempPrefix(path)}${process.pid}.tmp`);
     try {
       this.fd = openSync(this.tempPath, 'w');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
       throw new ExportTargetError(path, code, REASONS[code] ?? (error as Error).message);
     }
-    removeStaleTempFiles(path);
+    if (!this.direct) removeStaleTempFiles(path);
   }
 
   /** Writes the frame; false when it was skipped for its link type (counted). */
@@ -82,14 +87,14 @@ export class PcapWriter {
     this.flush();
     closeSync(this.fd);
     this.fd = null;
-    renameSync(this.tempPath, this.path);
+    if (!this.direct) renameSync(this.tempPath, this.path);
   }
 
   abort(): void {
     if (this.fd === null) return;
     closeSync(this.fd);
     this.fd = null;
-    rmSync(this.tempPath, { force: true });
+    if (!this.direct) rmSync(this.tempPath, { force: true });
   }
 
   private writeHeader(linkType: number): void {
@@ -121,11 +126,12 @@ function tempPrefix(path: string): string {
   return `.${basename(path)}.`;
 }
 
-function isDirectory(path: string): boolean {
+function targetKind(path: string): 'missing' | 'file' | 'directory' | 'special' {
   try {
-    return statSync(path).isDirectory();
+    const stat = statSync(path);
+    return stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'special';
   } catch {
-    return false; // not there yet: the usual case
+    return 'missing'; // not there yet: the usual case
   }
 }
 
