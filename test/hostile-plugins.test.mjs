@@ -125,3 +125,19 @@ test('a dissector whose end() never returns does not hold the end of the run', (
   for (const s of run.sessions) assert.ok(s.marks.includes('dissector-error: endless: a call did not return within 200 ms'), JSON.stringify(s.marks));
   assert.deepEqual(run.summary.pluginErrors, { endless: 3 });
 });
+
+test('a trigger whose end() never returns: every session is still finished and reported once', () => {
+  const trigger = plugin(
+    'endless-trigger',
+    `const { zod } = require(${JSON.stringify(frameworkPath)});
+     module.exports = { triggers: [{ name: 'test.endless', description: 'loops at the end', options: () => zod().object({}).strict(),
+       create: () => ({ name: 'test.endless', watch: () => ({ end() { for (;;); } }) }) }] };`,
+  );
+  const config = join(dir, 'endless-trigger.yaml');
+  writeFileSync(config, `plugins: [${JSON.stringify(trigger)}]\ntriggers: [all, test.endless]\nlimits:\n  pluginTimeout: 200ms\n`);
+  const run = runPakeana(['read', capture(), '--config', config, '--format', 'json'], { timeout: 30_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.sessions.length, 3);
+  for (const s of run.sessions) assert.deepEqual(s.marks, ['trigger-error: test.endless: a call did not return within 200 ms']);
+  assert.deepEqual(run.summary.pluginErrors, { 'test.endless': 3 });
+});

@@ -132,8 +132,11 @@ export class SessionTracker implements DispatchHost {
     for (let s = this.closing.first; s; s = this.closing.first) {
       // Linger counts from the last segment: a connection that goes on after a RST is not over.
       if (s.closedAt >= 0 && now - s.lastTime <= closeLinger) break;
-      this.closing.remove(s);
-      if (s.closedAt < 0) continue;
+      if (s.closedAt < 0) {
+        this.closing.remove(s);
+        continue;
+      }
+      // Queued until finished: if the watchdog cuts a plugin off, the next expiry finishes it.
       this.finish(s, s.state === 'reset' ? 'rst' : 'fin');
       this.entomb(s);
     }
@@ -344,6 +347,7 @@ export class SessionTracker implements DispatchHost {
 
   /** A finished session gives its place in the table to a light tombstone. */
   private entomb(session: TcpSession): void {
+    session.queue?.remove(session);
     const tombstone = this.table.bury(session);
     this.memory.release(MemoryKind.Sessions, SESSION_COST);
     this.memory.charge(MemoryKind.Sessions, TOMBSTONE_COST);
@@ -357,23 +361,29 @@ export class SessionTracker implements DispatchHost {
     this.memory.release(MemoryKind.Sessions, entry instanceof Tombstone ? TOMBSTONE_COST : SESSION_COST);
   }
 
+  /**
+   * Finishes a session. The watchdog may cut a plugin's end() or close() off and the run then
+   * finishes the session again: every step before the last plugin call is safe to repeat.
+   */
   private finish(session: TcpSession, reason: EndReason): void {
-    if (reason === 'evicted') this.stats.evictedSessions++;
     session.toServer.flush();
     session.toClient.flush();
     session.endReason = reason;
     if (session.closedAt < 0) session.state = reason === 'eof' ? 'open' : 'timeout';
     session.tcp.missingBytes = session.toServer.missingBytes + session.toClient.missingBytes;
     const conflicts = session.toServer.overlapConflicts + session.toClient.overlapConflicts;
-    if (conflicts > 0) {
+    if (conflicts > 0 && !session.marks.includes(OVERLAP_CONFLICT_MARK)) {
       this.stats.overlapConflicts += conflicts;
       session.marks.push(OVERLAP_CONFLICT_MARK);
     }
-    session.dissector?.end(reason);
-    session.dissector = null;
+    const dissector = session.dissector;
+    session.dissector = null; // before end(): a repeat does not call it twice
+    dissector?.end(reason);
+    for (const o of this.observers) o.close?.(session);
+    // After the plugin calls: a session whose finish was cut off stays open, and found again.
     session.finished = true;
     this.table.leaveAgeOrder(session);
-    for (const o of this.observers) o.close?.(session);
+    if (reason === 'evicted') this.stats.evictedSessions++;
     // The frames are handed on with the session: a sink that keeps them charges them itself.
     if (session.frames) for (const f of session.frames) this.memory.release(MemoryKind.ExportFrames, storedFrameCost(f.data.length));
     this.onFinished(session);
