@@ -89,7 +89,7 @@ export class Pipeline {
     const stats = this.stats;
     stats.packets++;
     stats.bytes += frame.caplen;
-    if (this.memory.used > this.memory.limit) this.shed();
+    if (this.memory.over) this.shed();
     const time = frameTime(frame);
     if (time > this.lastTime) this.lastTime = time;
     if ((stats.packets & (HOUSEKEEPING_EVERY - 1)) === 0) this.housekeeping();

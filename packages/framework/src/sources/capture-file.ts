@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { CaptureFormatError, type CaptureParser } from './capture-parser.js';
 import type { FrameHandler } from './frame.js';
+import type { FrameGuard } from './frame-batch.js';
 import { PcapParser } from './pcap-reader.js';
 import { PcapngParser } from './pcapng-reader.js';
 
@@ -27,7 +28,7 @@ export interface ReadOptions {
    * it ended: `stopped` when a call was cut off (parsing resumes after the frame that was being
    * handled), `interrupted` when the user pressed Ctrl-C (the read ends as on `signal`).
    */
-  guard?(parse: () => void): 'done' | 'stopped' | 'interrupted';
+  guard?: FrameGuard;
 }
 
 /** Hands chunks to a parser, under the guard when there is one; `interrupted` once Ctrl-C cut a parse. */
