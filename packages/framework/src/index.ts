@@ -37,6 +37,7 @@ export { decodeLink, LinkType } from './decode/link.js';
 export { decodeTcp, formatTcpOptions } from './decode/tcp.js';
 export { IpDefragmenter, type DefragmenterLimits } from './reassembly/ip-defragmenter.js';
 export { dissectCapture, dissectFrames, type DissectOptions, type DissectResult } from './testing/dissect-capture.js';
+export { growth, LINEAR_RATIO } from './testing/growth.js';
 export { Conversation, pcapFile, tcpFrame, ethernetHeader, ipv4Header, ipv6Header, ipv6Bytes, type TcpFrameSpec, type TimedFrame } from './testing/packet-builder.js';
 export { duration, size, parseDuration, parseSize } from './config/units.js';
 export { zod, lazySchema } from './config/zod.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PluginRegistry, TriggerBuilder, defaultServices, lazySchema, type TcpSession, type TriggerKind } from '@pakeana/framework';
+import { LINEAR_RATIO, PluginRegistry, TriggerBuilder, defaultServices, growth, lazySchema, type TcpSession, type TriggerKind } from '@pakeana/framework';
 import plugin from './index.js';
 import { parseCidr } from './cidr.js';
 import { compilePattern } from './pattern.js';
@@ -34,23 +34,10 @@ test('patterns: globs and /regex/; a path glob ignores the query string', () => 
   assert.equal(compilePattern('/(?<=\\/v)\\d+$/', true)('/api/v12'), true);
 });
 
-/** Milliseconds of the fastest of 3 runs. */
-function bestOf3(run: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    run();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
-/** Asserts that `run(2n)` takes at most ~2.6 times `run(n)` (after a warm-up run). */
+/** Asserts that `run(2n)` takes at most LINEAR_RATIO times `run(n)` (see growth). */
 function assertLinear(run: (size: number) => void, n: number): void {
-  run(n);
-  const small = bestOf3(() => run(n));
-  const large = bestOf3(() => run(2 * n));
-  assert.ok(large / small <= 2.6, `size ${n}: ${small.toFixed(2)} ms, size ${2 * n}: ${large.toFixed(2)} ms`);
+  const { ratio, small, large } = growth(run, n);
+  assert.ok(ratio <= LINEAR_RATIO, `size ${n}: ${small.toFixed(2)} ms, size ${2 * n}: ${large.toFixed(2)} ms`);
 }
 
 test('the glob /*/*/*/*.php on 1,000 and 2,000 slashes: the right answer, in linear time', () => {

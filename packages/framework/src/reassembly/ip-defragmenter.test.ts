@@ -7,6 +7,7 @@ import { Statistics } from '../pipeline/statistics.js';
 import { newFrame } from '../sources/frame.js';
 import { ipv4Header, ipv6Header, tcpFrame } from '../testing/packet-builder.js';
 import { IpDefragmenter, type DefragmenterLimits } from './ip-defragmenter.js';
+import { growth, LINEAR_RATIO } from '../testing/growth.js';
 
 const PAYLOAD = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV'); // 58 bytes
 
@@ -195,32 +196,15 @@ test('IPv6: a destination options header after the fragment header, then TCP: th
   assert.equal(stats.headerErrors.ip, 1);
 });
 
-/**
- * CPU milliseconds `run(n)` takes done `REPEAT` times: CPU time rather than wall time, so that
- * other processes on a busy machine do not count.
- */
-function timing(run: (n: number) => void, n: number): number {
-  const start = process.cpuUsage();
-  for (let r = 0; r < REPEAT; r++) run(n);
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
+/** Each measurement repeats the job, so that a run is long enough to time. */
 const REPEAT = 10;
 
-/**
- * Asserts that `run` takes at most ~2.6 times as long for 2n as for n (linear, with noise):
- * best of three for each size, the sizes taken in turn so that both see the same load.
- */
+/** Asserts that `run` takes at most LINEAR_RATIO times as long for 2n as for n (see growth). */
 function assertLinear(run: (n: number) => void, n: number): void {
-  run(n); // warm-up
-  let once = Infinity;
-  let twice = Infinity;
-  for (let i = 0; i < 3; i++) {
-    once = Math.min(once, timing(run, n));
-    twice = Math.min(twice, timing(run, 2 * n));
-  }
-  assert.ok(twice / once <= 2.6, `${n}: ${once.toFixed(1)} ms, ${2 * n}: ${twice.toFixed(1)} ms`);
+  const { ratio, small, large } = growth((size) => {
+    for (let r = 0; r < REPEAT; r++) run(size);
+  }, n);
+  assert.ok(ratio <= LINEAR_RATIO, `${n}: ${small.toFixed(1)} ms, ${2 * n}: ${large.toFixed(1)} ms`);
 }
 
 const EIGHT = Buffer.from('01234567');
