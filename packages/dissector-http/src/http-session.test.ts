@@ -18,6 +18,7 @@ function harness(framed = false) {
     client: { ip: '10.0.0.1', port: 40000 },
     server: { ip: '10.0.0.2', port: 80 },
     services: defaultServices(),
+    options: {},
     emit: (r) => void records.push(r as HttpExchange),
     display: (l) => void display.push(l),
     displaying: true,

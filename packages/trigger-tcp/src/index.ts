@@ -90,15 +90,15 @@ export const fragment: TriggerKind<Record<string, never>> = {
 
 // Watches are classes, not object literals with methods: a literal makes a closure per method per session.
 
-/** Fires on a segment that carries `mark`. */
+/** Fires on a segment that carries `segmentMark`. */
 class MarkWatch implements SessionWatch {
   constructor(
-    private readonly mark: number,
+    private readonly segmentMark: number,
     private readonly fire: () => void,
   ) {}
 
   segment(event: SegmentEvent): void {
-    if (event.marks & this.mark) this.fire();
+    if (event.marks & this.segmentMark) this.fire();
   }
 }
 

@@ -22,7 +22,15 @@
  * parsing. If it throws anyway, the framework isolates it: the session is marked
  * `dissector-error`, the dissector gets no more calls for that session, and the run goes on.
  */
+import type { z } from 'zod';
+
 export type Direction = 'client' | 'server';
+
+/**
+ * A zod schema, or a function that builds it on first use (`lazySchema`): a run that
+ * validates nothing then never loads zod.
+ */
+export type SchemaSource<T> = z.ZodType<T> | (() => z.ZodType<T>);
 
 /** Why a session ended. */
 export type EndReason = 'fin' | 'rst' | 'timeout' | 'eof' | 'evicted';
@@ -47,7 +55,7 @@ export interface DisplayLine {
 }
 
 /** What the framework offers a dissector for one session. */
-export interface SessionContext {
+export interface SessionContext<Options extends object = Readonly<Record<string, unknown>>> {
   readonly id: number;
   readonly client: Endpoint;
   readonly server: Endpoint;
@@ -73,6 +81,8 @@ export interface SessionContext {
    * `end`); the dispatcher may try another dissector on the bytes seen so far.
    */
   reject(reason: string): void;
+  /** The dissector's options, as its `options` schema gives them ({} when it declares none). */
+  readonly options: Options;
   /** Framework services, resolved from the run's tsyringe container. */
   readonly services: Services;
 }
@@ -103,7 +113,7 @@ export interface DissectorSession {
   end(reason: EndReason): void;
 }
 
-export interface Dissector {
+export interface Dissector<Options extends object = Readonly<Record<string, unknown>>> {
   /** Short name: the key of its records in the session JSON (`http`). */
   readonly name: string;
   readonly description?: string;
@@ -114,5 +124,12 @@ export interface Dissector {
    * 'yes' (this protocol), 'no' (not this protocol), 'more' (need more bytes).
    */
   probe?(dir: Direction, head: Uint8Array): ProbeResult;
-  create(context: SessionContext): DissectorSession;
+  /**
+   * The options it takes (zod; use `.strict()` so that typos are errors), from the config's
+   * `dissectors: { NAME: {...} }` and `--option NAME.key=value`.
+   */
+  readonly options?: SchemaSource<Options>;
+  /** The shape of each record it emits (zod): checked field names in triggers, `pakeana plugins records`. */
+  readonly records?: SchemaSource<object>;
+  create(context: SessionContext<Options>): DissectorSession;
 }

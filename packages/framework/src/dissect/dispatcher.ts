@@ -9,6 +9,8 @@ export interface DispatchHost {
   now(): number;
   emitted(session: TcpSession, protocol: string, record: object): void;
   displayed(session: TcpSession, line: DisplayLine): void;
+  /** Marks the session (once per reason) and tells the observers. */
+  mark(session: TcpSession, reason: string): void;
   /** A dissector threw: counts and reports it; returns the message for the session's mark. */
   dissectorFailed(dissector: string, error: unknown): string;
   /**
@@ -218,6 +220,7 @@ export class DissectorBinding {
       client: session.client,
       server: session.server,
       services: host.services,
+      options: host.services.options(d.name),
       displaying: session.displayLines !== null,
       emit: (record) => {
         if (isCurrent()) host.emitted(session, d.name, record);
@@ -225,9 +228,7 @@ export class DissectorBinding {
       display: (line) => {
         if (isCurrent()) host.displayed(session, line);
       },
-      mark: (reason) => {
-        if (!session.marks.includes(reason)) session.marks.push(reason);
-      },
+      mark: (reason) => host.mark(session, reason),
       confirm: () => {
         if (!isCurrent()) return;
         this.confirmed = true;
@@ -281,8 +282,7 @@ export class DissectorBinding {
 
   private fail(d: Dissector | null, error: unknown): void {
     const message = this.host.dissectorFailed(d?.name ?? '?', error);
-    const mark = `dissector-error: ${d?.name ?? '?'}: ${message}`;
-    if (!this.session.marks.includes(mark)) this.session.marks.push(mark);
+    this.host.mark(this.session, `dissector-error: ${d?.name ?? '?'}: ${message}`);
     this.done = true;
     this.active = null;
     this.replay = null;

@@ -14,6 +14,8 @@ export interface SessionObserver {
   open?(session: TcpSession): void;
   segment?(session: TcpSession, event: SegmentEvent): void;
   record?(session: TcpSession, protocol: string, record: object): void;
+  /** The session got a new mark (`http.bad-chunk-size`, `tcp.overlap-conflict`, a plugin's own). */
+  mark?(session: TcpSession, reason: string): void;
   /** The session is finished (`session.state` and `endReason` are final). */
   close?(session: TcpSession): void;
   /**

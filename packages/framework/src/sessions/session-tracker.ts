@@ -121,7 +121,7 @@ export class SessionTracker implements DispatchHost {
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
     this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
-    if (fragmentConflict && !session.marks.includes(FRAGMENT_CONFLICT_MARK)) session.marks.push(FRAGMENT_CONFLICT_MARK);
+    if (fragmentConflict) this.mark(session, FRAGMENT_CONFLICT_MARK);
     session.lastTime = time;
   }
 
@@ -184,6 +184,12 @@ export class SessionTracker implements DispatchHost {
     this.memory.charge(MemoryKind.Records, RECORD_COST);
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.record?.(session, protocol, record);
+  }
+
+  mark(session: TcpSession, reason: string): void {
+    if (!session.addMark(reason)) return;
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) observers[i]!.mark?.(session, reason);
   }
 
   dissectorFailed(dissector: string, error: unknown): string {
@@ -374,7 +380,7 @@ export class SessionTracker implements DispatchHost {
     const conflicts = session.toServer.overlapConflicts + session.toClient.overlapConflicts;
     if (conflicts > 0 && !session.marks.includes(OVERLAP_CONFLICT_MARK)) {
       this.stats.overlapConflicts += conflicts;
-      session.marks.push(OVERLAP_CONFLICT_MARK);
+      this.mark(session, OVERLAP_CONFLICT_MARK);
     }
     const dissector = session.dissector;
     session.dissector = null; // before end(): a repeat does not call it twice

@@ -144,6 +144,13 @@ export class TcpSession implements FlowEntry {
     return true;
   }
 
+  /** Adds a mark once; true when it is new (observers are told by the tracker, see `SessionTracker.mark`). */
+  addMark(reason: string): boolean {
+    if (this.marks.includes(reason)) return false;
+    this.marks.push(reason);
+    return true;
+  }
+
   addRecord(protocol: string, record: object): void {
     (this.records[protocol] ??= []).push(record);
   }

@@ -10,7 +10,8 @@ import type { TcpSession } from '../sessions/tcp-session.js';
  * trigger, and `watch` once per session. The returned `SessionWatch` is called, in order:
  *
  *   1. `segment` for each TCP segment of the session (after the TCP analyzer set its marks),
- *      and `record` for each dissector record, interleaved in capture order;
+ *      `record` for each dissector record and `mark` for each new session mark, interleaved
+ *      in capture order;
  *   2. `end` once when the session is finished (state and counters final).
  *
  * A watch calls `fire(detail?)` when the session must be reported; firing more than once is
@@ -52,5 +53,7 @@ export interface Trigger {
 export interface SessionWatch {
   segment?(event: SegmentEvent): void;
   record?(protocol: string, record: object): void;
+  /** The session got a new mark (a dissector's `http.bad-chunk-size`, the framework's `tcp.overlap-conflict`). */
+  mark?(reason: string): void;
   end?(): void;
 }

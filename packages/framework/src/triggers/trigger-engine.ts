@@ -77,6 +77,20 @@ export class TriggerEngine implements SessionObserver {
     this.callingSession = null;
   }
 
+  mark(session: TcpSession, reason: string): void {
+    const watches = this.watches(session);
+    this.callingSession = session;
+    for (let i = 0; i < watches.length; i++) {
+      this.callingWatch = i;
+      try {
+        watches[i]!.mark?.(reason);
+      } catch (error) {
+        this.disable(session, i, error);
+      }
+    }
+    this.callingSession = null;
+  }
+
   close(session: TcpSession): void {
     const watches = this.watches(session);
     this.callingSession = session;
@@ -106,8 +120,8 @@ export class TriggerEngine implements SessionObserver {
 
   private failed(session: TcpSession, trigger: Trigger, error: unknown): void {
     const message = this.failures?.report('trigger', trigger.name, error) ?? (error instanceof Error ? error.message : String(error));
-    const mark = `trigger-error: ${trigger.name}: ${message}`;
-    if (!session.marks.includes(mark)) session.marks.push(mark);
+    // Not told to the triggers: a failing watch must not set off the others.
+    session.addMark(`trigger-error: ${trigger.name}: ${message}`);
   }
 
   private watches(session: TcpSession): SessionWatch[] {
