@@ -102,6 +102,7 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
       keepDisplay: format === 'pretty',
       limits: {
         ...(limits.sessions ? { sessions: limits.sessions } : {}),
+        ...(limits.halfOpen ? { halfOpen: limits.halfOpen } : {}),
         ...(limits.bufferedBytes ? { bufferedBytes: limits.bufferedBytes } : {}),
         ...(limits.idleTimeout ? { idleTimeout: limits.idleTimeout } : {}),
         ...(flags['session-limit'] ? { sessions: flags['session-limit'] } : {}),

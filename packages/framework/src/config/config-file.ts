@@ -27,6 +27,7 @@ export const configSchema = lazySchema((z) =>
         .object({
           memory: size().describe('memory held for the traffic (sessions, buffers, records); load is shed beyond it').optional(),
           sessions: z.number().int().positive().describe('live sessions held at once; the idlest is evicted beyond it').optional(),
+          halfOpen: z.number().int().positive().describe('sessions with only SYNs seen held at once; the oldest is evicted beyond it').optional(),
           bufferedBytes: size().describe('out-of-order bytes held per TCP direction; beyond it the oldest hole is given up').optional(),
           idleTimeout: duration().describe('a session without packets this long ends as timeout').optional(),
           pluginTimeout: duration().describe('a dissector or trigger call still running after this is stopped; the plugin is isolated for that session').optional(),

@@ -64,6 +64,7 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     reported: stats.reported,
     byTrigger: stats.byTrigger,
     evictedSessions: stats.evictedSessions,
+    halfOpenEvicted: stats.halfOpenEvicted,
     droppedSegments: stats.droppedSegments,
     headerErrors: stats.headerErrors,
     unsupportedLinkType: stats.unsupportedLinkType,

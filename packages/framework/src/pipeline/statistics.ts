@@ -9,6 +9,8 @@ export class Statistics {
   reported = 0;
   byTrigger: Record<string, number> = {};
   evictedSessions = 0;
+  /** Of the evicted sessions, those evicted as half-open (only SYNs seen) beyond `limits.halfOpen`. */
+  halfOpenEvicted = 0;
   droppedSegments = 0;
   headerErrors = { link: 0, ip: 0, tcp: 0 };
   unsupportedLinkType = 0;

@@ -18,6 +18,11 @@ import type { TcpSession } from './tcp-session.js';
 export interface TrackerLimits {
   /** Live sessions held at once; beyond it the idlest is evicted. */
   sessions: number;
+  /**
+   * Half-open sessions (only the client's SYNs seen so far) held at once; beyond it the
+   * oldest is evicted, so that a SYN flood cannot push established sessions out.
+   */
+  halfOpen: number;
   /** Out-of-order bytes held per TCP direction (payload and per-segment overhead). */
   bufferedBytes: number;
   /** Seconds without a packet after which a session ends as `timeout`. */
@@ -32,6 +37,7 @@ export interface TrackerLimits {
 
 export const DEFAULT_LIMITS: TrackerLimits = {
   sessions: 100_000,
+  halfOpen: 10_000,
   bufferedBytes: DEFAULT_STREAM_LIMITS.bytes,
   idleTimeout: 120,
   closeLinger: 2,
@@ -62,6 +68,11 @@ export class SessionTracker implements DispatchHost {
   private readonly event = new SegmentEvent();
   /** Closed sessions waiting out their linger, in the order they closed. */
   private readonly closing = new SessionQueue<TcpSession>();
+  /**
+   * Sessions that have seen only the client's SYNs, oldest first: the kernel's SYN backlog
+   * idea. A flood of SYNs from random sources churns through this queue alone.
+   */
+  private readonly halfOpen = new SessionQueue<TcpSession>();
   /** What finished sessions left in the table, in the order they finished. */
   private readonly tombstones = new SessionQueue<Tombstone>();
   calling: DissectorBinding | null = null;
@@ -116,6 +127,9 @@ export class SessionTracker implements DispatchHost {
     if (!session) {
       session = this.open(pkt, tcp, frame, time);
       fromClient = this.table.fromClient;
+      if (isClientSyn(tcp, fromClient)) this.holdHalfOpen(session);
+    } else if (session.queue === this.halfOpen && !isClientSyn(tcp, fromClient)) {
+      this.halfOpen.remove(session); // the handshake goes on
     }
     this.table.touch(session);
     session.packets++;
@@ -224,6 +238,16 @@ export class SessionTracker implements DispatchHost {
     this.stats.sessions++;
     for (const o of this.observers) o.open?.(session);
     return session;
+  }
+
+  /** Queues a session opened by a SYN; beyond the limit, the oldest half-open one is evicted. */
+  private holdHalfOpen(session: TcpSession): void {
+    this.halfOpen.push(session);
+    const limit = this.options.limits.halfOpen;
+    for (let s = this.halfOpen.first; s && this.halfOpen.size > limit; s = this.halfOpen.first) {
+      this.stats.halfOpenEvicted++;
+      this.retire(s, 'evicted');
+    }
   }
 
   /**

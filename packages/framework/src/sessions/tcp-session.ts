@@ -5,6 +5,9 @@ import type { SessionQueue } from './session-queue.js';
 import type { FlowEntry } from './flow-entry.js';
 import { formatAddressWords } from '../decode/address-text.js';
 
+const NONE: readonly string[] = Object.freeze([]);
+const NO_RECORDS: Readonly<Record<string, object[]>> = Object.freeze({});
+
 /** Per-session TCP counters: the `tcp` object of the session record (a public contract). */
 export interface TcpCounters {
   retransmissions: number;
@@ -70,12 +73,14 @@ export class TcpSession implements FlowEntry {
   /** A RST was seen after a FIN (miruo's default reset trigger ignores those). */
   resetAfterFin = false;
   fragmented = false;
+  // The three below share one empty value until their first entry: most sessions keep them
+  // empty, and a SYN flood holds many thousands of sessions.
   /** Trigger names that fired, in firing order, each once. */
-  readonly triggers: string[] = [];
+  triggers: readonly string[] = NONE;
   /** Anomalies marked by dissectors or the framework (`dissector-error: ...`). */
-  readonly marks: string[] = [];
+  marks: readonly string[] = NONE;
   /** Dissector records by dissector name (emptied once the session was handed to the sinks). */
-  records: Record<string, object[]> = {};
+  records: Readonly<Record<string, object[]>> = NO_RECORDS;
   /** Name of the dissector bound to the session, once one is. */
   protocol: string | null = null;
   /** Original frames, when an export is requested. */
@@ -140,18 +145,20 @@ export class TcpSession implements FlowEntry {
 
   addTrigger(name: string): boolean {
     if (this.triggers.includes(name)) return false;
-    this.triggers.push(name);
+    this.triggers = [...this.triggers, name];
     return true;
   }
 
   /** Adds a mark once; true when it is new (observers are told by the tracker, see `SessionTracker.mark`). */
   addMark(reason: string): boolean {
     if (this.marks.includes(reason)) return false;
-    this.marks.push(reason);
+    this.marks = [...this.marks, reason];
     return true;
   }
 
   addRecord(protocol: string, record: object): void {
-    (this.records[protocol] ??= []).push(record);
+    const list = this.records[protocol];
+    if (list) list.push(record);
+    else this.records = { ...this.records, [protocol]: [record] };
   }
 }

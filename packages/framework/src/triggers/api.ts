@@ -14,8 +14,9 @@ import type { TcpSession } from '../sessions/tcp-session.js';
  *      in capture order;
  *   2. `end` once when the session is finished (state and counters final).
  *
- * A watch calls `fire(detail?)` when the session must be reported; firing more than once is
- * harmless. The session's record lists the trigger's name in `triggers`.
+ * A watch calls `fire(detail?)` when the session must be reported, from inside one of these
+ * calls (or `watch` itself): a call from elsewhere (a timer) is ignored. Firing more than
+ * once is harmless. The session's record lists the trigger's name in `triggers`.
  */
 export interface TriggerKind<Options = any> {
   readonly name: string;

@@ -22,11 +22,25 @@ export class TriggerEngine implements SessionObserver {
   private callingSession: TcpSession | null = null;
   private callingWatch = 0;
 
+  /**
+   * Each trigger's `fire`, one function for all sessions: the session is the one being called
+   * (a closure per trigger per session was a third of a half-open session's memory).
+   */
+  private readonly fires: (() => void)[];
+
   constructor(
     readonly triggers: readonly Trigger[],
     private readonly onFire: (session: TcpSession, trigger: string) => void = () => {},
     private readonly failures: PluginFailures | null = null,
-  ) {}
+  ) {
+    this.fires = triggers.map((trigger) => () => this.fired(trigger.name));
+  }
+
+  /** A watch fired: a call outside the engine's (a timer's) has no session and is ignored. */
+  private fired(name: string): void {
+    const session = this.callingSession;
+    if (session?.addTrigger(name)) this.onFire(session, name);
+  }
 
   attach(slot: number): void {
     this.slot = slot;
@@ -35,17 +49,18 @@ export class TriggerEngine implements SessionObserver {
   open(session: TcpSession): void {
     // Sized up front: an array grown by push reserves 17 slots.
     const watches = new Array<SessionWatch>(this.triggers.length);
-    this.triggers.forEach((trigger, i) => {
+    session.observerState[this.slot] = watches;
+    this.callingSession = session;
+    for (let i = 0; i < this.triggers.length; i++) {
+      this.callingWatch = i;
       try {
-        watches[i] = trigger.watch(session, () => {
-          if (session.addTrigger(trigger.name)) this.onFire(session, trigger.name);
-        });
+        watches[i] = this.triggers[i]!.watch(session, this.fires[i]!);
       } catch (error) {
         watches[i] = DISABLED;
-        this.failed(session, trigger, error);
+        this.failed(session, this.triggers[i]!, error);
       }
-    });
-    session.observerState[this.slot] = watches;
+    }
+    this.callingSession = null;
   }
 
   // Indexed loops: an array iterator per segment was this engine's main allocation.

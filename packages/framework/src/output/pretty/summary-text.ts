@@ -11,6 +11,7 @@ export function summaryText(stats: Statistics): string {
     ['  Reported', stats.reported],
     ...Object.entries(stats.byTrigger).map(([name, count]): [string, number] => [`    ${name}`, count]),
     ['Evicted sessions', stats.evictedSessions],
+    ['  half-open (SYN only)', stats.halfOpenEvicted],
     ['Dropped segments', stats.droppedSegments],
     ['Fragments reassembled', stats.fragmentsReassembled],
     ['Fragments given up', stats.fragmentTimeouts + stats.fragmentEvictions + stats.fragmentsPerDatagramDrops],
