@@ -185,7 +185,10 @@ export class DissectorBinding {
     this.host.calling = this;
     try {
       return d.probe!(dir, head);
-    } catch {
+    } catch (error) {
+      // Isolated like a throw from data(): not asked again for this session, and visible.
+      this.tried.push(d);
+      this.host.mark(this.session, `dissector-error: ${d.name}: ${this.host.dissectorFailed(d.name, error)}`);
       return 'no' as const;
     } finally {
       this.host.calling = null;

@@ -80,6 +80,8 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     streamLimitHits: stats.streamLimitHits,
     ...(stats.captureDrops !== null ? { captureDrops: stats.captureDrops } : {}),
     pluginErrors: stats.pluginErrors,
+    markedSessions: stats.markedSessions,
+    marks: stats.marks,
     elapsed: (Date.now() - stats.startedAt) / 1000,
     peakRss: stats.peakRss,
     ...(stats.memory ? { memory: { limit: stats.memory.limit, peak: stats.memory.peak, shed: stats.memory.shedByName() } } : {}),

@@ -4,7 +4,7 @@ import type { Statistics } from './statistics.js';
 
 /**
  * Decides which finished sessions are reported (those a trigger fired on; every one with
- * `all`) and hands them to the sinks, counting them per trigger.
+ * `all`) and hands them to the sinks, counting them per trigger, and every session's marks.
  */
 export class Reporter {
   constructor(
@@ -13,8 +13,9 @@ export class Reporter {
     private readonly reportAll: boolean,
   ) {}
 
-  /** The session-finished callback for the pipeline. */
+  /** The session-finished callback for the pipeline: every finished session's marks are counted. */
   readonly finished = (session: TcpSession): void => {
+    this.stats.countMarks(session.marks);
     if (!this.reportAll && session.triggers.length === 0) return;
     this.stats.reported++;
     for (const name of session.triggers) this.stats.byTrigger[name] = (this.stats.byTrigger[name] ?? 0) + 1;

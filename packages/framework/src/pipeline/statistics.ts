@@ -34,14 +34,43 @@ export class Statistics {
   captureDrops: number | null = null;
   /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */
   pluginErrors: Record<string, number> = {};
+  /** Finished sessions (reported or not) that carry at least one mark. */
+  markedSessions = 0;
+  /** Finished sessions (reported or not) carrying each mark, by `markKey`, in order of first sight. */
+  marks: Record<string, number> = {};
   peakRss = 0;
   /** The run's memory account (its peak and what was shed to stay under its limit). */
   memory: MemoryAccount | null = null;
   startedAt = Date.now();
+
+  /**
+   * Counts a finished session's marks, each key once per session: called once per session,
+   * not per segment, so marking costs the hot path nothing.
+   */
+  countMarks(marks: readonly string[]): void {
+    if (marks.length === 0) return;
+    this.markedSessions++;
+    for (let i = 0; i < marks.length; i++) {
+      const key = markKey(marks[i]!);
+      const firstWithKey = marks.findIndex((m) => markKey(m) === key);
+      if (firstWithKey === i) this.marks[key] = (this.marks[key] ?? 0) + 1;
+    }
+  }
 
   /** Peak resident set size so far (the kernel keeps the maximum for us). */
   sampleMemory(): void {
     const rss = process.resourceUsage().maxRSS * 1024;
     if (rss > this.peakRss) this.peakRss = rss;
   }
+}
+
+const FAILURE_MARK = /^((?:dissector|trigger)-error: [^:]+):/;
+
+/**
+ * The name a mark is counted under: the mark itself, except that a plugin failure
+ * (`dissector-error: NAME: message`) counts under `dissector-error: NAME`, so that messages
+ * quoting the traffic do not make a key each.
+ */
+export function markKey(mark: string): string {
+  return FAILURE_MARK.exec(mark)?.[1] ?? mark;
 }

@@ -34,10 +34,10 @@ const FLAG_ORDER: [number, string][] = [
 const LABEL_WIDTH = 15;
 
 /**
- * miruo's layout: a header per session, then the segments worth seeing (SYN, state changes,
- * anomalies, segments that carry dissector lines, and `viewData` context around them), each
- * run of hidden segments folded into one `SSSS:****` line, and dissector lines under their
- * segment. See the README for an example.
+ * miruo's layout: a header per session (its triggers, then its marks), then the segments
+ * worth seeing (SYN, state changes, anomalies, segments that carry dissector lines, and
+ * `viewData` context around them), each run of hidden segments folded into one `SSSS:****`
+ * line, and dissector lines under their segment. See the README for an example.
  */
 export class PrettySink implements SessionSink {
   private readonly writer: LineWriter;
@@ -64,7 +64,7 @@ export class PrettySink implements SessionSink {
   private print(session: TcpSession): void {
     const lines = this.recorder.lines(session);
     const display = groupBySegment(session.displayLines ?? []);
-    this.writer.line(this.paint('yellow', this.header(session)));
+    this.writer.line(this.paint('yellow', this.header(session)) + this.dim(marksNote(session.marks)));
     const shown = this.shownSegments(lines, display);
     const id = pad4(session.id);
     let hiddenRun = false;
@@ -86,7 +86,7 @@ export class PrettySink implements SessionSink {
 
   /** Live capture: the header now, with what fired; the whole session follows when it ends. */
   reportOpen(session: TcpSession, trigger: string): void {
-    this.writer.line(this.paint('yellow', `${this.header(session)} (open: ${trigger} fired)`));
+    this.writer.line(this.paint('yellow', `${this.header(session)} (open: ${trigger} fired)`) + this.dim(marksNote(session.marks)));
     this.writer.flush();
   }
 
@@ -134,6 +134,21 @@ export class PrettySink implements SessionSink {
     if (!color || !this.options.color) return text;
     return `\x1b[${ANSI[color]}m${text}\x1b[39m`;
   }
+
+  private dim(text: string): string {
+    if (!text || !this.options.color) return text;
+    return `\x1b[2m${text}\x1b[22m`;
+  }
+}
+
+/**
+ * What the header shows after the triggers: ` marks: http.gap-in-headers, tcp.overlap-conflict`,
+ * or nothing. Control characters (a plugin's message may quote the traffic) become a space,
+ * so a mark can neither break the line nor drive the terminal.
+ */
+export function marksNote(marks: readonly string[]): string {
+  if (marks.length === 0) return '';
+  return ` marks: ${marks.map((mark) => mark.replace(/\p{Cc}+/gu, ' ')).join(', ')}`;
 }
 
 /** `-AP---`: the flags UAPRSF, `-` for each one unset. */

@@ -9,7 +9,9 @@ export function summaryText(stats: Statistics): string {
     ['Packets read', stats.packets],
     ['Sessions', stats.sessions],
     ['  Reported', stats.reported],
-    ...Object.entries(stats.byTrigger).map(([name, count]): [string, number] => [`    ${name}`, count]),
+    ...byName(stats.byTrigger),
+    ['  Marked', stats.markedSessions],
+    ...byName(stats.marks),
     ['Evicted sessions', stats.evictedSessions],
     ['  half-open (SYN only)', stats.halfOpenEvicted],
     ['Dropped segments', stats.droppedSegments],
@@ -32,14 +34,21 @@ export function summaryText(stats: Statistics): string {
     ['IP', stats.headerErrors.ip],
     ['TCP', stats.headerErrors.tcp],
   ];
+  // miruo's columns; a longer label (a trigger, mark or plugin name) still has a space before its colon.
+  const row = ([label, value]: [string, string | number]) => `${label.padEnd(21)} : ${value}`;
   return [
     '===== Session Statistics =====',
-    ...rows.map(([label, value]) => `${label.padEnd(22)}: ${value}`),
+    ...rows.map(row),
     '===== Header Error Count =====',
-    ...errors.map(([label, value]) => `${label.padEnd(22)}: ${value}`),
+    ...errors.map(row),
     '==============================',
     '',
   ].join('\n');
+}
+
+/** Rows of sessions counted by trigger or mark, under their total. */
+function byName(counts: Record<string, number>): [string, number][] {
+  return Object.entries(counts).map(([name, count]) => [`    ${name}`, count]);
 }
 
 function mib(bytes: number): string {
