@@ -11,7 +11,7 @@ import { SegmentRecorder } from './segment-recorder.js';
 function session(id: number, triggers: string[], marks: string[]): TcpSession {
   const s = new TcpSession(id, 0, 4, 40000 + id, 25, [0x0a000001, 0x0a000002], new BufferBudget());
   s.packets = 3;
-  triggers.forEach((t) => s.triggers.push(t));
+  triggers.forEach((t) => s.addTrigger(t));
   marks.forEach((m) => s.addMark(m));
   return s;
 }

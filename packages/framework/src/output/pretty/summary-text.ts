@@ -13,7 +13,7 @@ export function summaryText(stats: Statistics): string {
     ['  Marked', stats.markedSessions],
     ...byName(stats.marks),
     ['Evicted sessions', stats.evictedSessions],
-    ['  half-open (SYN only)', stats.halfOpenEvicted],
+    ['  Half-open', stats.halfOpenEvicted],
     ['Dropped segments', stats.droppedSegments],
     ['Fragments reassembled', stats.fragmentsReassembled],
     ['Fragments given up', stats.fragmentTimeouts + stats.fragmentEvictions + stats.fragmentsPerDatagramDrops],
