@@ -47,6 +47,17 @@ test('plugins records: the session record, HTTP records under http, and a plugin
   assert.match(markdown.stdout, /^\| `smtp` \| list of smtp records, optional \| SMTP replies/m);
 });
 
+test("plugins records: a dissector whose records schema cannot be built is named, in one line", () => {
+  const broken = join(dir, 'broken.js');
+  writeFileSync(broken, "module.exports = { dissectors: [{ name: 'broken', records: () => { throw new Error('boom'); }, create() {} }] };\n");
+  const run = runPakeana(['plugins', 'records', '--plugin', broken], { cwd: dir });
+  assert.equal(run.status, 2);
+  assert.equal(run.stderr.trim(), 'pakeana: dissector broken: its records schema: boom');
+  const notZod = join(dir, 'not-zod.js');
+  writeFileSync(notZod, "module.exports = { dissectors: [{ name: 'plain', records: { type: 'object' }, create() {} }] };\n");
+  assert.equal(runPakeana(['plugins', 'records', '--plugin', notZod, '--markdown'], { cwd: dir }).stderr.trim(), 'pakeana: dissector plain: its records schema: not a zod schema');
+});
+
 /** The Markdown sections of `plugins records --markdown` (or of the doc's generated blocks), by name. */
 function sections(text, pattern) {
   return Object.fromEntries([...text.matchAll(pattern)].map((m) => [m[1], m[2].trim()]));

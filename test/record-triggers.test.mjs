@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPakeana } from './helpers.mjs';
@@ -168,4 +168,18 @@ test('a plain run with the HTTP dissector does not load zod (record schemas are 
     env: { NODE_OPTIONS: `--require ${hook}` },
   });
   assert.match(configured.stderr, /zod loaded/);
+});
+
+test("the README's record and mark example is a valid config", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const [, yaml] = /`record` and `mark` reach[^]*?```yaml\n([^]*?)```/.exec(readme);
+  const run = runPakeana(['read', http, '--config', write('readme.yaml', `plugins: [http]\n${yaml}`), '--format', 'json']);
+  assert.equal(run.status, 0, run.stderr);
+  // 40002 posted to /api/, 40003 answered 503; the `not` of an SMTP record holds on every HTTP session.
+  assert.deepEqual(run.sessions.map((s) => [s.client.port, s.triggers]).sort((a, b) => a[0] - b[0]), [
+    [40001, ['match']],
+    [40002, ['record', 'match']],
+    [40003, ['record', 'match']],
+    [40004, ['match']],
+  ]);
 });

@@ -12,10 +12,11 @@ const smtp: Dissector = {
   create: () => ({ data() {}, gap() {}, end() {} }),
 };
 const redis: Dissector = { name: 'redis', create: () => ({ data() {}, gap() {}, end() {} }) };
+const broken = { name: 'broken', records: { type: 'object' }, create: () => ({ data() {}, gap() {}, end() {} }) } as unknown as Dissector;
 
 const registry = new PluginRegistry(defaultServices());
 registry.add(plugin, 'trigger-match');
-registry.add({ dissectors: [smtp, redis] }, 'test');
+registry.add({ dissectors: [smtp, redis, broken] }, 'test');
 const builder = new TriggerBuilder(registry, defaultServices());
 const session = { client: { ip: '192.0.2.1', port: 40000 }, server: { ip: '10.0.0.1', port: 25 } } as unknown as TcpSession;
 
@@ -103,4 +104,5 @@ test('problems at their place: unknown fields at the key, types and patterns at 
   assert.deepEqual(builder.check({ mark: '/a(?=b)/' }), [{ path: ['mark'], message: '/a(?=b)/: the lookahead (?=...) cannot be matched in linear time (regexes run on RE2)' }]);
   assert.deepEqual(builder.check('mark').map((p) => p.path), [[]]);
   assert.throws(() => builder.build({ record: { protocol: 'smtp', where: { cdoe: 1 } } }), /^Error: record\.where\.cdoe: smtp records have no field "cdoe"/);
+  assert.deepEqual(builder.check({ record: { protocol: 'broken' } }), [{ path: ['record'], message: 'dissector broken: its records schema: not a zod schema' }]);
 });

@@ -99,7 +99,7 @@ function found(value: unknown, path: readonly string[], at: number, test: (value
 }
 
 /** A test on one value. Throws when a pattern cannot be taken. */
-export function compileCondition(condition: Condition): (value: unknown) => boolean {
+function compileCondition(condition: Condition): (value: unknown) => boolean {
   if (condition === null) return (value) => value === null || value === undefined;
   if (typeof condition === 'string') {
     const pattern = compileFieldPattern(condition);

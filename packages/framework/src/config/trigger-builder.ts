@@ -1,4 +1,4 @@
-import type { Services } from '../dissect/api.js';
+import type { Dissector, Services } from '../dissect/api.js';
 import { recordJsonSchema } from '../output/record-schema.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import { optionsSchema, type JsonSchema, type Trigger, type TriggerContext, type TriggerProblem } from '../triggers/api.js';
@@ -22,8 +22,8 @@ export function splitTriggerNode(node: unknown): { name: string; options: unknow
  * already in their parsed form (`fromParsed`: the CLI's defaults and shortcut flags).
  */
 export class TriggerBuilder {
-  /** Record JSON Schemas by protocol, made on first use (undefined: none declared). */
-  private readonly recordSchemas = new Map<string, JsonSchema | undefined>();
+  /** Record JSON Schemas by dissector, made on first use (undefined: none declared). */
+  private readonly recordSchemas = new Map<Dissector, JsonSchema | undefined>();
 
   constructor(
     private readonly registry: PluginRegistry,
@@ -60,11 +60,10 @@ export class TriggerBuilder {
 
   /** The JSON Schema of `protocol`'s records, from the registry's dissector of that name. */
   recordSchema(protocol: string): JsonSchema | undefined {
-    if (!this.recordSchemas.has(protocol)) {
-      const dissector = this.registry.dissectors.find((d) => d.name === protocol);
-      this.recordSchemas.set(protocol, dissector && recordJsonSchema(dissector));
-    }
-    return this.recordSchemas.get(protocol);
+    const dissector = this.registry.dissectors.find((d) => d.name === protocol);
+    if (!dissector) return undefined;
+    if (!this.recordSchemas.has(dissector)) this.recordSchemas.set(dissector, recordJsonSchema(dissector));
+    return this.recordSchemas.get(dissector);
   }
 
   private tryBuild(node: unknown, problems: TriggerProblem[], at: (string | number)[] = []): Trigger | null {

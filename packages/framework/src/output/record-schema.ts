@@ -72,14 +72,27 @@ export const sessionRecordSchema = lazySchema((z) => {
 
 /** A dissector's record schema (zod), built now if it gives a function; undefined if it declares none. */
 export function recordsSchema(dissector: Dissector): z.ZodType<object> | undefined {
-  const source = dissector.records;
-  return typeof source === 'function' ? source() : source;
+  return blamed(dissector, () => {
+    const source = dissector.records;
+    const schema = typeof source === 'function' ? source() : source;
+    if (schema !== undefined && !(schema && typeof schema === 'object' && '_zod' in schema)) throw new Error('not a zod schema');
+    return schema;
+  });
 }
 
 /** The JSON Schema of one record of a dissector (draft 2020-12, output side), or undefined. */
 export function recordJsonSchema(dissector: Dissector): JsonSchema | undefined {
   const schema = recordsSchema(dissector);
-  return schema ? toJsonSchema(schema) : undefined;
+  return schema && blamed(dissector, () => toJsonSchema(schema));
+}
+
+/** A plugin's schema that cannot be built is its fault: the error says which dissector's. */
+function blamed<T>(dissector: Dissector, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    throw new Error(`dissector ${dissector.name}: its records schema: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**

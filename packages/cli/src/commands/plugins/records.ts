@@ -23,18 +23,22 @@ export default class PluginsRecords extends Command {
         this.warn(`${name}: ${error instanceof Error ? error.message : error}`);
       });
     }
-    const dissectors = registry.dissectors;
-    if (!flags.markdown) {
-      this.log(JSON.stringify(sessionJsonSchema(dissectors), null, 2));
-      return;
+    try {
+      this.log(flags.markdown ? markdown(registry.dissectors) : JSON.stringify(sessionJsonSchema(registry.dissectors), null, 2));
+    } catch (error) {
+      failUsage(this, error);
     }
-    const sections = [['session', fieldTable(sessionJsonSchema(dissectors), dissectors)]];
-    for (const dissector of dissectors) {
-      const schema = recordJsonSchema(dissector);
-      sections.push([dissector.name, schema ? fieldTable(schema, []) : `(${dissector.name} declares no record schema)`]);
-    }
-    this.log(sections.map(([name, table]) => `## ${name}\n\n${table}\n`).join('\n'));
   }
+}
+
+/** A `## NAME` section with the field table of the session record, then of each dissector's records. */
+function markdown(dissectors: readonly Dissector[]): string {
+  const sections = [['session', fieldTable(sessionJsonSchema(dissectors), dissectors)]];
+  for (const dissector of dissectors) {
+    const schema = recordJsonSchema(dissector);
+    sections.push([dissector.name, schema ? fieldTable(schema, []) : `(${dissector.name} declares no record schema)`]);
+  }
+  return sections.map(([name, table]) => `## ${name}\n\n${table}\n`).join('\n');
 }
 
 type Schema = Record<string, any>;
