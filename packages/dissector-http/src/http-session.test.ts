@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultServices, type Direction, type DisplayLine, type SessionContext } from '@pakeana/framework';
 import http from './index.js';
-import type { HttpExchange } from './http-session.js';
+import type { HttpExchange } from './http-record.js';
 
 /** Bytes around each piece given through `dataRange`: a reader that looks outside its range finds messages. */
 const OUTSIDE = Buffer.from('\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');

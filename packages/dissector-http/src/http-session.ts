@@ -1,39 +1,7 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
+import type { HttpExchange } from './http-record.js';
 import { isBlank, type MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
-
-/**
- * One request/response exchange: the record the HTTP dissector emits (fields after Zeek's
- * http.log; names are a public contract).
- */
-export interface HttpExchange {
-  method: string | null;
-  uri: string | null;
-  host: string | null;
-  version: string | null;
-  status: number | null;
-  statusText: string | null;
-  requestBodyBytes: number;
-  responseBodyBytes: number;
-  /** Capture time of the request's head, or null when the request was not seen. */
-  requestTime: number | null;
-  /** Capture time of the final response's head, or null without a response. */
-  responseTime: number | null;
-  userAgent: string | null;
-  referrer: string | null;
-  contentType: string | null;
-  /** 1-based position of the exchange in the session. */
-  transDepth: number;
-  /** Interim (1xx) status codes before the final response. */
-  interim?: number[];
-  /** The connection left HTTP (CONNECT or Upgrade); bytes after are counted, not parsed. */
-  tunnel?: boolean;
-  /**
-   * The status of a response whose body the connection cut short. `status` stays null then,
-   * as in Wireshark, which shows only complete responses.
-   */
-  incompleteStatus?: number;
-}
 
 function cutShort(exchange: HttpExchange): HttpExchange {
   if (exchange.status !== null && !exchange.tunnel) {

@@ -1,4 +1,5 @@
 import type { Dissector } from '@pakeana/framework';
+import { httpRecordSchema, type HttpExchange } from './http-record.js';
 import { HttpSession } from './http-session.js';
 import { looksLikeMessageStart } from './message-head.js';
 
@@ -17,10 +18,19 @@ const http: Dissector = {
     const isResponse = head[0] === 0x48 && head[1] === 0x54 && head[2] === 0x54 && head[3] === 0x50 && head[4] === 0x2f;
     return (dir === 'server') === isResponse ? 'yes' : 'no';
   },
+  records: httpRecordSchema,
   create: (context) => new HttpSession(context),
 };
 
+// TypeScript authors: `isRecord('http', protocol, record)` narrows a record to HttpExchange.
+declare module '@pakeana/framework' {
+  interface RecordTypes {
+    http: HttpExchange;
+  }
+}
+
 export default http;
-export { HttpSession, type HttpExchange } from './http-session.js';
+export { HttpSession } from './http-session.js';
+export { httpRecordSchema, type HttpExchange } from './http-record.js';
 export { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
 export { parseHead, parseHeadText, looksLikeMessageStart, MessageHead } from './message-head.js';

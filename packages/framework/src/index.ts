@@ -51,3 +51,5 @@ export { PcapWriter } from './sources/pcap-writer.js';
 export { PcapExportSink } from './output/pcap-export-sink.js';
 export { MemoryAccount, MemoryKind, MEMORY_KIND_NAMES, DEFAULT_MEMORY_LIMIT, type MemoryKindName } from './memory/memory-account.js';
 export { PluginFailures } from './pipeline/plugin-failures.js';
+export { isRecord, type RecordTypes, type JsonSchema } from './triggers/api.js';
+export { sessionRecordSchema, sessionJsonSchema, recordsSchema, recordJsonSchema } from './output/record-schema.js';

@@ -1,13 +1,7 @@
-import { duration, lazySchema, type PluginModule, type TriggerKind } from '@pakeana/framework';
+import { duration, isRecord, lazySchema, type PluginModule, type TriggerKind } from '@pakeana/framework';
+// The HTTP record's type, for `isRecord('http', ...)` (declaration merging; types only).
+import type {} from '@pakeana/dissector-http';
 import type { z } from 'zod';
-
-/** The fields of an HTTP record these triggers read (see @pakeana/dissector-http). */
-interface HttpRecord {
-  status?: number | null;
-  incompleteStatus?: number;
-  requestTime?: number | null;
-  responseTime?: number | null;
-}
 
 // Option schemas are built on first use: a run without these triggers needs none.
 const statusOptions = lazySchema((z) =>
@@ -30,10 +24,9 @@ export const httpStatus: TriggerKind<z.output<ReturnType<typeof statusOptions>>>
   create: (o) => ({
     name: 'http.status',
     watch: (_session, fire) => ({
-      record(protocol: string, record: object) {
-        if (protocol !== 'http') return;
-        const r = record as HttpRecord;
-        const status = r.status ?? r.incompleteStatus;
+      record(protocol, record) {
+        if (!isRecord('http', protocol, record)) return;
+        const status = record.status ?? record.incompleteStatus;
         if (status === null || status === undefined) return;
         if (o.min !== undefined && status < o.min) return;
         if (o.max !== undefined && status > o.max) return;
@@ -52,10 +45,9 @@ export const httpLatency: TriggerKind<{ over: number }> = {
   create: ({ over }) => ({
     name: 'http.latency',
     watch: (_session, fire) => ({
-      record(protocol: string, record: object) {
-        if (protocol !== 'http') return;
-        const r = record as HttpRecord;
-        if (r.requestTime != null && r.responseTime != null && r.responseTime - r.requestTime > over) fire();
+      record(protocol, record) {
+        if (!isRecord('http', protocol, record)) return;
+        if (record.requestTime !== null && record.responseTime !== null && record.responseTime - record.requestTime > over) fire();
       },
     }),
   }),

@@ -1,12 +1,14 @@
 import { lazySchema, type PluginModule, type SegmentEvent, type SessionWatch, type TcpSession, type Trigger, type TriggerContext, type TriggerKind } from '@pakeana/framework';
 import { parseCidr, type Cidr } from './cidr.js';
 import { compilePattern } from './pattern.js';
+import { markTrigger, recordTrigger } from './record-triggers.js';
 
 /**
  * `match`: address, port and HTTP conditions, composable with `any`, `all` and `not`, where
  * any item may also be another trigger (`{ tcp.duration: { over: 10s } }`), true once it fired.
  *
  *   match: { all: [ { server: 10.0.0.0/8 }, { tcp.duration: { over: 10s } } ] }
+ *   match: { any: [ { mark: 'http.*' }, { record: { protocol: smtp, where: { code: { min: 500 } } } } ] }
  *
  * Without `not`, the expression can only become true, so it fires as soon as it holds; with
  * `not` it is decided when the session ends.
@@ -165,6 +167,10 @@ class MatchWatch implements SessionWatch {
     if (changed) this.check();
   }
 
+  mark(reason: string): void {
+    for (const w of this.watches) w.mark?.(reason);
+  }
+
   end(): void {
     for (const w of this.watches) w.end?.();
     if (this.evaluate(this.compiled.root)) this.fire();
@@ -206,5 +212,6 @@ export const match: TriggerKind<Record<string, unknown>> = {
   },
 };
 
-const plugin: PluginModule = { triggers: [match] };
+const plugin: PluginModule = { triggers: [match, recordTrigger, markTrigger] };
 export default plugin;
+export { markTrigger, recordTrigger };

@@ -21,17 +21,36 @@ import { Glob } from './glob.js';
  * Throws an Error saying why when the pattern cannot be taken.
  */
 export function compilePattern(pattern: string, isPath: boolean): (value: string) => boolean {
-  const regex = /^\/(.+)\/([gimsuy]*)$/.exec(pattern);
-  if (regex && (!isPath || /[\\^$()[\]|+{}]/.test(regex[1]!))) {
-    const re = compileRegex(regex[1]!, regex[2]!);
-    return (value) => re.test(value);
-  }
+  const regex = regexLiteral(pattern);
+  if (regex && (!isPath || /[\\^$()[\]|+{}]/.test(regex.source))) return regexTest(regex);
   const glob = new Glob(pattern, !isPath);
   if (!isPath) return (value) => glob.matches(value);
   return (value) => {
     const query = value.indexOf('?');
     return (query >= 0 && glob.matches(value, query)) || glob.matches(value);
   };
+}
+
+/**
+ * A pattern on any string field (`record` and `mark` triggers): `/regex/flags` as above, else
+ * a glob on the whole value, case-sensitive. Throws as `compilePattern`.
+ */
+export function compileFieldPattern(pattern: string): (value: string) => boolean {
+  const regex = regexLiteral(pattern);
+  if (regex) return regexTest(regex);
+  const glob = new Glob(pattern, false);
+  return (value) => glob.matches(value);
+}
+
+/** `/source/flags`, taken apart; null for anything else. */
+function regexLiteral(pattern: string): { source: string; flags: string } | null {
+  const parts = /^\/(.+)\/([gimsuy]*)$/.exec(pattern);
+  return parts ? { source: parts[1]!, flags: parts[2]! } : null;
+}
+
+function regexTest({ source, flags }: { source: string; flags: string }): (value: string) => boolean {
+  const re = compileRegex(source, flags);
+  return (value) => re.test(value);
 }
 
 /** re2js, loaded with the first regex: 17 ms of start that a run without one does not pay. */

@@ -54,7 +54,7 @@ export default class Plugins extends Command {
 }
 
 /** Packages named pakeana-* or @scope/pakeana-* in ./node_modules. */
-function installedPackages(cwd: string): string[] {
+export function installedPackages(cwd: string): string[] {
   const root = join(cwd, 'node_modules');
   if (!existsSync(root)) return [];
   const found: string[] = [];

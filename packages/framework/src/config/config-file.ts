@@ -125,7 +125,7 @@ export async function checkConfigText(text: string, registry: PluginRegistry, tr
   }
   const nodes = Array.isArray(raw.triggers) ? raw.triggers : [];
   for (const [i, node] of nodes.entries()) {
-    for (const p of triggers.check(node)) problems.push(locate(['triggers', i, ...p.path], p.message));
+    for (const p of triggers.check(node)) problems.push(locate(['triggers', i, ...p.path], p.message, p.key));
   }
   problems.sort((a, b) => a.line - b.line || a.col - b.col);
   return problems.length || !parsed.success ? { ok: false, problems } : { ok: true, config: parsed.data };

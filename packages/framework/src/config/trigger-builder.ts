@@ -1,12 +1,9 @@
-import type { Services } from '../dissect/api.js';
+import type { Dissector, Services } from '../dissect/api.js';
+import { recordJsonSchema } from '../output/record-schema.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
-import { optionsSchema, type Trigger, type TriggerContext } from '../triggers/api.js';
+import { optionsSchema, type JsonSchema, type Trigger, type TriggerContext, type TriggerProblem } from '../triggers/api.js';
 
-/** A problem with a trigger node: where (path inside the node) and what. */
-export interface TriggerProblem {
-  path: (string | number)[];
-  message: string;
-}
+export type { TriggerProblem } from '../triggers/api.js';
 
 /** Name and raw options of a trigger node: `'tcp.reset'` or `{ 'tcp.retransmit': { after: 200ms } }`. */
 export function splitTriggerNode(node: unknown): { name: string; options: unknown } | TriggerProblem {
@@ -25,6 +22,9 @@ export function splitTriggerNode(node: unknown): { name: string; options: unknow
  * already in their parsed form (`fromParsed`: the CLI's defaults and shortcut flags).
  */
 export class TriggerBuilder {
+  /** Record JSON Schemas by dissector, made on first use (undefined: none declared). */
+  private readonly recordSchemas = new Map<Dissector, JsonSchema | undefined>();
+
   constructor(
     private readonly registry: PluginRegistry,
     private readonly services: Services,
@@ -40,10 +40,7 @@ export class TriggerBuilder {
   build(node: unknown): Trigger {
     const problems: TriggerProblem[] = [];
     const trigger = this.tryBuild(node, problems);
-    if (!trigger || problems.length) {
-      const first = problems[0];
-      throw new Error(`${first?.path.length ? first.path.join('.') + ': ' : ''}${first?.message ?? 'bad trigger'}`);
-    }
+    if (!trigger || problems.length) throw new Error(problemText(problems[0]));
     return trigger;
   }
 
@@ -51,7 +48,22 @@ export class TriggerBuilder {
   fromParsed(name: string, options: object): Trigger {
     const kind = this.registry.trigger(name);
     if (!kind) throw new Error(`unknown trigger "${name}"`);
-    return kind.create(options, { services: this.services, build: (node: unknown) => this.build(node) });
+    return kind.create(options, {
+      services: this.services,
+      build: (node: unknown) => this.build(node),
+      recordSchema: (protocol) => this.recordSchema(protocol),
+      problem: (problem) => {
+        throw new Error(problemText(problem));
+      },
+    });
+  }
+
+  /** The JSON Schema of `protocol`'s records, from the registry's dissector of that name. */
+  recordSchema(protocol: string): JsonSchema | undefined {
+    const dissector = this.registry.dissectors.find((d) => d.name === protocol);
+    if (!dissector) return undefined;
+    if (!this.recordSchemas.has(dissector)) this.recordSchemas.set(dissector, recordJsonSchema(dissector));
+    return this.recordSchemas.get(dissector);
   }
 
   private tryBuild(node: unknown, problems: TriggerProblem[], at: (string | number)[] = []): Trigger | null {
@@ -79,6 +91,8 @@ export class TriggerBuilder {
         if (!trigger) throw new NestedTriggerError();
         return trigger;
       },
+      recordSchema: (protocol) => this.recordSchema(protocol),
+      problem: (problem) => problems.push({ ...problem, path: [...optionsPath, ...problem.path] }),
     };
     try {
       return kind.create(parsed.data, context);
@@ -87,6 +101,10 @@ export class TriggerBuilder {
       return null;
     }
   }
+}
+
+function problemText(problem: TriggerProblem | undefined): string {
+  return `${problem?.path.length ? problem.path.join('.') + ': ' : ''}${problem?.message ?? 'bad trigger'}`;
 }
 
 /** A nested trigger failed; its problems are already recorded. */

@@ -43,6 +43,57 @@ export interface TriggerContext {
    * options, so that problems are reported at the right line.
    */
   build(node: unknown, path?: (string | number)[]): Trigger;
+  /**
+   * The JSON Schema (draft 2020-12, as zod's `toJSONSchema` gives it for the output) of one
+   * record of `protocol`, from its dissector's `records`; undefined when no loaded dissector
+   * of that name declares one.
+   */
+  recordSchema(protocol: string): JsonSchema | undefined;
+  /**
+   * Reports a problem at a place inside this trigger's options (`path` relative to them), so
+   * that it is shown at that place's line; a trigger with problems is not used. `create` may
+   * report several and go on. (Throwing from `create` reports one problem at the trigger.)
+   */
+  problem(problem: TriggerProblem): void;
+}
+
+/** A problem with a trigger node: where (path inside the node) and what. */
+export interface TriggerProblem {
+  path: (string | number)[];
+  message: string;
+  /** Locate the problem at the key of the last path element (a name that is wrong), not at its value. */
+  key?: boolean;
+}
+
+/** A JSON Schema object. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * Record types by protocol, for TypeScript authors. A dissector package adds its own by
+ * declaration merging, in its sources:
+ *
+ *   declare module '@pakeana/framework' {
+ *     interface RecordTypes { smtp: SmtpReply }
+ *   }
+ *
+ * so that `isRecord('smtp', protocol, record)` narrows a record a watch gets.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface RecordTypes {}
+
+/**
+ * True when a record a watch got (`SessionWatch.record(protocol, record)`) is `type`'s; it
+ * then has `type`'s record type (see `RecordTypes`):
+ *
+ *   record(protocol, record) {
+ *     if (isRecord('http', protocol, record) && record.status === 503) fire();
+ *   }
+ *
+ * (A plain `protocol === 'http'` cannot narrow `record`: TypeScript narrows a parameter by
+ * another only in a union of literal protocols, and a watch gets any protocol's records.)
+ */
+export function isRecord<P extends keyof RecordTypes & string>(type: P, protocol: string, record: object): record is RecordTypes[P] & object {
+  return protocol === type && record !== null;
 }
 
 export interface Trigger {
@@ -53,6 +104,7 @@ export interface Trigger {
 
 export interface SessionWatch {
   segment?(event: SegmentEvent): void;
+  /** A record of `protocol`'s dissector; `isRecord` narrows it to that protocol's type. */
   record?(protocol: string, record: object): void;
   /** The session got a new mark (a dissector's `http.bad-chunk-size`, the framework's `tcp.overlap-conflict`). */
   mark?(reason: string): void;
