@@ -4,6 +4,8 @@ import type { TcpSession } from '../sessions/tcp-session.js';
 import type { PluginFailures } from '../pipeline/plugin-failures.js';
 import type { SessionWatch, Trigger } from './api.js';
 
+const endWatch = (watch: SessionWatch): void => watch.end?.();
+
 /** What a failed watch is replaced with for the rest of its session. */
 const DISABLED: SessionWatch = {};
 
@@ -79,40 +81,25 @@ export class TriggerEngine implements SessionObserver {
   }
 
   record(session: TcpSession, protocol: string, record: object): void {
-    const watches = this.watches(session);
-    this.callingSession = session;
-    for (let i = 0; i < watches.length; i++) {
-      this.callingWatch = i;
-      try {
-        watches[i]!.record?.(protocol, record);
-      } catch (error) {
-        this.disable(session, i, error);
-      }
-    }
-    this.callingSession = null;
+    this.each(session, (watch) => watch.record?.(protocol, record));
   }
 
   mark(session: TcpSession, reason: string): void {
-    const watches = this.watches(session);
-    this.callingSession = session;
-    for (let i = 0; i < watches.length; i++) {
-      this.callingWatch = i;
-      try {
-        watches[i]!.mark?.(reason);
-      } catch (error) {
-        this.disable(session, i, error);
-      }
-    }
-    this.callingSession = null;
+    this.each(session, (watch) => watch.mark?.(reason));
   }
 
   close(session: TcpSession): void {
+    this.each(session, endWatch);
+  }
+
+  /** Calls each watch of the session in turn, isolating one that throws (`segment` inlines this: it is per segment). */
+  private each(session: TcpSession, call: (watch: SessionWatch) => void): void {
     const watches = this.watches(session);
     this.callingSession = session;
     for (let i = 0; i < watches.length; i++) {
       this.callingWatch = i;
       try {
-        watches[i]!.end?.();
+        call(watches[i]!);
       } catch (error) {
         this.disable(session, i, error);
       }
