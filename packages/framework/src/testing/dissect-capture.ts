@@ -30,7 +30,7 @@ export interface DissectOptions {
   /** Plugins to load by name or path, as `--plugin` takes them (`'./'`: the package under test). */
   plugins?: string[];
   /** Dissector objects to use directly (e.g. the one under test). */
-  dissectors?: Dissector[];
+  dissectors?: Dissector<any>[];
   /** Trigger kinds to use directly (e.g. the ones under test), besides those of `plugins`. */
   triggerKinds?: TriggerKind[];
   /**
