@@ -13,9 +13,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { runPakeana } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const { Conversation, pcapFile } = require('../packages/framework/dist/testing/index.js');
 
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'pakeana-author-'));
@@ -31,8 +36,8 @@ const NPM_FLAGS = ['--offline', '--no-audit', '--no-fund', '--ignore-scripts', '
  */
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE_TEST_CONTEXT'));
 
-function run(command, args, cwd) {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...env, TZ: 'UTC' }, timeout: 120_000, maxBuffer: 1 << 26 });
+function run(command, args, cwd, extraEnv = {}) {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...env, TZ: 'UTC', ...extraEnv }, timeout: 120_000, maxBuffer: 1 << 26 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
 }
 
@@ -139,6 +144,21 @@ test('a plugin author: scaffold, build, test, pack, install next to pakeana, run
   const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')));
   assert.deepEqual(packed.files.map((f) => f.path).sort(), ['README.md', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
 
+  // The golden file, rewritten as the test kit guide says: unchanged for the generated capture.
+  const expected = join(plugin, 'test', 'fixtures', 'smtp.expected.json');
+  const golden = readFileSync(expected, 'utf8');
+  const rewrite = run('npm', ['test'], plugin, { UPDATE_GOLDEN: '1' });
+  assert.equal(rewrite.status, 0, rewrite.output);
+  assert.equal(readFileSync(expected, 'utf8'), golden);
+
+  // A trigger package the same way (its build tools are the dissector package's).
+  const trigger = join(work, 'pakeana-trigger-slow-smtp');
+  assert.equal(pakeana(['plugins', 'new', 'slow-smtp', '--kind', 'trigger', '--dir', work]).status, 0);
+  symlinkSync(join(plugin, 'node_modules'), join(trigger, 'node_modules'), 'dir');
+  const triggerTests = npm(['test'], trigger);
+  assert.equal(triggerTests.status, 0, triggerTests.output);
+  assert.match(triggerTests.stdout, /# pass [1-9]\d*\n# fail 0/);
+
   // The plugin's tarball installed next to pakeana, as a user would.
   const added = npm(['install', ...NPM_FLAGS, join(plugin, packed.filename)], project);
   assert.equal(added.status, 0, added.output);
@@ -173,6 +193,12 @@ test('a plugin author: scaffold, build, test, pack, install next to pakeana, run
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /pakeana-options\.yaml:\d+:\d+: dissectors\.smtp\.errorFrom: /);
 
+  // The trigger package, loaded by path: sessions whose server sent more than 100 bytes.
+  writeFileSync(join(work, 'bytes.yaml'), 'plugins: [smtp]\ntriggers:\n  - slow-smtp: { over: 100, side: server }\n');
+  const big = pakeana(['read', capture, '--plugin', trigger, '--config', join(work, 'bytes.yaml'), '--format', 'json']);
+  assert.equal(big.status, 0, big.output);
+  assert.deepEqual(sessionsOf(big.stdout).map((s) => [s.client.port, s.bytes.server, s.triggers]), [[40001, 112, ['slow-smtp']]]);
+
   // pakeana plugins finds the installed package and lists its options.
   const listed = pakeana(['plugins', '--json']);
   assert.equal(listed.status, 0, listed.output);
@@ -180,4 +206,51 @@ test('a plugin author: scaffold, build, test, pack, install next to pakeana, run
   assert.ok(smtp, listed.stdout);
   assert.equal(smtp.plugin, 'pakeana-dissector-smtp');
   assert.match(JSON.stringify(smtp), /errorFrom[^]*maxLineLength/);
+});
+
+test('plugins new: names checked, scopes, placeholders all filled, nothing overwritten', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pakeana-new-'));
+  const made = runPakeana(['plugins', 'new', '@acme/smtp', '--dir', dir]);
+  assert.equal(made.status, 0, made.stderr);
+  const created = join(dir, 'pakeana-dissector-smtp');
+  assert.equal(JSON.parse(readFileSync(join(created, 'package.json'), 'utf8')).name, '@acme/pakeana-dissector-smtp');
+  const files = [];
+  const walk = (at) => readdirSync(at).forEach((entry) => (statSync(join(at, entry)).isDirectory() ? walk(join(at, entry)) : files.push(join(at, entry))));
+  walk(created);
+  assert.deepEqual(files.map((f) => relative(created, f)).sort(), [
+    '.gitignore',
+    'README.md',
+    'package.json',
+    'src/golden.test.ts',
+    'src/index.test.ts',
+    'src/index.ts',
+    'test/fixtures/smtp.expected.json',
+    'test/fixtures/smtp.pcap',
+    'tsconfig.json',
+  ]);
+  for (const file of files.filter((f) => !f.endsWith('.pcap'))) assert.doesNotMatch(readFileSync(file, 'utf8'), /__[A-Z_]+__/, file);
+  for (const bad of ['Smtp', 'my--proto', '1smtp', 'smtp.x', '@Acme/smtp', 'a/b/c', '']) {
+    const refused = runPakeana(['plugins', 'new', bad, '--dir', dir]);
+    assert.equal(refused.status, 2, bad);
+    assert.match(refused.stderr, /^pakeana: "[^"]*": a (plugin name|scope) is /, bad);
+  }
+  const twice = runPakeana(['plugins', 'new', 'smtp', '--dir', dir]);
+  assert.equal(twice.status, 2);
+  assert.equal(twice.stderr, `pakeana: ${created} already exists: nothing was written (choose another name or --dir)\n`);
+});
+
+test('the trigger guide\'s config: the example trigger package beside the example dissector, alone and inside match', () => {
+  const guide = readFileSync(join(root, 'docs', 'writing-a-trigger.md'), 'utf8');
+  const yaml = /```yaml\n([^]*?)```/.exec(guide)[1];
+  const dir = mkdtempSync(join(tmpdir(), 'pakeana-guide-'));
+  writeFileSync(join(dir, 'slow.yaml'), yaml);
+  const frames = [0.01, 0.5].flatMap((delay, i) => {
+    const c = new Conversation(`10.1.0.1:${50001 + i}`, '10.1.0.2:6379', { start: 1_700_000_000 + i });
+    c.handshake().send('client', '*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n').wait(delay).send('server', '$5\r\nvalue\r\n');
+    return c.close().frames;
+  });
+  writeFileSync(join(dir, 'redis.pcap'), pcapFile(frames));
+  const r = runPakeana(['read', join(dir, 'redis.pcap'), '--config', join(dir, 'slow.yaml'), '--format', 'json'], { cwd: root });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.sessions.map((s) => [s.client.port, s.triggers]), [[50002, ['redis.slow', 'match']]]);
 });

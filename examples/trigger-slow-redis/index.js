@@ -20,19 +20,25 @@ const slow = {
   name: 'redis.slow',
   description: 'a Redis command answered more than over after it (commands: only these)',
   options,
-  create: ({ over, commands }) => ({
-    name: 'redis.slow',
-    // One watch per session. Only `record` is needed here; a watch may also have
-    // segment(event), mark(reason) and end().
-    watch: (_session, fire) => ({
-      record(protocol, record) {
-        if (protocol !== 'redis' || record.requestTime === null || record.replyTime === null) return;
-        if (commands && !commands.includes(record.command)) return;
-        const wait = record.replyTime - record.requestTime;
-        if (wait > over) fire(`${record.command} answered after ${Math.round(wait * 1000)} ms`);
-      },
-    }),
-  }),
+  create: ({ over, commands }) => ({ name: 'redis.slow', watch: (_session, fire) => new SlowWatch(over, commands, fire) }),
 };
+
+/**
+ * One session's watch. Only `record` is needed here; a watch may also have segment(event),
+ * mark(reason) and end(). A class rather than an object literal: no closures per session.
+ */
+class SlowWatch {
+  constructor(over, commands, fire) {
+    this.over = over;
+    this.commands = commands;
+    this.fire = fire;
+  }
+
+  record(protocol, record) {
+    if (protocol !== 'redis' || record.requestTime === null || record.replyTime === null) return;
+    if (this.commands && !this.commands.includes(record.command)) return;
+    if (record.replyTime - record.requestTime > this.over) this.fire();
+  }
+}
 
 module.exports = { apiVersion: 1, triggers: [slow] };

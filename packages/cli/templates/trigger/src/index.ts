@@ -43,7 +43,7 @@ class __TYPE__Watch implements SessionWatch {
     private readonly session: TcpSession,
     private readonly over: number,
     private readonly side: __TYPE__Options['side'],
-    private readonly fire: (detail?: string) => void,
+    private readonly fire: () => void,
   ) {}
 
   segment(): void {
@@ -59,7 +59,7 @@ class __TYPE__Watch implements SessionWatch {
     const bytes = this.side === 'client' ? clientBytes : this.side === 'server' ? serverBytes : Math.max(clientBytes, serverBytes);
     if (bytes > this.over) {
       this.fired = true;
-      this.fire(`${bytes} bytes`);
+      this.fire();
     }
   }
 }
