@@ -63,7 +63,7 @@ export default class PluginsNew extends Command {
 }
 
 /** What the template's placeholders become. */
-export interface TemplateNames {
+interface TemplateNames {
   /** `smtp`: records key, marks prefix, `--plugin` name. */
   name: string;
   /** `pakeana-dissector-smtp` or `@acme/pakeana-dissector-smtp`. */
@@ -81,7 +81,7 @@ export interface TemplateNames {
 }
 
 /** The names for `NAME` or `@SCOPE/NAME`; throws a usage message for a name npm or a config file would not take. */
-export function templateNames(given: string, kind: 'dissector' | 'trigger'): TemplateNames {
+function templateNames(given: string, kind: 'dissector' | 'trigger'): TemplateNames {
   const parts = given.split('/');
   const [scope, name] = parts.length === 2 ? parts : [undefined, given];
   if (scope !== undefined && !SCOPE.test(scope)) throw new Error(`"${given}": a scope is @ and lowercase letters, digits, dashes (e.g. @acme/smtp)`);
