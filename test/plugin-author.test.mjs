@@ -9,11 +9,11 @@
 // so npm takes them from its cache and asks the registry for nothing. When the cache does
 // not hold them (a machine whose node_modules did not come from npm), the test is skipped
 // with npm's reason.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -24,6 +24,7 @@ const { Conversation, pcapFile } = require('../packages/framework/dist/testing/i
 
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'pakeana-author-'));
+after(() => rmSync(work, { recursive: true, force: true }));
 const tarballs = join(work, 'tarballs');
 const project = join(work, 'project');
 const plugin = join(work, 'pakeana-dissector-smtp');
@@ -209,7 +210,7 @@ test('a plugin author: scaffold, build, test, pack, install next to pakeana, run
 });
 
 test('plugins new: names checked, scopes, placeholders all filled, nothing overwritten', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pakeana-new-'));
+  const dir = mkdtempSync(join(work, 'new-'));
   const made = runPakeana(['plugins', 'new', '@acme/smtp', '--dir', dir]);
   assert.equal(made.status, 0, made.stderr);
   const created = join(dir, 'pakeana-dissector-smtp');
@@ -242,7 +243,7 @@ test('plugins new: names checked, scopes, placeholders all filled, nothing overw
 test('the trigger guide\'s config: the example trigger package beside the example dissector, alone and inside match', () => {
   const guide = readFileSync(join(root, 'docs', 'writing-a-trigger.md'), 'utf8');
   const yaml = /```yaml\n([^]*?)```/.exec(guide)[1];
-  const dir = mkdtempSync(join(tmpdir(), 'pakeana-guide-'));
+  const dir = mkdtempSync(join(work, 'guide-'));
   writeFileSync(join(dir, 'slow.yaml'), yaml);
   const frames = [0.01, 0.5].flatMap((delay, i) => {
     const c = new Conversation(`10.1.0.1:${50001 + i}`, '10.1.0.2:6379', { start: 1_700_000_000 + i });
