@@ -1,5 +1,6 @@
-// Runs every compiled unit test (packages/*/dist/**/*.test.js) and the integration tests
-// (test/**/*.test.mjs) with node's test runner; extra arguments are passed to `node --test`.
+// Runs every compiled unit test (packages/*/dist/**/*.test.js), the integration tests
+// (test/**/*.test.mjs) and the example plugins' tests (examples/**/*.test.js) with node's
+// test runner; extra arguments are passed to `node --test`.
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ const walk = (dir, pattern) => {
 };
 for (const pkg of readdirSync(join(root, 'packages'))) walk(join(root, 'packages', pkg, 'dist'), /\.test\.js$/);
 walk(join(root, 'test'), /\.test\.mjs$/);
+walk(join(root, 'examples'), /\.test\.m?js$/);
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const files = only.length ? found.filter((f) => only.some((o) => f.includes(o))) : found;
 const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));

@@ -1,44 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultServices, type Direction, type DisplayLine, type SessionContext } from '@pakeana/framework';
+import type { Direction } from '@pakeana/framework';
+import { fakeContext } from '@pakeana/framework/testing';
 import http from './index.js';
 import type { HttpExchange } from './http-record.js';
 
 /** Bytes around each piece given through `dataRange`: a reader that looks outside its range finds messages. */
 const OUTSIDE = Buffer.from('\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
 
-/** A fake session context that keeps what the dissector says; `framed`: pieces go through `dataRange` inside other bytes. */
+/** The HTTP dissector on a recording context; `framed`: pieces go through `dataRange` inside other bytes. */
 function harness(framed = false) {
-  const records: HttpExchange[] = [];
-  const display: DisplayLine[] = [];
-  const marks: string[] = [];
-  const calls: string[] = [];
-  const context: SessionContext = {
-    id: 1,
-    client: { ip: '10.0.0.1', port: 40000 },
-    server: { ip: '10.0.0.2', port: 80 },
-    services: defaultServices(),
-    options: {},
-    emit: (r) => void records.push(r as HttpExchange),
-    display: (l) => void display.push(l),
-    displaying: true,
-    mark: (m) => void marks.push(m),
-    confirm: () => void calls.push('confirm'),
-    reject: (why) => void calls.push(`reject: ${why}`),
-  };
+  const context = fakeContext<HttpExchange>({ dissector: http, now: 100 });
   const session = http.create(context);
-  let time = 100;
-  /** Feeds text, cut into pieces of `chunk` bytes (1: byte by byte). */
+  /** Feeds text, cut into pieces of `chunk` bytes (1: byte by byte), one second after the previous text. */
   const send = (dir: Direction, text: string, chunk = Infinity) => {
     const bytes = Buffer.from(text, 'latin1');
     for (let at = 0; at < bytes.length; at += chunk) {
       const piece = bytes.subarray(at, Math.min(bytes.length, at + chunk));
-      if (framed) session.dataRange!(dir, Buffer.concat([OUTSIDE, piece, OUTSIDE]), OUTSIDE.length, piece.length, time);
-      else session.data(dir, piece, time);
+      if (framed) session.dataRange!(dir, Buffer.concat([OUTSIDE, piece, OUTSIDE]), OUTSIDE.length, piece.length, context.now);
+      else session.data(dir, piece, context.now);
     }
-    time += 1;
+    context.now += 1;
   };
-  return { session, records, display, marks, calls, send, gap: (dir: Direction, n: number) => session.gap(dir, n, time) };
+  const { records, displayLines: display, marks, calls } = context;
+  return { session, records, display, marks, calls, send, gap: (dir: Direction, n: number) => session.gap(dir, n, context.now) };
 }
 
 const req = (method: string, uri: string, extra = '') => `${method} ${uri} HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t/1\r\n${extra}\r\n`;

@@ -1,33 +1,69 @@
-import type { Dissector } from '../dissect/api.js';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { TriggerBuilder } from '../config/trigger-builder.js';
+import type { Dissector, Logger } from '../dissect/api.js';
 import { sessionRecord, type SessionRecord } from '../output/session-record.js';
 import type { SessionSink } from '../output/sink.js';
 import { Pipeline } from '../pipeline/pipeline.js';
+import { PluginFailures } from '../pipeline/plugin-failures.js';
 import { Reporter } from '../pipeline/reporter.js';
 import { runCapture } from '../pipeline/run.js';
 import { CaptureClock, defaultServices } from '../pipeline/services.js';
 import { Statistics } from '../pipeline/statistics.js';
+import { resolvePlugin } from '../plugins/plugin-loader.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { SessionObserver } from '../sessions/observer.js';
+import type { SessionDisplayLine } from '../sessions/tcp-session.js';
 import { newFrame } from '../sources/frame.js';
+import type { TriggerKind } from '../triggers/api.js';
+import { TriggerEngine } from '../triggers/trigger-engine.js';
+import { parseDissectorOptions } from './dissector-options.js';
 import type { TimedFrame } from './packet-builder.js';
 
+/**
+ * The trigger plugins that ship with pakeana. With `triggers`, the ones installed where the
+ * test runs (as dependencies of `pakeana`, or on their own) are loaded, as the CLI loads them.
+ */
+export const BUNDLED_TRIGGER_PACKAGES: readonly string[] = ['@pakeana/trigger-tcp', '@pakeana/trigger-http', '@pakeana/trigger-match'];
+
 export interface DissectOptions {
-  /** Plugins to load by name or path, as `--plugin` takes them. */
+  /** Plugins to load by name or path, as `--plugin` takes them (`'./'`: the package under test). */
   plugins?: string[];
   /** Dissector objects to use directly (e.g. the one under test). */
-  dissectors?: Dissector[];
-  /** Observers such as the TCP analyzer (`new TcpAnalyzer()` from @pakeana/dissector-tcp). */
+  dissectors?: Dissector<any>[];
+  /** Trigger kinds to use directly (e.g. the ones under test), besides those of `plugins`. */
+  triggerKinds?: TriggerKind[];
+  /**
+   * Options per dissector name, as the config file's `dissectors:` section holds them:
+   * validated with each dissector's schema (a bad one throws), defaults filled.
+   */
+  options?: Record<string, Record<string, unknown>>;
+  /**
+   * Trigger nodes as the config file's `triggers:` list holds them (`'tcp.reset'`,
+   * `{ 'http.status': { min: 500 } }`), checked with each kind's schema (a bad one throws).
+   * Every session is still returned; `triggers` in each lists those that fired.
+   */
+  triggers?: unknown[];
+  /**
+   * Observers such as the TCP analyzer. Default: none; with `triggers`, the TCP analyzer
+   * of `@pakeana/dissector-tcp` when it is installed, as the CLI runs it before triggers.
+   */
   observers?: SessionObserver[];
   /** Directory plugin names are resolved from (default: the current directory). */
   cwd?: string;
 }
 
+/** A session as the JSON output gives it, with its display lines (what the pretty output prints under its segments). */
+export type DissectedSession = SessionRecord & { display: SessionDisplayLine[] };
+
 export interface DissectResult {
-  /** Every session, as its JSON record (the dissector's records under its name). */
-  sessions: SessionRecord[];
+  /** Every session, as its JSON record (the dissector's records under its name), plus `display`. */
+  sessions: DissectedSession[];
   stats: Statistics;
   /** Damage that stopped the read, if any. */
   error: Error | null;
+  /** Warnings the run logged: a plugin that threw (with its stack trace), a plugin's own. */
+  warnings: string[];
 }
 
 /**
@@ -40,19 +76,19 @@ export interface DissectResult {
 export async function dissectCapture(file: string, options: DissectOptions = {}): Promise<DissectResult> {
   const run = await prepare(options);
   const { stats, error } = await runCapture(file, { ...run.pipelineOptions, reportAll: true, sinks: [run.sink] });
-  return { sessions: run.sessions, stats, error };
+  return { sessions: run.sessions, stats, error, warnings: run.warnings };
 }
 
 /**
  * The same for crafted frames (see `Conversation` and `tcpFrame`), without a file:
  *
  *   const c = new Conversation('10.0.0.1:40000', '10.0.0.2:6379').handshake().send('client', '*1\r\n$4\r\nPING\r\n');
- *   const { sessions } = await dissectFrames(c.frames, { dissectors: [redis] });
+ *   const { sessions } = await dissectFrames(c.frames, { dissectors: [redis], options: { redis: { slowAfter: '1s' } } });
  */
 export async function dissectFrames(frames: readonly TimedFrame[], options: DissectOptions & { linkType?: number } = {}): Promise<DissectResult> {
   const run = await prepare(options);
-  const reporter = new Reporter([run.sink], run.stats, true);
-  const pipeline = new Pipeline({ ...run.pipelineOptions, stats: run.stats }, reporter.finished);
+  const reporter = new Reporter([run.sink], run.pipelineOptions.stats, true);
+  const pipeline = new Pipeline(run.pipelineOptions, reporter.finished);
   const frame = newFrame();
   frame.linkType = options.linkType ?? 1;
   frames.forEach((f, i) => {
@@ -66,21 +102,94 @@ export async function dissectFrames(frames: readonly TimedFrame[], options: Diss
   });
   pipeline.finish('eof');
   await reporter.finish();
-  return { sessions: run.sessions, stats: run.stats, error: null };
+  return { sessions: run.sessions, stats: run.pipelineOptions.stats, error: null, warnings: run.warnings };
 }
 
+/** The run as the CLI sets it up: plugins, validated options, the TCP analyzer and triggers, a sink that keeps every session. */
 async function prepare(options: DissectOptions) {
+  const cwd = options.cwd ?? process.cwd();
   const clock = new CaptureClock();
-  const services = defaultServices(clock);
+  const warnings: string[] = [];
+  const logger: Logger = { warn: (message) => void warnings.push(message), debug: () => {} };
+  const pluginOptions: Record<string, Record<string, unknown>> = {};
+  const services = defaultServices(clock, pluginOptions, logger);
   const registry = new PluginRegistry(services);
-  await registry.load(options.plugins ?? [], options.cwd);
-  const sessions: SessionRecord[] = [];
-  const sink: SessionSink = { session: (s) => void sessions.push(sessionRecord(s)), finish: () => {} };
-  const pipelineOptions = {
-    clock,
-    services,
-    dissectors: [...registry.dissectors, ...(options.dissectors ?? [])],
-    observers: options.observers ?? [],
+  const plugins = options.plugins ?? [];
+  await registry.load(plugins, cwd);
+  const triggering = options.triggers !== undefined;
+  const missing = triggering ? await loadInstalled(registry, BUNDLED_TRIGGER_PACKAGES, plugins, cwd) : [];
+  registry.add({ triggers: options.triggerKinds ?? [] }, 'triggerKinds');
+  const dissectors = [...registry.dissectors, ...(options.dissectors ?? [])];
+  Object.assign(pluginOptions, validatedOptions(dissectors, options.options ?? {}));
+  const stats = new Statistics();
+  const failures = new PluginFailures(stats, logger, true);
+  const observers = [...(options.observers ?? (triggering ? tcpAnalyzer(cwd) : []))];
+  if (triggering) observers.push(new TriggerEngine(buildTriggers(registry, options.triggers!, missing), undefined, failures));
+  const sessions: DissectedSession[] = [];
+  const sink: SessionSink = {
+    session: (s) => void sessions.push(Object.assign(sessionRecord(s), { display: [...(s.displayLines ?? [])] })),
+    finish: () => {},
   };
-  return { sessions, sink, pipelineOptions, stats: new Statistics() };
+  const pipelineOptions = { clock, services, stats, failures, dissectors, observers, keepDisplay: true };
+  return { sessions, sink, pipelineOptions, warnings };
+}
+
+/** Every dissector's options from the raw ones by name; an unknown name or a bad option throws. */
+function validatedOptions(dissectors: readonly Dissector[], raw: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  const unknown = Object.keys(raw).filter((name) => !dissectors.some((d) => d.name === name));
+  if (unknown.length) {
+    const known = dissectors.map((d) => d.name).join(', ') || 'none';
+    throw new Error(`options for unknown dissector ${unknown.join(', ')} (known: ${known})`);
+  }
+  const parsed: Record<string, Record<string, unknown>> = {};
+  for (const d of dissectors) if (d.options || raw[d.name]) parsed[d.name] = parseDissectorOptions(d, raw[d.name]);
+  return parsed;
+}
+
+function buildTriggers(registry: PluginRegistry, nodes: readonly unknown[], missing: readonly string[]) {
+  const builder = new TriggerBuilder(registry, registry.services);
+  return nodes.map((node) => {
+    try {
+      return builder.build(node);
+    } catch (error) {
+      const hint = missing.length ? `; not installed here: ${missing.join(', ')} (add them, or pakeana, to devDependencies)` : '';
+      throw new Error(`trigger ${JSON.stringify(node)}: ${error instanceof Error ? error.message : error}${hint}`);
+    }
+  });
+}
+
+/**
+ * Loads the packages that resolve from `cwd` or from the framework, unless `plugins` loaded
+ * them already; returns the ones that are not installed.
+ */
+async function loadInstalled(registry: PluginRegistry, packages: readonly string[], plugins: readonly string[], cwd: string): Promise<string[]> {
+  const loaded = new Set(plugins.map((name) => resolvePlugin(name, cwd)));
+  const missing: string[] = [];
+  for (const name of packages) {
+    const path = installed(name, cwd);
+    if (!path) missing.push(name);
+    else if (!loaded.has(path)) await registry.load([name], cwd);
+  }
+  return missing;
+}
+
+/** The TCP analyzer, when `@pakeana/dissector-tcp` is installed. */
+function tcpAnalyzer(cwd: string): SessionObserver[] {
+  const path = installed('@pakeana/dissector-tcp', cwd);
+  if (!path) return [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional package, found at run time
+  const { TcpAnalyzer } = require(path) as { TcpAnalyzer: new () => SessionObserver };
+  return [new TcpAnalyzer()];
+}
+
+/** The file a package resolves to from `cwd`, then from the framework's installation; null when it is not installed. */
+function installed(name: string, cwd: string): string | null {
+  for (const from of [createRequire(join(cwd, 'noop.js')), require]) {
+    try {
+      return from.resolve(name);
+    } catch {
+      // not there
+    }
+  }
+  return null;
 }

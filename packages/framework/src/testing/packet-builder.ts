@@ -5,6 +5,9 @@
  *   const c = new Conversation('10.0.0.1:40000', '10.0.0.2:80');
  *   c.handshake().send('client', 'GET / HTTP/1.1\r\n\r\n').send('server', 'HTTP/1.1 200 OK\r\n\r\n').close();
  *   const { sessions } = await dissectFrames(c.frames, { plugins: ['http'] });
+ *
+ * Holes: `c.lose(side, bytes)` skips sequence space, `send(side, data, { lost: true })` leaves
+ * the data segment out of the capture, `segment(..., { seq, consume })` places a segment anywhere.
  */
 
 export interface TcpFrameSpec {
@@ -147,10 +150,26 @@ export class Conversation {
     return this.segment('client', 'A', '');
   }
 
-  /** Data from one side (one segment), then the other side's ACK unless `ack: false`. */
-  send(side: Side, data: string | Buffer, options: { ack?: boolean } = {}): this {
-    this.segment(side, 'PA', data);
+  /**
+   * Data from one side (one segment), then the other side's ACK unless `ack: false`.
+   * `lost: true`: the data segment is missing from the capture (its sequence space is
+   * skipped, see `lose`), the ACK is captured: a hole the receiver did not see.
+   */
+  send(side: Side, data: string | Buffer, options: { ack?: boolean; lost?: boolean } = {}): this {
+    if (options.lost) this.lose(side, typeof data === 'string' ? Buffer.byteLength(data, 'latin1') : data.length);
+    else this.segment(side, 'PA', data);
     if (options.ack !== false) this.segment(other(side), 'A', '');
+    return this;
+  }
+
+  /**
+   * A hole: `length` bytes of the side's sequence space that the capture never shows (lost
+   * before the capture point, or dropped by it). The side's next segment starts after them;
+   * a dissector gets `gap(side, length)` there.
+   */
+  lose(side: Side, length: number): this {
+    const from = this.ends[side];
+    from.seq = (from.seq + length) >>> 0;
     return this;
   }
 
@@ -172,8 +191,12 @@ export class Conversation {
   }
 
   /**
-   * One raw segment. `seq` overrides the sequence number (a retransmission, a hole);
-   * `consume` is how far the side's sequence number moves (default: the payload length).
+   * One raw segment. `seq` overrides the sequence number (a retransmission, a segment after a
+   * hole); `consume` is how far the side's next sequence number moves (default: the payload
+   * length, or 0 with `seq`: a retransmission leaves it where it is).
+   *
+   *   c.segment('client', 'PA', 'again', { seq: c.seq('client') - 5 });   // retransmits the last 5 bytes
+   *   c.segment('client', 'PA', 'later', { seq: c.seq('client') + 100, consume: 105 });   // after a 100-byte hole
    */
   segment(side: Side, flags: string, data: string | Buffer, options: { seq?: number; consume?: number; ack?: number } = {}): this {
     const from = this.ends[side];
@@ -184,7 +207,7 @@ export class Conversation {
       time: this.time,
       data: tcpFrame({ src: from.ip, dst: to.ip, srcPort: from.port, dstPort: to.port, seq, ack: options.ack ?? to.seq, flags, payload }),
     });
-    if (options.seq === undefined) from.seq = (from.seq + (options.consume ?? payload.length)) >>> 0;
+    from.seq = (from.seq + (options.consume ?? (options.seq === undefined ? payload.length : 0))) >>> 0;
     this.time += this.step;
     return this;
   }
@@ -194,7 +217,8 @@ function other(side: Side): Side {
   return side === 'client' ? 'server' : 'client';
 }
 
-function parseEndpoint(text: string): { ip: string; port: number } {
+/** `ip:port`, IPv6 as `[addr]:port`. */
+export function parseEndpoint(text: string): { ip: string; port: number } {
   const v6 = text.match(/^\[(.+)\]:(\d+)$/);
   if (v6) return { ip: v6[1]!, port: Number(v6[2]) };
   const at = text.lastIndexOf(':');
