@@ -13,6 +13,7 @@ import { Statistics } from '../pipeline/statistics.js';
 import { resolvePlugin } from '../plugins/plugin-loader.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { SessionObserver } from '../sessions/observer.js';
+import type { TrackerLimits } from '../sessions/session-tracker.js';
 import type { SessionDisplayLine } from '../sessions/tcp-session.js';
 import { newFrame } from '../sources/frame.js';
 import type { TriggerKind } from '../triggers/api.js';
@@ -51,6 +52,8 @@ export interface DissectOptions {
   observers?: SessionObserver[];
   /** Directory plugin names are resolved from (default: the current directory). */
   cwd?: string;
+  /** The session tracker's limits (`sessions`, `halfOpen`, `idleTimeout`, ...), as the config's `limits:` sets them. */
+  limits?: Partial<TrackerLimits>;
 }
 
 /** A session as the JSON output gives it, with its display lines (what the pretty output prints under its segments). */
@@ -130,7 +133,7 @@ async function prepare(options: DissectOptions) {
     session: (s) => void sessions.push(Object.assign(sessionRecord(s), { display: [...(s.displayLines ?? [])] })),
     finish: () => {},
   };
-  const pipelineOptions = { clock, services, stats, failures, dissectors, observers, keepDisplay: true };
+  const pipelineOptions = { clock, services, stats, failures, dissectors, observers, keepDisplay: true, limits: options.limits };
   return { sessions, sink, pipelineOptions, warnings };
 }
 
