@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultServices, type Direction, type DisplayLine, type SessionContext } from '@pakeana/framework';
+import type { Direction, DisplayLine, SessionContext } from '@pakeana/framework';
+import { defaultServices } from '@pakeana/framework/internal';
 import http from './index.js';
 import type { HttpExchange } from './http-session.js';
 

@@ -206,5 +206,5 @@ export const match: TriggerKind<Record<string, unknown>> = {
   },
 };
 
-const plugin: PluginModule = { triggers: [match] };
+const plugin: PluginModule = { apiVersion: 1, triggers: [match] };
 export default plugin;
