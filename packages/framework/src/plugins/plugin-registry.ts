@@ -45,7 +45,7 @@ export function schemaOf<T>(source: SchemaSource<T>): z.ZodType<T> {
  * another plugin's state.
  */
 export class PluginRegistry {
-  /** The run's services, with the dissectors' options as `configure` validated them. */
+  /** The run's services; their `options(name)` gives each dissector's options as `configure` validated them. */
   readonly services: Services;
   private childContainer: DependencyContainer | undefined;
   private readonly entries = new Map<string, DissectorEntry>();
@@ -55,8 +55,14 @@ export class PluginRegistry {
   /** What the last `configure` found wrong, if it did. */
   private problems: SchemaProblem[] | null = null;
 
+  /**
+   * The registry answers the services' `options` from then on, so that every part of the run
+   * that holds these services (the pipeline, triggers, dissectors) sees the validated options.
+   */
   constructor(services: Services) {
-    this.services = { clock: services.clock, logger: services.logger, options: (name) => this.validated.get(name) ?? services.options(name) };
+    const given = services.options.bind(services);
+    services.options = (name) => this.validated.get(name) ?? given(name);
+    this.services = services;
   }
 
   /**
