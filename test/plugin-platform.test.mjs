@@ -63,6 +63,18 @@ test('dissector options: defaults, the config\'s dissectors: section, --option o
   assert.deepEqual(flagged.sessions[0].marks, ['redis.error-reply'], 'true read as a boolean');
 });
 
+test('the commands and the config of the README and the guide', () => {
+  const documented = runPakeana(['read', redisCapture, '--plugin', './examples/dissector-redis', '--option', 'redis.skip=[PING]', '--all', '--no-color'], { cwd: root });
+  assert.equal(documented.status, 0, documented.stderr);
+  assert.match(documented.stdout, /^DPI:REDIS:Command >+ GET key$/m);
+  const readme = write('readme-dissectors.yaml', 'plugins: [./examples/dissector-redis]\ndissectors:\n  redis: { skip: [PING], markErrors: false }\n');
+  const validate = runPakeana(['config', 'validate', readme], { cwd: root });
+  assert.equal(validate.status, 0, validate.stderr);
+  const json = readRedis(['--config', readme]);
+  assert.deepEqual(commands(json), ['GET', 'SET']);
+  assert.deepEqual(json.sessions[0].marks, []);
+});
+
 test('bad dissector options: FILE:LINE:COL in the config, one line naming the flag, an unknown name lists the known ones', () => {
   const config = write('bad-options.yaml', 'plugins: [./examples/dissector-redis]\ndissectors:\n  redis:\n    maxValue: 0\n    skipp: [PING]\n  rediss: {}\n');
   const expected = [

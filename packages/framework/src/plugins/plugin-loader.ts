@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -168,6 +168,8 @@ function describeLoadError(error: unknown, path: string): string {
 }
 
 function syntaxPlace(path: string): string | null {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only on this error path: loading it costs every start ~3 ms
+  const { spawnSync } = require('node:child_process') as typeof ChildProcess;
   const check = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 10_000 });
   return /^(?:file:\/\/)?(\/[^\n]*?:\d+)\n/.exec(check.stderr ?? '')?.[1] ?? null;
 }

@@ -55,6 +55,8 @@ test('a dissector class is built once its options are validated, and gets them, 
   dissector!.create(context).data('client', Buffer.from('hihi'), 50);
   assert.deepEqual(emitted, [{ said: 'hihi', expected: 'hihi', same: true }]);
   assert.deepEqual(warnings, ['greeting: saw 4 bytes at 50'], 'the logger names the dissector; the clock is the run\'s');
+  assert.equal(registry.container.resolve(Tokens.Services), registry.services, 'the container holds the services the run hands dissectors');
+  assert.equal(registry.container.resolve(Tokens.Clock), services.clock);
 });
 
 test('options reach an object dissector through the services, defaults applied; none given: the defaults', () => {
