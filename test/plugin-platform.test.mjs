@@ -155,8 +155,9 @@ const installed = join(dir, 'installed');
 const smtpPlugin = (name) =>
   `module.exports = { apiVersion: 1, name: ${JSON.stringify(name)}, ports: [7], create: (ctx) => ({ data(dir, b) { ctx.emit({ said: String(b) }); }, gap() {}, end() {} }) };\n`;
 
-test('--plugin smtp finds pakeana-dissector-smtp; a name not found lists the names tried', () => {
+test('--plugin smtp finds pakeana-dissector-smtp (before an smtp package); a name not found lists the names tried', () => {
   installPackage('pakeana-dissector-smtp', { 'index.js': smtpPlugin('smtp') });
+  installPackage('smtp', { 'index.js': 'module.exports = { sendMail() {} };\n' });
   const capture = write('seven.pcap', pcapFile(new Conversation('10.2.0.1:40000', '10.2.0.100:7').handshake().send('client', 'HELO').close().frames));
   const run = runPakeana(['read', capture, '--plugin', 'smtp', '--all', '--format', 'json'], { cwd: installed });
   assert.equal(run.status, 0, run.stderr);
@@ -165,7 +166,7 @@ test('--plugin smtp finds pakeana-dissector-smtp; a name not found lists the nam
   assert.equal(missing.status, 2);
   assert.equal(
     missing.stderr,
-    `pakeana: plugin 'pop3' not found: tried pop3, pakeana-dissector-pop3, pakeana-trigger-pop3, @pakeana/dissector-pop3, @pakeana/trigger-pop3 (from ${installed} and from pakeana's installation)\n`,
+    `pakeana: plugin 'pop3' not found: tried pakeana-dissector-pop3, pakeana-trigger-pop3, @pakeana/dissector-pop3, @pakeana/trigger-pop3, pop3 (from ${installed} and from pakeana's installation)\n`,
   );
 });
 

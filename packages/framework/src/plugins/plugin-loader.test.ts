@@ -23,25 +23,25 @@ function writePackage(dir: string, name: string, files: Record<string, string>, 
   for (const [file, text] of Object.entries(files)) write(join(dir, 'node_modules', name, file), text);
 }
 
-test('a short name means the package as given, then pakeana-dissector-, pakeana-trigger-, @pakeana/dissector-, @pakeana/trigger-', () => {
+test('a short name means pakeana-dissector-, pakeana-trigger-, @pakeana/dissector-, @pakeana/trigger-, then the package as given', () => {
   assert.equal(API_VERSION, 1);
-  assert.deepEqual(pluginCandidates('smtp'), ['smtp', 'pakeana-dissector-smtp', 'pakeana-trigger-smtp', '@pakeana/dissector-smtp', '@pakeana/trigger-smtp']);
-  assert.deepEqual(pluginCandidates('@acme/smtp'), ['@acme/smtp', '@acme/pakeana-dissector-smtp', '@acme/pakeana-trigger-smtp']);
-  assert.deepEqual(pluginCandidates('@pakeana/smtp'), ['@pakeana/smtp', '@pakeana/dissector-smtp', '@pakeana/trigger-smtp']);
+  assert.deepEqual(pluginCandidates('smtp'), ['pakeana-dissector-smtp', 'pakeana-trigger-smtp', '@pakeana/dissector-smtp', '@pakeana/trigger-smtp', 'smtp']);
+  assert.deepEqual(pluginCandidates('@acme/smtp'), ['@acme/pakeana-dissector-smtp', '@acme/pakeana-trigger-smtp', '@acme/smtp']);
+  assert.deepEqual(pluginCandidates('@pakeana/smtp'), ['@pakeana/dissector-smtp', '@pakeana/trigger-smtp', '@pakeana/smtp']);
   assert.deepEqual(pluginCandidates('pakeana-dissector-smtp'), ['pakeana-dissector-smtp']);
   assert.deepEqual(pluginCandidates('http'), ['@pakeana/dissector-http'], 'a bundled short name');
 });
 
-test('--plugin smtp finds pakeana-dissector-smtp, @scope/smtp finds @scope/pakeana-trigger-smtp, the name as given first', async () => {
+test('--plugin smtp finds pakeana-dissector-smtp before smtp, @scope/smtp finds @scope/pakeana-trigger-smtp, a bare package last', async () => {
   const dir = join(root, 'resolve');
   writePackage('resolve', 'pakeana-dissector-smtp', { 'index.js': DISSECTOR('smtp') });
   writePackage('resolve', 'pakeana-trigger-smtp', { 'index.js': DISSECTOR('smtp-trigger') });
   writePackage('resolve', '@acme/pakeana-trigger-smtp', { 'index.js': DISSECTOR('acme') });
+  writePackage('resolve', 'smtp', { 'index.js': 'module.exports = { client: true };\n' });
   writePackage('resolve', 'imap', { 'index.js': DISSECTOR('imap-as-given') });
-  writePackage('resolve', 'pakeana-dissector-imap', { 'index.js': DISSECTOR('imap') });
   assert.equal(resolvePlugin('smtp', dir), join(dir, 'node_modules/pakeana-dissector-smtp/index.js'));
   assert.equal(resolvePlugin('@acme/smtp', dir), join(dir, 'node_modules/@acme/pakeana-trigger-smtp/index.js'));
-  assert.equal(resolvePlugin('imap', dir), join(dir, 'node_modules/imap/index.js'));
+  assert.equal(resolvePlugin('imap', dir), join(dir, 'node_modules/imap/index.js'), 'no prefixed package: the name as given');
   const loaded = await loadPlugin('smtp', dir);
   assert.equal(loaded.label, 'pakeana-dissector-smtp');
   assert.equal((loaded.module.dissectors![0] as { name: string }).name, 'smtp');
@@ -50,7 +50,7 @@ test('--plugin smtp finds pakeana-dissector-smtp, @scope/smtp finds @scope/pakea
 test('a plugin not found: one line with the names tried', () => {
   assert.throws(
     () => resolvePlugin('pop3', root),
-    new RegExp(`^PluginError: plugin 'pop3' not found: tried pop3, pakeana-dissector-pop3, pakeana-trigger-pop3, @pakeana/dissector-pop3, @pakeana/trigger-pop3 \\(from ${root} and from pakeana's installation\\)$`),
+    new RegExp(`^PluginError: plugin 'pop3' not found: tried pakeana-dissector-pop3, pakeana-trigger-pop3, @pakeana/dissector-pop3, @pakeana/trigger-pop3, pop3 \\(from ${root} and from pakeana's installation\\)$`),
   );
   assert.throws(() => resolvePlugin('./nowhere', root), new RegExp(`^PluginError: plugin './nowhere' not found: no file or package at ${join(root, 'nowhere')}$`));
 });

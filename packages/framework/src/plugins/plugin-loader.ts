@@ -39,11 +39,13 @@ interface Resolved {
 }
 
 /**
- * The npm packages `--plugin NAME` may mean, in the order they are tried, as eslint and babel
- * resolve plugin names: `smtp` is `smtp`, `pakeana-dissector-smtp`, `pakeana-trigger-smtp`,
- * `@pakeana/dissector-smtp` or `@pakeana/trigger-smtp`; `@scope/smtp` is `@scope/smtp`,
- * `@scope/pakeana-dissector-smtp` or `@scope/pakeana-trigger-smtp`. A bundled short name
- * (`http`) is its package; a name that already starts with `pakeana-` is only itself.
+ * The npm packages `--plugin NAME` may mean, in the order they are tried, as babel resolves
+ * plugin names: `smtp` is `pakeana-dissector-smtp`, `pakeana-trigger-smtp`,
+ * `@pakeana/dissector-smtp`, `@pakeana/trigger-smtp`, or `smtp` itself; `@scope/smtp` is
+ * `@scope/pakeana-dissector-smtp`, `@scope/pakeana-trigger-smtp` or `@scope/smtp`. The name as
+ * given comes last: `--plugin redis` must find `pakeana-dissector-redis` where the `redis`
+ * client library is installed too. A bundled short name (`http`) is its package; a name that
+ * already starts with `pakeana-` is only itself.
  */
 export function pluginCandidates(name: string): string[] {
   const bundled = BUILTIN_PLUGINS[name];
@@ -52,9 +54,9 @@ export function pluginCandidates(name: string): string[] {
   const scope = scoped ? scoped[1]! : null;
   const base = scoped ? scoped[2]! : name;
   if (base.startsWith('pakeana-')) return [name];
-  if (scope === '@pakeana') return [name, `@pakeana/dissector-${base}`, `@pakeana/trigger-${base}`];
-  if (scope) return [name, `${scope}/pakeana-dissector-${base}`, `${scope}/pakeana-trigger-${base}`];
-  return [name, `pakeana-dissector-${name}`, `pakeana-trigger-${name}`, `@pakeana/dissector-${name}`, `@pakeana/trigger-${name}`];
+  if (scope === '@pakeana') return [`@pakeana/dissector-${base}`, `@pakeana/trigger-${base}`, name];
+  if (scope) return [`${scope}/pakeana-dissector-${base}`, `${scope}/pakeana-trigger-${base}`, name];
+  return [`pakeana-dissector-${name}`, `pakeana-trigger-${name}`, `@pakeana/dissector-${name}`, `@pakeana/trigger-${name}`, name];
 }
 
 const isPath = (name: string) => name.startsWith('.') || isAbsolute(name);
