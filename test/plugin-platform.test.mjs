@@ -201,8 +201,13 @@ test('load errors in one line: an unbuilt main, a syntax error with file:line, a
   assert.equal(old.stderr, "pakeana: plugin 'old' (pakeana-dissector-old) does not state the plugin API version it was built for: its export needs apiVersion: 1\n");
 });
 
-/** The framework as npm packs it (the published files), extracted into a fresh directory. */
+/** The framework as npm packs it (the published files), extracted once into a fresh directory. */
+let packed;
 function packedFramework() {
+  return (packed ??= packFramework());
+}
+
+function packFramework() {
   const out = mkdtempSync(join(tmpdir(), 'pakeana-pack-'));
   const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: join(root, 'packages/framework'), encoding: 'utf8' });
   assert.equal(pack.status, 0, pack.stderr);
@@ -279,18 +284,18 @@ test('the packages ship no compiled tests, and the plugins take the framework as
 });
 
 /** The TypeScript project of docs/writing-a-dissector.md, against the packed framework. */
-function authorProject(name, tsconfig, source) {
+function authorProject(name, tsconfig, source, more = {}) {
   const project = join(dir, name);
   write(join(name, 'tsconfig.json'), JSON.stringify(tsconfig));
   write(join(name, 'package.json'), JSON.stringify({ name: `pakeana-dissector-${name}`, version: '1.0.0', main: 'dist/index.js', peerDependencies: { '@pakeana/framework': '0.1.x' } }));
   write(join(name, 'src/index.ts'), source);
+  for (const [file, text] of Object.entries(more)) write(join(name, 'src', file), text);
   mkdirSync(join(project, 'node_modules/@pakeana'), { recursive: true });
   mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
-  cpSync(authorFramework ??= packedFramework(), join(project, 'node_modules/@pakeana/framework'), { recursive: true });
+  cpSync(packedFramework(), join(project, 'node_modules/@pakeana/framework'), { recursive: true });
   for (const dep of ['reflect-metadata', 'zod', 'yaml', 'tsyringe', 'tslib', '@types/node']) symlinkSync(join(modules, dep), join(project, 'node_modules', dep));
   return spawnSync(process.execPath, [join(modules, 'typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
 }
-let authorFramework;
 
 const AUTHOR_TSCONFIG = { compilerOptions: { module: 'node16', target: 'es2022', strict: true, outDir: 'dist' } };
 const AUTHOR_SOURCE = `
@@ -317,17 +322,18 @@ export const check = () => dissectFrames(new Conversation('10.0.0.1:4000', '10.0
 test('a minimal author tsconfig compiles a plugin against the packed framework, without skipLibCheck; another API version does not', () => {
   const ok = authorProject('author', AUTHOR_TSCONFIG, AUTHOR_SOURCE);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-  const future = authorProject('future', AUTHOR_TSCONFIG, AUTHOR_SOURCE.replace('apiVersion: 1', 'apiVersion: 2'));
-  assert.equal(future.status, 2);
-  assert.match(future.stdout, /src\/index\.ts\(\d+,\d+\): error TS2322: Type '2' is not assignable to type '1'/);
-  const internal = authorProject('internal', AUTHOR_TSCONFIG, `import { PluginRegistry } from '@pakeana/framework';\nexport default PluginRegistry;\n`);
-  assert.match(internal.stdout, /has no exported member 'PluginRegistry'/);
+  const wrong = authorProject('wrong', AUTHOR_TSCONFIG, AUTHOR_SOURCE.replace('apiVersion: 1', 'apiVersion: 2'), {
+    'internal.ts': `import { PluginRegistry } from '@pakeana/framework';\nexport default PluginRegistry;\n`,
+  });
+  assert.equal(wrong.status, 2);
+  assert.match(wrong.stdout, /src\/index\.ts\(\d+,\d+\): error TS2322: Type '2' is not assignable to type '1'/);
+  assert.match(wrong.stdout, /src\/internal\.ts\(1,10\): error TS2305: Module '"@pakeana\/framework"' has no exported member 'PluginRegistry'/);
 });
 
 test('a class dissector compiles with the documented decorator settings', () => {
   const tsconfig = { compilerOptions: { ...AUTHOR_TSCONFIG.compilerOptions, experimentalDecorators: true, emitDecoratorMetadata: true } };
   const source = `
-import { Tokens, inject, injectable, lazySchema, type Dissector, type Logger, type SessionContext } from '@pakeana/framework';
+import { Tokens, inject, injectable, lazySchema, type Dissector, type Logger, type PluginModule, type SessionContext } from '@pakeana/framework';
 
 interface SmtpOptions { banner: boolean }
 
@@ -347,6 +353,8 @@ export default class SmtpDissector implements Dissector<SmtpOptions> {
     return { data() {}, gap() {}, end() {} };
   }
 }
+
+export const asModule: PluginModule = { apiVersion: 1, dissectors: [SmtpDissector] };
 `;
   const built = authorProject('class-author', tsconfig, source);
   assert.equal(built.status, 0, built.stdout + built.stderr);
