@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pakeanaBin, runPakeana } from './helpers.mjs';
-import { Conversation, pcapFile } from '../packages/framework/dist/testing/packet-builder.js';
+import { Conversation, pcapFile } from '@pakeana/framework/testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-export-'));
 const noStackTrace = (stderr) => assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m);

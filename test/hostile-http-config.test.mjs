@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { runPakeana } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { Conversation, pcapFile } = require('../packages/framework/dist/index.js');
+const { Conversation, pcapFile } = require('@pakeana/framework/testing');
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-hostile-'));
 const capture = new URL('./fixtures/corpus/tcp-reset.pcap', import.meta.url).pathname;
 const noStackTrace = (stderr) => assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m);

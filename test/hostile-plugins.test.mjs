@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { pakeanaBin, runPakeana } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { Conversation, pcapFile } = require('../packages/framework/dist/index.js');
-const frameworkPath = require.resolve('../packages/framework/dist/index.js');
+const { Conversation, pcapFile } = require('@pakeana/framework/testing');
+const frameworkPath = require.resolve('@pakeana/framework');
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-hostile-plugins-'));
 
 /** Three short sessions on port 7. */
@@ -36,8 +36,8 @@ function plugin(name, body) {
 test('a trigger that throws on every segment: the run goes on, every session is still reported, one warning', () => {
   const trigger = plugin(
     'throwing-trigger',
-    `const { zod } = require(${JSON.stringify(frameworkPath)});
-     module.exports = { triggers: [{ name: 'test.throws', description: 'throws', options: () => zod().object({}).strict(), create: () => ({ name: 'test.throws',
+    `const { lazySchema } = require(${JSON.stringify(frameworkPath)});
+     module.exports = { apiVersion: 1, triggers: [{ name: 'test.throws', description: 'throws', options: lazySchema((z) => z.object({}).strict()), create: () => ({ name: 'test.throws',
        watch: () => ({ segment() { throw new Error('boom in segment'); } }) }) }] };`,
   );
   const config = join(dir, 'throws.yaml');
@@ -55,7 +55,7 @@ test('a trigger that throws on every segment: the run goes on, every session is 
 test('a dissector that throws: marked, counted, one warning; with --debug the stack trace too', () => {
   const dissector = plugin(
     'throwing-dissector',
-    `module.exports = { name: 'thrower', ports: [7], create: () => ({ data() { throw new Error('bad bytes'); }, gap() {}, end() {} }) };`,
+    `module.exports = { apiVersion: 1, name: 'thrower', ports: [7], create: () => ({ data() { throw new Error('bad bytes'); }, gap() {}, end() {} }) };`,
   );
   const file = capture();
   const run = runPakeana(['read', file, '--plugin', dissector, '--all', '--format', 'json']);
@@ -73,7 +73,7 @@ test('a dissector that throws: marked, counted, one warning; with --debug the st
 test('a dissector whose data() never returns is stopped after limits.pluginTimeout and isolated for that session only', () => {
   const dissector = plugin(
     'hanging-dissector',
-    `module.exports = { name: 'hanger', ports: [7], create: (ctx) => ({
+    `module.exports = { apiVersion: 1, name: 'hanger', ports: [7], create: (ctx) => ({
        data(dir, bytes) { if (bytes.toString().includes('hello 1')) for (;;); ctx.emit({ seen: bytes.toString() }); },
        gap() {}, end() {} }) };`,
   );
@@ -95,7 +95,7 @@ test('a dissector whose data() never returns is stopped after limits.pluginTimeo
 });
 
 test('Ctrl-C stops a run held by a plugin in an endless loop: sessions so far reported, summary printed', async () => {
-  const dissector = plugin('hanging-forever', `module.exports = { name: 'forever', ports: [7], create: () => ({ data() { for (;;); }, gap() {}, end() {} }) };`);
+  const dissector = plugin('hanging-forever', `module.exports = { apiVersion: 1, name: 'forever', ports: [7], create: () => ({ data() { for (;;); }, gap() {}, end() {} }) };`);
   const config = join(dir, 'long-timeout.yaml');
   writeFileSync(config, 'limits:\n  pluginTimeout: 1h\n');
   const child = spawn(process.execPath, [pakeanaBin, 'read', capture(), '--plugin', dissector, '--config', config, '--all', '--format', 'json']);
@@ -114,7 +114,7 @@ test('Ctrl-C stops a run held by a plugin in an endless loop: sessions so far re
 test('a dissector whose end() never returns does not hold the end of the run', () => {
   const dissector = plugin(
     'hanging-end',
-    `module.exports = { name: 'endless', ports: [7], create: (ctx) => ({ data(dir, bytes) { ctx.emit({ seen: bytes.toString() }); }, gap() {},
+    `module.exports = { apiVersion: 1, name: 'endless', ports: [7], create: (ctx) => ({ data(dir, bytes) { ctx.emit({ seen: bytes.toString() }); }, gap() {},
        end() { for (;;); } }) };`,
   );
   const config = join(dir, 'end-timeout.yaml');
@@ -129,8 +129,8 @@ test('a dissector whose end() never returns does not hold the end of the run', (
 test('a trigger whose end() never returns: every session is still finished and reported once', () => {
   const trigger = plugin(
     'endless-trigger',
-    `const { zod } = require(${JSON.stringify(frameworkPath)});
-     module.exports = { triggers: [{ name: 'test.endless', description: 'loops at the end', options: () => zod().object({}).strict(),
+    `const { lazySchema } = require(${JSON.stringify(frameworkPath)});
+     module.exports = { apiVersion: 1, triggers: [{ name: 'test.endless', description: 'loops at the end', options: lazySchema((z) => z.object({}).strict()),
        create: () => ({ name: 'test.endless', watch: () => ({ end() { for (;;); } }) }) }] };`,
   );
   const config = join(dir, 'endless-trigger.yaml');

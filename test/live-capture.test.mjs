@@ -147,7 +147,7 @@ async function lineService({ dir, spawnIn }, data) {
   writeFileSync(join(dir, 'server.js'), LINE_SERVER);
   writeFileSync(join(dir, 'client.js'), LINE_CLIENT);
   const dissector = join(dir, 'hanger.cjs');
-  writeFileSync(dissector, `module.exports = { name: 'hanger', ports: [7777], create: (ctx) => ({ data(dir, bytes) { ${data} }, gap() {}, end() {} }) };`);
+  writeFileSync(dissector, `module.exports = { apiVersion: 1, name: 'hanger', ports: [7777], create: (ctx) => ({ data(dir, bytes) { ${data} }, gap() {}, end() {} }) };`);
   const server = spawnIn([process.execPath, join(dir, 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve) => server.stdout.once('data', resolve));
   return dissector;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runPakeana } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { Conversation, pcapFile } = require('../packages/framework/dist/index.js');
+const { Conversation, pcapFile } = require('@pakeana/framework/testing');
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-match-'));
 
 function write(name, content) {

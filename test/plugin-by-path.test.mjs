@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { runPakeana } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { Conversation, pcapFile, dissectFrames } = require('../packages/framework/dist/index.js');
+const { Conversation, pcapFile, dissectFrames } = require('@pakeana/framework/testing');
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-plugin-'));
 
@@ -63,5 +63,5 @@ test('pakeana plugins lists the bundled dissectors and triggers, and plugins giv
   assert.equal(run.status, 0, run.stderr);
   const list = JSON.parse(run.stdout);
   assert.deepEqual(list.dissectors.map((d) => d.name), ['http', 'redis']);
-  assert.ok(list.triggers.some((t) => t.name === 'tcp.retransmit' && t.options.includes('after')));
+  assert.ok(list.triggers.some((t) => t.name === 'tcp.retransmit' && t.options.some((o) => o.name === 'after')));
 });

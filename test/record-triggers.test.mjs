@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { runPakeana } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const frameworkPath = require.resolve('../packages/framework/dist/index.js');
-const { Conversation, pcapFile } = require(frameworkPath);
+const frameworkPath = require.resolve('@pakeana/framework');
+const { Conversation, pcapFile } = require('@pakeana/framework/testing');
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-records-'));
 
 function write(name, content) {
@@ -94,12 +94,13 @@ triggers:
 function smtpPlugin(declared) {
   return write(
     `smtp-${declared ? 'declared' : 'undeclared'}.js`,
-    `const { zod } = require(${JSON.stringify(frameworkPath)});
+    `const { lazySchema } = require(${JSON.stringify(frameworkPath)});
 module.exports = {
+  apiVersion: 1,
   dissectors: [{
     name: 'smtp',
     ports: [25],
-    ${declared ? "records: () => zod().object({ code: zod().number().int(), text: zod().string() }).strict()," : ''}
+    ${declared ? "records: lazySchema((z) => z.object({ code: z.number().int(), text: z.string() }).strict())," : ''}
     create(context) {
       let pending = '';
       return {

@@ -127,7 +127,7 @@ test('the example config validates, and the JSON Schema names every trigger', ()
 
 test('the default and shortcut triggers, built without their schemas, have the options the schemas give', async () => {
   const { DEFAULT_TRIGGERS, shortcutTriggers } = await import('../packages/cli/dist/trigger-setup.js');
-  const { PluginRegistry, defaultServices, optionsSchema } = await import('../packages/framework/dist/index.js');
+  const { PluginRegistry, defaultServices, optionsSchema } = await import('@pakeana/framework/internal');
   const registry = new PluginRegistry(defaultServices());
   await registry.load(['trigger-tcp']);
   const check = (built, asConfig) => {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { runPakeana } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { Conversation, pcapFile } = require('../packages/framework/dist/index.js');
+const { Conversation, pcapFile } = require('@pakeana/framework/testing');
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-visible-problems-'));
 
 /**
@@ -37,7 +37,7 @@ function plugin(name, body) {
 
 const smtp = plugin(
   'smtp',
-  `module.exports = { name: 'smtp', ports: [25], create: (ctx) => ({
+  `module.exports = { apiVersion: 1, name: 'smtp', ports: [25], create: (ctx) => ({
      data(dir, bytes) {
        const line = bytes.toString();
        if (line.startsWith('HELO')) ctx.mark('smtp.odd-greeting');
@@ -99,7 +99,7 @@ test('the JSON summary counts marked sessions per mark, reported or not', () => 
 test('a probe that throws is isolated, marked, counted and printed like any dissector failure', () => {
   const prober = plugin(
     'prober',
-    `module.exports = { name: 'prober', probe() { throw new Error('probe fell over'); }, create: () => ({ data() {}, gap() {}, end() {} }) };`,
+    `module.exports = { apiVersion: 1, name: 'prober', probe() { throw new Error('probe fell over'); }, create: () => ({ data() {}, gap() {}, end() {} }) };`,
   );
   const run = runPakeana(['read', capture(), '--plugin', prober, '--all', '--format', 'json']);
   assert.equal(run.status, 0, run.stderr);

@@ -1,7 +1,20 @@
 // An example third-party dissector for pakeana: Redis RESP (RESP2) over TCP.
-// Plain CommonJS, no build step, no dependencies at run time. Load it with
-//   pakeana read trace.pcap --plugin ./examples/dissector-redis --all
+// Plain CommonJS, no build step; at run time it needs only @pakeana/framework (a peer
+// dependency: the pakeana it is installed next to). Load it with
+//   pakeana read trace.pcap --plugin ./examples/dissector-redis --all --option redis.skip=[PING]
 // Each command and its reply make one record: { command, args, reply, error, requestTime, replyTime }.
+const { lazySchema } = require('@pakeana/framework');
+
+/** Its options: `dissectors: { redis: {...} }` in the config, or `--option redis.KEY=VALUE`. */
+const options = lazySchema((z) =>
+  z
+    .object({
+      skip: z.array(z.string()).default([]).describe('commands left out of the records, e.g. [PING]'),
+      markErrors: z.boolean().default(true).describe('mark the session redis.error-reply on an error reply'),
+      maxValue: z.number().int().positive().default(65536).describe('bytes of one direction kept while a value is incomplete'),
+    })
+    .strict(),
+);
 
 /** Reads one RESP value from `text` at `at`; returns [value, next] or null when incomplete. */
 function readValue(text, at) {
@@ -35,6 +48,8 @@ function readValue(text, at) {
 const REPLY_TYPES = { '+': 'status', '-': 'error', ':': 'integer', $: 'bulk', '*': 'array', inline: 'inline' };
 
 function create(context) {
+  const { markErrors, maxValue } = context.options;
+  const skip = new Set(context.options.skip.map((command) => command.toUpperCase()));
   const buffered = { client: '', server: '' };
   const waiting = [];
   let confirmed = false;
@@ -47,7 +62,7 @@ function create(context) {
       values.push(value[0]);
       text = text.slice(value[1]);
     }
-    buffered[dir] = text.length > 65536 ? '' : text; // a runaway value is dropped, not buffered
+    buffered[dir] = text.length > maxValue ? '' : text; // a runaway value is dropped, not buffered
     return values.map((value) => ({ value, at }));
   };
   return {
@@ -69,10 +84,10 @@ function create(context) {
           record.replyTime = at;
           if (value.type === '-') {
             record.error = value.line;
-            context.mark('redis.error-reply');
+            if (markErrors) context.mark('redis.error-reply');
           }
           context.display({ label: 'Reply', text: `${value.type}${value.line ?? `${value.items ? value.items.length : 0} items`}`.slice(0, 80), dir });
-          context.emit(record);
+          if (!skip.has(record.command)) context.emit(record);
         }
       }
     },
@@ -80,7 +95,7 @@ function create(context) {
       buffered[dir] = ''; // resynchronise on the next value boundary we can find
     },
     end() {
-      for (const record of waiting) context.emit(record);
+      for (const record of waiting) if (!skip.has(record.command)) context.emit(record);
     },
   };
 }
@@ -93,4 +108,12 @@ function probe(dir, head) {
   return '+-:$*'.includes(first) ? 'yes' : 'no';
 }
 
-module.exports = { name: 'redis', description: 'Redis RESP: one record per command and reply', ports: [6379], probe, create };
+module.exports = {
+  apiVersion: 1, // the plugin API it was written for (API_VERSION of @pakeana/framework)
+  name: 'redis',
+  description: 'Redis RESP: one record per command and reply',
+  ports: [6379],
+  options,
+  probe,
+  create,
+};

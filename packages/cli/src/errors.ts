@@ -1,5 +1,5 @@
 import type { Command } from '@oclif/core/command';
-import { CaptureFormatError } from '@pakeana/framework';
+import { CaptureFormatError } from '@pakeana/framework/internal';
 
 /**
  * Misuse (bad flag value, config, plugin): one line on stderr (a config's problems: one line

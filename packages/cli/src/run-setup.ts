@@ -16,17 +16,22 @@ import {
   DEFAULT_MEMORY_LIMIT,
   MemoryAccount,
   PluginFailures,
+  flagAt,
+  mergeOptions,
+  parseOptionFlags,
   type ConfigFile,
+  type OptionFlags,
   type PipelineOptions,
   type SessionObserver,
   type SessionSink,
-} from '@pakeana/framework';
+} from '@pakeana/framework/internal';
 import { TcpAnalyzer } from '@pakeana/dissector-tcp';
 import { BUNDLED_TRIGGER_PLUGINS, buildTriggers, type ShortcutFlags } from './trigger-setup.js';
 
 /** Flag values as `read` and `capture` parse them (see shared-flags.ts). */
 export interface SessionFlagValues extends ShortcutFlags {
   plugin?: string[];
+  option?: string[];
   config?: string;
   format?: string;
   export?: string;
@@ -56,16 +61,18 @@ export interface RunSetup {
 }
 
 /**
- * Builds a run from the flags and the config file: plugins, observers (TCP analysis first,
- * then triggers), sinks. Command-line flags win over the config file.
+ * Builds a run from the flags and the config file: plugins and their options, observers (TCP
+ * analysis first, then triggers), sinks. Command-line flags win over the config file.
  */
 export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean } = {}): Promise<RunSetup> {
   const clock = new CaptureClock();
-  const services = defaultServices(clock);
   const stats = new Statistics();
-  const registry = new PluginRegistry(services);
+  const optionFlags = parseOptionFlags(flags.option ?? []);
+  const registry = new PluginRegistry(defaultServices(clock));
+  const services = registry.services;
   await registry.load([...BUNDLED_TRIGGER_PLUGINS, ...(flags.plugin ?? [])]);
   const config = flags.config ? await readConfig(flags.config, registry) : undefined;
+  configureDissectors(registry, config?.dissectors ?? {}, optionFlags);
   const output = config?.output ?? {};
   const limits = config?.limits ?? {};
   const format = flags.format ?? output.format ?? 'pretty';
@@ -110,6 +117,22 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
       },
     },
   };
+}
+
+/**
+ * Validates the dissectors' options (the config's, with the `--option` flags over them) and
+ * builds the dissector classes. The config's own were checked with the file; a problem now
+ * is one line naming the flag to blame.
+ */
+function configureDissectors(registry: PluginRegistry, configured: Readonly<Record<string, unknown>>, optionFlags: OptionFlags): void {
+  const problems = registry.configure(mergeOptions(configured, optionFlags.options));
+  if (!problems.length) return;
+  throw new UsageError(
+    problems.map((p) => {
+      const flag = flagAt(optionFlags.flags, p.path);
+      return `pakeana: ${flag ? `--option ${flag}` : `dissectors.${p.path.join('.')}`}: ${p.message}`;
+    }),
+  );
 }
 
 async function readConfig(file: string, registry: PluginRegistry): Promise<ConfigFile> {

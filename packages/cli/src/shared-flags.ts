@@ -8,7 +8,12 @@ export const sessionFlags = {
     multiple: true,
     description: 'load a dissector or trigger plugin: a short name (http), an npm package, or a path',
   }),
-  config: Flags.string({ char: 'c', description: 'YAML file with plugins, triggers, output and limits' }),
+  option: Flags.string({
+    char: 'o',
+    multiple: true,
+    description: "set a dissector's option: NAME.key=value (value read as YAML: 10, true, [a, b]); wins over the config's dissectors: section",
+  }),
+  config: Flags.string({ char: 'c', description: 'YAML file with plugins, dissector options, triggers, output and limits' }),
   format: Flags.string({ options: ['pretty', 'json'], description: 'output format [default: pretty]' }),
   all: Flags.boolean({ char: 'a', description: 'report every session (miruo -a)' }),
   export: Flags.string({ char: 'w', description: 'write the frames of every reported session to this pcap file' }),

@@ -1,4 +1,5 @@
-import { TriggerBuilder, parseDuration, type ConfigFile, type PluginRegistry, type Trigger } from '@pakeana/framework';
+import { parseDuration, type Trigger } from '@pakeana/framework';
+import { TriggerBuilder, type ConfigFile, type PluginRegistry } from '@pakeana/framework/internal';
 
 /** Trigger plugins that ship with pakeana, always loaded. */
 export const BUNDLED_TRIGGER_PLUGINS = ['trigger-tcp', 'trigger-http', 'trigger-match'];

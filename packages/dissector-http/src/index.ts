@@ -9,6 +9,7 @@ import { looksLikeMessageStart } from './message-head.js';
  * a space, a server that starts with `HTTP/` and a digit.
  */
 const http: Dissector = {
+  apiVersion: 1,
   name: 'http',
   description: 'HTTP/1.x: one record per request/response exchange',
   ports: [80, 8000, 8008, 8080, 8888, 3128, 3000, 5000],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Conversation, dissectFrames } from '@pakeana/framework';
+import { Conversation, dissectFrames } from '@pakeana/framework/testing';
 import { TcpAnalyzer } from './tcp-analyzer.js';
 
 const analyze = (c: Conversation) => dissectFrames(c.frames, { observers: [new TcpAnalyzer()] }).then((r) => r.sessions[0]!);

@@ -3,9 +3,9 @@ import {
   TcpFlag,
   seqDiff as frameworkSeqDiff,
   type SegmentEvent,
-  type SessionObserver,
   type TcpSession,
 } from '@pakeana/framework';
+import type { SessionObserver } from '@pakeana/framework/internal';
 import { TcpStateTracker } from './tcp-state.js';
 
 // Read once: the framework's re-exports are getters, too slow for the per-packet path.

@@ -53,5 +53,5 @@ export const httpLatency: TriggerKind<{ over: number }> = {
   }),
 };
 
-const plugin: PluginModule = { triggers: [httpStatus, httpLatency] };
+const plugin: PluginModule = { apiVersion: 1, triggers: [httpStatus, httpLatency] };
 export default plugin;

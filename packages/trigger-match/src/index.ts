@@ -212,6 +212,6 @@ export const match: TriggerKind<Record<string, unknown>> = {
   },
 };
 
-const plugin: PluginModule = { triggers: [match, recordTrigger, markTrigger] };
+const plugin: PluginModule = { apiVersion: 1, triggers: [match, recordTrigger, markTrigger] };
 export default plugin;
 export { markTrigger, recordTrigger };

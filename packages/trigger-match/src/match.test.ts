@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LINEAR_RATIO, PluginRegistry, TriggerBuilder, defaultServices, growth, lazySchema, type TcpSession, type TriggerKind } from '@pakeana/framework';
+import { lazySchema, type TcpSession, type TriggerKind } from '@pakeana/framework';
+import { PluginRegistry, TriggerBuilder, defaultServices } from '@pakeana/framework/internal';
+import { LINEAR_RATIO, growth } from '@pakeana/framework/testing';
 import plugin from './index.js';
 import { parseCidr } from './cidr.js';
 import { compilePattern } from './pattern.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PluginRegistry, TriggerBuilder, defaultServices, lazySchema, type Dissector, type TcpSession } from '@pakeana/framework';
+import { lazySchema, type Dissector, type TcpSession } from '@pakeana/framework';
+import { PluginRegistry, TriggerBuilder, defaultServices } from '@pakeana/framework/internal';
 import plugin from './index.js';
 
 /** A third-party dissector that declares its records, and one that does not. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { zod, type JsonSchema } from '@pakeana/framework';
+import type { JsonSchema } from '@pakeana/framework';
+import { zod } from '@pakeana/framework/internal';
 import type { ZodType } from 'zod';
 import { compileWhere, matchedValues, matches, type Condition } from './where.js';
 import { lookupField } from './schema-fields.js';

@@ -116,5 +116,5 @@ class ResetWatch implements SessionWatch {
   }
 }
 
-const plugin: PluginModule = { triggers: [all, reset, retransmit, synRetransmit, longConnect, longDelay, fragment] };
+const plugin: PluginModule = { apiVersion: 1, triggers: [all, reset, retransmit, synRetransmit, longConnect, longDelay, fragment] };
 export default plugin;

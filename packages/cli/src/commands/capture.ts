@@ -1,6 +1,6 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { LiveCaptureError, runLive } from '@pakeana/framework';
+import { LiveCaptureError, runLive } from '@pakeana/framework/internal';
 import { failUsage } from '../errors.js';
 import { setupRun } from '../run-setup.js';
 import { stopOnSignals } from '../stop-signal.js';

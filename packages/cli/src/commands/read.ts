@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '@oclif/core/command';
-import { runCapture } from '@pakeana/framework';
+import { runCapture } from '@pakeana/framework/internal';
 import { accessSync, constants, statSync } from 'node:fs';
 import { failUsage, failInput } from '../errors.js';
 import { Progress } from '../progress.js';

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { TriggerBuilder } from './trigger-builder.js';
 import { duration, size } from './units.js';
-import { lazySchema } from './zod.js';
+import { lazySchema, schemaProblems } from './zod.js';
 
 /** The config file's schema, without the trigger options (those come from the trigger kinds). */
 export const configSchema = lazySchema((z) =>
@@ -35,7 +35,10 @@ export const configSchema = lazySchema((z) =>
         })
         .strict()
         .optional(),
-      dissectors: z.record(z.string(), z.record(z.string(), z.unknown())).describe('options per dissector, by name').optional(),
+      dissectors: z
+        .record(z.string(), z.unknown())
+        .describe("options per dissector, by its name: { http: {...} }; see each one's in `pakeana plugins`")
+        .optional(),
     })
     .strict(),
 );
@@ -116,12 +119,15 @@ export async function checkConfigText(text: string, registry: PluginRegistry, tr
   if (!js.ok) return { ok: false, problems: [js.problem] };
   const raw = (js.value ?? {}) as Record<string, unknown>;
   const parsed = configSchema().safeParse(raw);
-  const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueProblems(issue, locate));
-  // Plugins and triggers are checked even when other parts are wrong: every problem at once.
+  const problems = parsed.success ? [] : schemaProblems(parsed.error.issues).map((p) => locate(p.path, p.message, p.key));
+  // Plugins, dissector options and triggers are checked even when other parts are wrong: every problem at once.
   const plugins = Array.isArray(raw.plugins) ? raw.plugins : [];
   for (const [i, plugin] of plugins.entries()) {
     if (typeof plugin !== 'string') continue;
     await registry.load([plugin]).catch((error) => problems.push(locate(['plugins', i], firstLine(error.message))));
+  }
+  if (isPlainObject(raw.dissectors)) {
+    for (const p of registry.checkOptions(raw.dissectors).problems) problems.push(locate(['dissectors', ...p.path], p.message, p.key));
   }
   const nodes = Array.isArray(raw.triggers) ? raw.triggers : [];
   for (const [i, node] of nodes.entries()) {
@@ -224,12 +230,8 @@ function locator({ isMap, isScalar }: typeof Yaml, doc: Document, lines: LineCou
   };
 }
 
-function issueProblems(issue: z.core.$ZodIssue, locate: Locate): ConfigProblem[] {
-  const path = issue.path as (string | number)[];
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => locate([...path, key], `unknown key "${key}"`, true));
-  }
-  return [locate(path, issue.message)];
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function firstLine(text: string): string {

@@ -1,12 +1,13 @@
-import type { PluginRegistry } from '../plugins/plugin-registry.js';
+import { schemaOf, type PluginRegistry } from '../plugins/plugin-registry.js';
 import { configSchema } from './config-file.js';
 import { optionsSchema } from '../triggers/api.js';
 import { zod } from './zod.js';
 
 /**
  * The JSON Schema of the config file, from the zod schemas: the file's own, with `triggers`
- * items spelled out from every registered trigger kind (a bare name, or { name: options }),
- * so that editors complete trigger names and their options.
+ * items spelled out from every registered trigger kind (a bare name, or { name: options }) and
+ * `dissectors` from every registered dissector's options, so that editors complete trigger
+ * names, dissector names and their options.
  */
 export function configJsonSchema(registry: PluginRegistry): Record<string, unknown> {
   const z = zod();
@@ -28,6 +29,21 @@ export function configJsonSchema(registry: PluginRegistry): Record<string, unkno
     description: 'triggers: a name, or { name: options }',
     items: { anyOf: [{ type: 'string', enum: kinds.map((k) => k.name) }, ...withOptions] },
   };
+  base.properties.dissectors = dissectorsJsonSchema(registry, base.properties.dissectors?.description);
   base.title = 'pakeana configuration';
   return base;
+}
+
+/** `dissectors:`: each registered dissector's options (an empty object for one that takes none). */
+function dissectorsJsonSchema(registry: PluginRegistry, description: string | undefined): Record<string, unknown> {
+  const z = zod();
+  const properties: Record<string, unknown> = {};
+  for (const entry of [...registry.dissectorEntries].sort((a, b) => a.name.localeCompare(b.name))) {
+    const options = entry.options
+      ? (z.toJSONSchema(schemaOf(entry.options), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>)
+      : { type: 'object', additionalProperties: false };
+    delete options.$schema;
+    properties[entry.name] = { anyOf: [options, { type: 'null' }] };
+  }
+  return { type: 'object', description, properties, additionalProperties: false };
 }

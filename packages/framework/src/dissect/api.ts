@@ -23,6 +23,7 @@
  * `dissector-error`, the dissector gets no more calls for that session, and the run goes on.
  */
 import type { z } from 'zod';
+import type { API_VERSION } from '../plugins/api-version.js';
 
 export type Direction = 'client' | 'server';
 
@@ -81,9 +82,17 @@ export interface SessionContext<Options extends object = Readonly<Record<string,
    * `end`); the dispatcher may try another dissector on the bytes seen so far.
    */
   reject(reason: string): void;
-  /** The dissector's options, as its `options` schema gives them ({} when it declares none). */
+  /**
+   * The dissector's options from the config's `dissectors: { NAME: {...} }` and
+   * `--option NAME.key=value`, as its `options` schema gives them (defaults applied; {} when
+   * it declares none).
+   */
   readonly options: Options;
-  /** Framework services, resolved from the run's tsyringe container. */
+  /**
+   * The run's services: its clock, its logger, every dissector's options. A dissector class
+   * gets the same objects by injection (`Tokens.Services`, `Tokens.Clock`), and a logger of
+   * its own (`Tokens.Logger`).
+   */
   readonly services: Services;
 }
 
@@ -101,8 +110,8 @@ export interface Logger {
 export interface Services {
   readonly clock: Clock;
   readonly logger: Logger;
-  /** The plugin's own options from the config file (`dissectors: { NAME: {...} }`), or {}. */
-  options(pluginName: string): Readonly<Record<string, unknown>>;
+  /** A dissector's options, validated (as its `context.options`), or {} for a name without options. */
+  options(dissectorName: string): Readonly<Record<string, unknown>>;
 }
 
 export interface DissectorSession {
@@ -116,6 +125,11 @@ export interface DissectorSession {
 export interface Dissector<Options extends object = Readonly<Record<string, unknown>>> {
   /** Short name: the key of its records in the session JSON (`http`). */
   readonly name: string;
+  /**
+   * When the dissector is the plugin module's export: the plugin API version it was built
+   * for, as a literal (`apiVersion: 1`; see `API_VERSION`).
+   */
+  readonly apiVersion?: typeof API_VERSION;
   readonly description?: string;
   /** Server ports it claims (dissector table by port). */
   readonly ports?: readonly number[];
@@ -125,8 +139,9 @@ export interface Dissector<Options extends object = Readonly<Record<string, unkn
    */
   probe?(dir: Direction, head: Uint8Array): ProbeResult;
   /**
-   * The options it takes (zod; use `.strict()` so that typos are errors), from the config's
-   * `dissectors: { NAME: {...} }` and `--option NAME.key=value`.
+   * The options it takes (zod; use `.strict()` so that typos are errors, `.default()` for
+   * options that may be left out), from the config's `dissectors: { NAME: {...} }` and
+   * `--option NAME.key=value`; `.describe()` texts are shown by `pakeana plugins`.
    */
   readonly options?: SchemaSource<Options>;
   /** The shape of each record it emits (zod): checked field names in triggers, `pakeana plugins records`. */

@@ -24,3 +24,11 @@ export function defaultServices(
 ): Services {
   return { clock, logger, options: (name) => pluginOptions[name] ?? {} };
 }
+
+/** The logger a plugin is given: the run's, each line starting with the plugin's name. */
+export function pluginLogger(logger: Logger, name: string): Logger {
+  return {
+    warn: (message) => logger.warn(`${name}: ${message}`),
+    debug: (message) => logger.debug(`${name}: ${message}`),
+  };
+}

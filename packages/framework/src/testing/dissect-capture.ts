@@ -18,7 +18,6 @@ import type { SessionDisplayLine } from '../sessions/tcp-session.js';
 import { newFrame } from '../sources/frame.js';
 import type { TriggerKind } from '../triggers/api.js';
 import { TriggerEngine } from '../triggers/trigger-engine.js';
-import { parseDissectorOptions } from './dissector-options.js';
 import type { TimedFrame } from './packet-builder.js';
 
 /**
@@ -114,16 +113,17 @@ async function prepare(options: DissectOptions) {
   const clock = new CaptureClock();
   const warnings: string[] = [];
   const logger: Logger = { warn: (message) => void warnings.push(message), debug: () => {} };
-  const pluginOptions: Record<string, Record<string, unknown>> = {};
-  const services = defaultServices(clock, pluginOptions, logger);
+  const services = defaultServices(clock, {}, logger);
   const registry = new PluginRegistry(services);
   const plugins = options.plugins ?? [];
   await registry.load(plugins, cwd);
   const triggering = options.triggers !== undefined;
   const missing = triggering ? await loadInstalled(registry, BUNDLED_TRIGGER_PACKAGES, plugins, cwd) : [];
   registry.add({ triggers: options.triggerKinds ?? [] }, 'triggerKinds');
-  const dissectors = [...registry.dissectors, ...(options.dissectors ?? [])];
-  Object.assign(pluginOptions, validatedOptions(dissectors, options.options ?? {}));
+  registry.add({ dissectors: options.dissectors ?? [] }, 'dissectors');
+  const problems = registry.configure(options.options ?? {});
+  if (problems.length) throw new Error(problems.map((p) => `dissectors.${p.path.join('.')}: ${p.message}`).join('; '));
+  const dissectors = registry.dissectors;
   const stats = new Statistics();
   const failures = new PluginFailures(stats, logger, true);
   const observers = [...(options.observers ?? (triggering ? tcpAnalyzer(cwd) : []))];
@@ -135,18 +135,6 @@ async function prepare(options: DissectOptions) {
   };
   const pipelineOptions = { clock, services, stats, failures, dissectors, observers, keepDisplay: true, limits: options.limits };
   return { sessions, sink, pipelineOptions, warnings };
-}
-
-/** Every dissector's options from the raw ones by name; an unknown name or a bad option throws. */
-function validatedOptions(dissectors: readonly Dissector[], raw: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
-  const unknown = Object.keys(raw).filter((name) => !dissectors.some((d) => d.name === name));
-  if (unknown.length) {
-    const known = dissectors.map((d) => d.name).join(', ') || 'none';
-    throw new Error(`options for unknown dissector ${unknown.join(', ')} (known: ${known})`);
-  }
-  const parsed: Record<string, Record<string, unknown>> = {};
-  for (const d of dissectors) if (d.options || raw[d.name]) parsed[d.name] = parseDissectorOptions(d, raw[d.name]);
-  return parsed;
 }
 
 function buildTriggers(registry: PluginRegistry, nodes: readonly unknown[], missing: readonly string[]) {

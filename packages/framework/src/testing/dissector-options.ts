@@ -1,4 +1,5 @@
-import type { Dissector, SchemaSource } from '../dissect/api.js';
+import type { Dissector } from '../dissect/api.js';
+import { schemaOf } from '../plugins/plugin-registry.js';
 
 /**
  * A dissector's options as its `options` schema gives them (defaults filled, durations in
@@ -12,8 +13,4 @@ export function parseDissectorOptions<Options extends object>(dissector: Dissect
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
   throw new Error(`options of dissector ${dissector.name}: ${problems.join('; ')}`);
-}
-
-function schemaOf<T>(source: SchemaSource<T>) {
-  return typeof source === 'function' ? source() : source;
 }

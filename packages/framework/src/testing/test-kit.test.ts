@@ -71,9 +71,9 @@ test('dissectFrames: options validated with the dissector schema (defaults fille
 
 test('dissectFrames: a bad option or an unknown dissector name throws one clear error', async () => {
   const c = new Conversation('10.0.0.1:40000', '10.0.0.2:7000').handshake();
-  await assert.rejects(dissectFrames(c.frames, { dissectors: [recorder], options: { rec: { slowAfter: 'soon' } } }), /^Error: options of dissector rec: slowAfter: not a duration: "soon"/);
-  await assert.rejects(dissectFrames(c.frames, { dissectors: [recorder], options: { rec: { lable: 'x' } } }), /options of dissector rec: Unrecognized key: "lable"/);
-  await assert.rejects(dissectFrames(c.frames, { dissectors: [recorder], options: { nope: {} } }), /options for unknown dissector nope \(known: rec\)/);
+  await assert.rejects(dissectFrames(c.frames, { dissectors: [recorder], options: { rec: { slowAfter: 'soon' } } }), /^Error: dissectors\.rec\.slowAfter: not a duration: "soon"/);
+  await assert.rejects(dissectFrames(c.frames, { dissectors: [recorder], options: { rec: { lable: 'x' } } }), /dissectors\.rec\.lable: unknown key "lable"/);
+  await assert.rejects(dissectFrames(c.frames, { dissectors: [recorder], options: { nope: {} } }), /dissectors\.nope: unknown dissector "nope" \(known: rec\)/);
 });
 
 test('dissectFrames with triggers: built from config nodes with the bundled kinds, the TCP analyzer first; every session returned', async () => {

@@ -1,6 +1,7 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { BUILTIN_PLUGINS, PluginRegistry, defaultServices, recordJsonSchema, sessionJsonSchema, type Dissector, type JsonSchema } from '@pakeana/framework';
+import type { Dissector, JsonSchema } from '@pakeana/framework';
+import { BUILTIN_PLUGINS, PluginRegistry, defaultServices, recordJsonSchema, sessionJsonSchema } from '@pakeana/framework/internal';
 import { failUsage } from '../../errors.js';
 import { installedPackages } from '../plugins.js';
 

@@ -39,7 +39,7 @@ test('options: errorFrom moves the line between success and error', async () => 
 });
 
 test('a bad option is one clear error', async () => {
-  await assert.rejects(dissectFrames([], { dissectors: [__IDENT__], options: { __NAME__: { errorFrom: 42 } } }), /options of dissector __NAME__: errorFrom/);
+  await assert.rejects(dissectFrames([], { dissectors: [__IDENT__], options: { __NAME__: { errorFrom: 42 } } }), /dissectors\.__NAME__\.errorFrom: Too small/);
 });
 
 test('a hole in the client stream loses the line it cut, not the next one', async () => {

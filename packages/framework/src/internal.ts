@@ -1,0 +1,45 @@
+// @pakeana/framework/internal: what pakeana's command line and bundled packages use of the
+// framework beyond the plugin API. Not for plugins: it changes without notice and without a
+// new API_VERSION. Plugins use `@pakeana/framework` and `@pakeana/framework/testing`.
+export { DissectorTable, DissectorBinding, type DispatchHost } from './dissect/dispatcher.js';
+export { DecodedPacket, DecodeStatus, IPPROTO_TCP } from './decode/packet.js';
+export { TcpHeader } from './decode/tcp-header.js';
+export { formatAddress } from './decode/address-text.js';
+export { BufferBudget, DEFAULT_STREAM_LIMITS, SEGMENT_OVERHEAD, SegmentClass, TcpStream, type StreamLimits, type StreamReceiver } from './reassembly/tcp-stream.js';
+export { FlowTable } from './sessions/flow-table.js';
+export type { SessionObserver } from './sessions/observer.js';
+export { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from './sessions/session-tracker.js';
+export { copyFrame, frameTime, type Frame, type FrameHandler, type StoredFrame } from './sources/frame.js';
+export { CaptureFormatError, type CaptureParser } from './sources/capture-parser.js';
+export { JsonSink } from './output/json-sink.js';
+export { LineWriter, type SessionSink } from './output/sink.js';
+export { roundTime, sessionRecord, summaryRecord, type SessionRecord } from './output/session-record.js';
+export { Reporter } from './pipeline/reporter.js';
+export { CaptureClock, defaultServices, pluginLogger, stderrLogger } from './pipeline/services.js';
+export { Statistics } from './pipeline/statistics.js';
+export { optionsSchema } from './triggers/api.js';
+export { BUILTIN_PLUGINS, PluginError, loadPlugin, pluginCandidates, resolvePlugin, type LoadedPlugin } from './plugins/plugin-loader.js';
+export { PluginRegistry, schemaOf, type DissectorEntry, type PluginSource, type TriggerEntry } from './plugins/plugin-registry.js';
+export { flagAt, mergeOptions, parseOptionFlags, type DissectorOptions, type OptionFlags } from './plugins/dissector-options.js';
+export { TriggerEngine } from './triggers/trigger-engine.js';
+export { Pipeline, type PipelineOptions } from './pipeline/pipeline.js';
+export { DEFAULT_PLUGIN_TIMEOUT, runCapture, runLive, type RunOptions, type RunResult, type LiveRunOptions } from './pipeline/run.js';
+export { readCapture, createCaptureParser, type ReadOptions, type ReadResult } from './sources/capture-file.js';
+export { PcapParser } from './sources/pcap-reader.js';
+export { PcapngParser } from './sources/pcapng-reader.js';
+export { LiveCapture, LiveCaptureError, type LiveCaptureOptions } from './sources/live-capture.js';
+export { decodeLink, LinkType } from './decode/link.js';
+export { decodeTcp, formatTcpOptions } from './decode/tcp.js';
+export { IpDefragmenter, type DefragmenterLimits } from './reassembly/ip-defragmenter.js';
+export { zod, schemaProblems, type SchemaProblem } from './config/zod.js';
+export { TriggerBuilder, splitTriggerNode, type TriggerProblem } from './config/trigger-builder.js';
+export { configSchema, loadConfig, checkConfigText, formatProblem, type ConfigFile, type ConfigProblem, type ConfigResult } from './config/config-file.js';
+export { configJsonSchema } from './config/json-schema.js';
+export { SegmentRecorder, type SegmentLine } from './output/pretty/segment-recorder.js';
+export { PrettySink, flagArt, type PrettyOptions } from './output/pretty/pretty-sink.js';
+export { summaryText } from './output/pretty/summary-text.js';
+export { PcapWriter } from './sources/pcap-writer.js';
+export { PcapExportSink } from './output/pcap-export-sink.js';
+export { MemoryAccount, MemoryKind, MEMORY_KIND_NAMES, DEFAULT_MEMORY_LIMIT, type MemoryKindName } from './memory/memory-account.js';
+export { PluginFailures } from './pipeline/plugin-failures.js';
+export { sessionRecordSchema, sessionJsonSchema, recordsSchema, recordJsonSchema } from './output/record-schema.js';
