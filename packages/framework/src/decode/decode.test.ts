@@ -38,7 +38,7 @@ test('802.1Q and QinQ tags', () => {
   const qinq = Buffer.concat([v4.subarray(0, 12), tag(0x88a8, 100), tag(0x8100, 200), v4.subarray(12)]);
   const { status, pkt, src } = decode(qinq, LinkType.ETHERNET);
   assert.equal(status, DecodeStatus.Ok);
-  assert.deepEqual([describePath(pkt, true), src], [[{ type: 'vlan', id: 100 }, { type: 'vlan', id: 200 }], '10.0.0.1']);
+  assert.deepEqual([describePath(pkt), src], [[{ type: 'vlan', id: 100 }, { type: 'vlan', id: 200 }], '10.0.0.1']);
   assert.notEqual(pkt.context, 0);
   assert.equal(decode(v4, LinkType.ETHERNET).pkt.context, 0, 'no VLAN, no context');
   assert.equal(decode(Buffer.concat([v4.subarray(0, 12), tag(0x8100, 5)]), LinkType.ETHERNET).status, DecodeStatus.LinkError);

@@ -37,7 +37,7 @@ export interface PathLayer {
   version?: number;
   /** MPLS labels, top of the stack first. */
   labels?: number[];
-  /** The tunnel's outer addresses, `A>B`, the client's side first. */
+  /** The tunnel's outer addresses, `source>destination`, as the packet carried them. */
   outer?: string;
 }
 
@@ -88,11 +88,8 @@ function mix(h: number, value: number): number {
   return h ^ (h >>> 15);
 }
 
-/**
- * The packet's path as the session record shows it (made once per session). `clientFirst`:
- * the packet was sent by the client, so its outer source is the client's side.
- */
-export function describePath(pkt: DecodedPacket, clientFirst: boolean): PathLayer[] {
+/** The packet's path as the session record shows it (made once per session, from its first packet). */
+export function describePath(pkt: DecodedPacket): PathLayer[] {
   const path: PathLayer[] = [];
   for (let i = 0; i < pkt.pathLength; i++) {
     const kind = pkt.layerKind[i]! as LayerKind;
@@ -110,9 +107,7 @@ export function describePath(pkt: DecodedPacket, clientFirst: boolean): PathLaye
     const count = pkt.layerWordCount[i]!;
     if (kind === LayerKind.Mpls) layer.labels = Array.from(pkt.layerWords.subarray(base, base + count));
     else if (count > 0) {
-      const source = formatAddressWords(pkt.layerWords, base, count);
-      const destination = formatAddressWords(pkt.layerWords, base + 4, count);
-      layer.outer = clientFirst ? `${source}>${destination}` : `${destination}>${source}`;
+      layer.outer = `${formatAddressWords(pkt.layerWords, base, count)}>${formatAddressWords(pkt.layerWords, base + 4, count)}`;
     }
     path.push(layer);
   }

@@ -39,3 +39,11 @@ test('ERSPAN type III (0x22eb): Ethernet, with the platform sub-header, or IP (f
   assert.equal(decodeBytes(overIp('10.1.0.1', '10.1.0.9', 47, greWithSequence(0x22eb, erspan3(1, 0, true).subarray(0, 14)))).status, DecodeStatus.LinkError);
   assert.equal(decodeBytes(overIp('10.1.0.1', '10.1.0.9', 47, greWithSequence(0x88be, erspan2(1).subarray(0, 6)))).status, DecodeStatus.LinkError);
 });
+
+test('ERSPAN: the header version decides the type (as in Wireshark), an unknown one is not decoded', () => {
+  const type3In88be = decodeBytes(overIp('10.1.0.1', '10.1.0.9', 47, greWithSequence(0x88be, Buffer.concat([erspan3(9, 0, false), innerFrame()]))));
+  assert.deepEqual([type3In88be.flow, type3In88be.path[0]!.version], [FLOW, 3]);
+  const version0 = erspan2(1);
+  version0[0] = 0;
+  assert.equal(decodeBytes(overIp('10.1.0.1', '10.1.0.9', 47, greWithSequence(0x88be, Buffer.concat([version0, innerFrame()])))).status, DecodeStatus.NotIp);
+});

@@ -1,6 +1,6 @@
 import { u16be, u32be } from './bytes.js';
 import { LayerKind, pushTunnel } from './encapsulation.js';
-import { decodeErspan, GRE_ERSPAN_2, GRE_ERSPAN_3 } from './erspan.js';
+import { decodeErspan, GRE_ERSPAN, GRE_ERSPAN_3 } from './erspan.js';
 import { decodeTunnelPayload } from './ethernet.js';
 import { decodeIpv4 } from './ipv4.js';
 import { DecodeStatus, type DecodedPacket } from './packet.js';
@@ -34,7 +34,7 @@ export function decodeGre(buf: Buffer, offset: number, end: number, out: Decoded
   if (flags & SEQUENCE) at += 4;
   if (flags & ROUTING) at = skipSourceRoutes(buf, at, end);
   if (at < 0 || at > end) return DecodeStatus.LinkError;
-  if (protocol === GRE_ERSPAN_2 || protocol === GRE_ERSPAN_3) return decodeErspan(protocol, (flags & SEQUENCE) !== 0, buf, at, end, out);
+  if (protocol === GRE_ERSPAN || protocol === GRE_ERSPAN_3) return decodeErspan((flags & SEQUENCE) !== 0, buf, at, end, out);
   if (!pushTunnel(out, LayerKind.Gre, key)) return DecodeStatus.LinkError;
   if (protocol === GRE_WCCP) return decodeIpv4(buf, at < end && buf[at]! >> 4 === 4 ? at : at + 4, end, out);
   return decodeTunnelPayload(protocol, buf, at, end, out);

@@ -12,9 +12,12 @@ function pppoe(session: number, pppProtocol: number, packet: Buffer, code = 0): 
   return Buffer.concat([header, packet]);
 }
 
-test('PPPoE session: IPv4 (0x0021) and IPv6 (0x0057), the session id in the path and the context', () => {
+test('PPPoE session: IPv4 (0x0021, also compressed to one byte) and IPv6 (0x0057), the session id in the path and the context', () => {
   const v4 = decodeBytes(Buffer.concat([ethernetHeader(0x8864), pppoe(7, 0x21, innerPacket())]));
   assert.deepEqual([v4.status, v4.flow, v4.path], [DecodeStatus.Ok, FLOW, [{ type: 'pppoe', session: 7 }]]);
+  const compressed = pppoe(7, 0x21, innerPacket()).subarray(1); // the protocol field's zero byte left out
+  compressed.set([0x11, 0, 0, 7, 0, innerPacket().length + 1, 0x21]);
+  assert.equal(decodeBytes(Buffer.concat([ethernetHeader(0x8864), compressed])).flow, FLOW);
   const v6 = decodeBytes(Buffer.concat([ethernetHeader(0x8864), pppoe(7, 0x57, innerPacket6())]));
   assert.equal(v6.flow, '2001:db8::1:40000>2001:db8::2:80');
   const other = decodeBytes(Buffer.concat([ethernetHeader(0x8864), pppoe(8, 0x21, innerPacket())]));

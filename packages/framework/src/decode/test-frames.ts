@@ -57,7 +57,7 @@ export function decodeBytes(data: Buffer, linkType = 1, wireLen = data.length): 
     const ports = pkt.protocol === 6 ? [pkt.buf.readUInt16BE(pkt.l4Offset), pkt.buf.readUInt16BE(pkt.l4Offset + 2)] : [0, 0];
     flow = `${formatAddress(pkt.buf, pkt.srcOffset, pkt.addrLen)}:${ports[0]}>${formatAddress(pkt.buf, pkt.dstOffset, pkt.addrLen)}:${ports[1]}`;
   }
-  return { status, pkt, flow, path: describePath(pkt, true) };
+  return { status, pkt, flow, path: describePath(pkt) };
 }
 
 export const FLOW = '192.168.1.1:40000>192.168.1.2:80';

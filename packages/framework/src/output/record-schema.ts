@@ -39,7 +39,7 @@ export const sessionRecordSchema = lazySchema((z) => {
               key: count('gre: the key, when the header has one').optional(),
               version: z.number().int().min(1).max(3).describe('erspan: the type, 1, 2 or 3').optional(),
               vni: count('vxlan, geneve: the virtual network identifier').optional(),
-              outer: z.string().describe('tunnels: the outer IP addresses, `A>B`, the client\'s side first').optional(),
+              outer: z.string().describe('tunnels: the outer IP addresses, `source>destination`').optional(),
             })
             .strict(),
         )

@@ -69,7 +69,7 @@ export class FlowTable {
       this.budget,
     );
     session.context = pkt.context;
-    if (pkt.pathLength > 0) session.path = describePath(pkt, senderIsClient);
+    if (pkt.pathLength > 0) session.path = describePath(pkt);
     session.nextInBucket = this.buckets.get(hash) ?? null;
     this.buckets.set(hash, session);
     this.appendIdle(session);

@@ -51,7 +51,7 @@ export class TcpSession implements FlowEntry {
   readonly addressWords: number[];
   /** The encapsulation context of the flow (part of its key, see `FlowEntry`), 0 without. */
   context = 0;
-  /** The VLANs and tunnels its first packet came through, outer first; null without. */
+  /** The VLANs and tunnels the session's first packet came through, outer first; null without. */
   path: readonly PathLayer[] | null = null;
 
   start = 0;
