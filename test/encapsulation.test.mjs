@@ -5,6 +5,7 @@
 // same facts are checked against tshark's reading of each packet when tshark is installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runPakeana } from './helpers.mjs';
@@ -147,4 +148,13 @@ test('tshark reads the same sessions, addresses, ports, bytes and paths', { skip
       file,
     );
   }
+});
+
+test("the README's Encapsulations example is what its command prints", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const [, command, shown] = /^## Encapsulations\n[^]*?\(`pakeana (read [^`]+)`\):\n\n```json\n(.+)\n```/m.exec(readme) ?? [];
+  assert.ok(command, 'the example is in the README');
+  const run = runPakeana(command.split(' '), { cwd: new URL('..', import.meta.url).pathname });
+  assert.equal(run.status, 0, run.stderr);
+  assert.ok(run.stdout.split('\n')[0].includes(shown), `${shown} not in ${run.stdout.split('\n')[0]}`);
 });

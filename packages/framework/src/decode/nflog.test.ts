@@ -8,8 +8,9 @@ import { decodeBytes, FLOW, innerPacket } from './test-frames.js';
 function nflog(packet: Buffer, littleEndian: boolean, payloadType = 9): Buffer {
   const tlv = (type: number, value: Buffer) => {
     const header = Buffer.alloc(4);
-    if (littleEndian) (header.writeUInt16LE(4 + value.length, 0), header.writeUInt16LE(type, 2));
-    else (header.writeUInt16BE(4 + value.length, 0), header.writeUInt16BE(type, 2));
+    const write = (littleEndian ? header.writeUInt16LE : header.writeUInt16BE).bind(header);
+    write(4 + value.length, 0);
+    write(type, 2);
     return Buffer.concat([header, value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
   };
   return Buffer.concat([Buffer.from([2, 0, 0, 5]), tlv(10, Buffer.from('drop\0')), tlv(payloadType, packet)]);

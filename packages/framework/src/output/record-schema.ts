@@ -32,7 +32,7 @@ export const sessionRecordSchema = lazySchema((z) => {
             .object({
               type: z
                 .enum(['vlan', 'pppoe', 'mpls', 'gre', 'erspan', 'vxlan', 'geneve', '4in4', '6in4', '4in6', '6in6'])
-                .describe('the layer: an 802.1Q/QinQ tag, a PPPoE session, an MPLS label stack, a GRE, ERSPAN, VXLAN or Geneve tunnel, IP in IP (`6in4`: IPv6 in IPv4)'),
+                .describe('the layer: an 802.1Q/QinQ tag, a PPPoE session, an MPLS label stack, a GRE, ERSPAN, VXLAN or Geneve tunnel, or IP in IP (`6in4`: IPv6 inside IPv4)'),
               id: count('vlan: the VLAN id').optional(),
               session: count('pppoe, erspan: the session id').optional(),
               labels: z.array(z.number().int().nonnegative()).describe('mpls: the labels, top of the stack first (at most 8)').optional(),
@@ -45,7 +45,7 @@ export const sessionRecordSchema = lazySchema((z) => {
         )
         .optional()
         .describe(
-          'the VLANs and tunnels the session came through, outer first, as its first packet carried them; absent when none. Sessions with the same addresses and ports in other VLANs, PPPoE sessions or tunnels (id and outer addresses) are other sessions',
+          'the VLANs, MPLS label stacks, PPPoE sessions and tunnels the session came through, outer first, as its first packet carried them; absent when none. The same addresses and ports in another VLAN, PPPoE session or tunnel (its id and outer addresses, in either order) are another session; MPLS labels do not count (each direction has its own)',
         ),
       start: seconds('capture time of the first packet, seconds since the epoch, microsecond precision'),
       end: seconds('capture time of the last packet, seconds since the epoch, microsecond precision'),
