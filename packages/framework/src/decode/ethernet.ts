@@ -12,14 +12,19 @@ function isVlanTag(type: number): boolean {
   return type === 0x8100 || type === 0x88a8 || type === 0x9100;
 }
 
-/** Ethernet II with any number (up to 4) of 802.1Q / QinQ tags. 802.3 length frames are not IP. */
+/**
+ * Ethernet II with any number (up to 4) of 802.1Q / QinQ tags, each in the path and context.
+ * 802.3 length frames are not IP.
+ */
 export function decodeEthernet(buf: Buffer, offset: number, end: number, out: DecodedPacket): DecodeStatus {
   if (end - offset < 14) return DecodeStatus.LinkError;
   let at = offset + 12;
   let type = u16be(buf, at);
   for (let tags = 0; isVlanTag(type); tags++) {
     if (tags === MAX_TAGS || end - at < 6) return DecodeStatus.LinkError;
-    if (!pushLayer(out, LayerKind.Vlan, u16be(buf, at + 2) & 0x0fff)) return DecodeStatus.LinkError;
+    const vlan = u16be(buf, at + 2) & 0x0fff;
+    // VLAN 0 is a priority tag, no VLAN: one direction may carry it and the other not.
+    if (vlan !== 0 && !pushLayer(out, LayerKind.Vlan, vlan)) return DecodeStatus.LinkError;
     at += 4;
     type = u16be(buf, at);
   }
