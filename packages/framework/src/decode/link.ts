@@ -31,6 +31,10 @@ export const LinkType = {
   LINUX_SLL2: 276,
 } as const;
 
+// Read once: per packet, a property read through the compiled module's exports costs more.
+const OK = DecodeStatus.Ok;
+const TCP = IPPROTO_TCP;
+
 /**
  * Decodes a frame down to the network layer, filling `out` in place (no allocation), and on
  * through the tunnels it carries to the innermost IP packet.
@@ -38,41 +42,54 @@ export const LinkType = {
 export function decodeLink(frame: Frame, out: DecodedPacket): DecodeStatus {
   out.reset();
   out.frameCut = frame.caplen < frame.wireLen;
-  const status = decodeFirstNetworkLayer(frame.linkType, frame.data, frame.offset, frame.offset + frame.caplen, out);
-  return status === DecodeStatus.Ok && out.protocol !== IPPROTO_TCP ? decapsulate(out) : status;
-}
-
-function decodeFirstNetworkLayer(linkType: number, buf: Buffer, offset: number, end: number, out: DecodedPacket): DecodeStatus {
-  switch (linkType) {
+  const buf = frame.data;
+  const offset = frame.offset;
+  const end = offset + frame.caplen;
+  // One switch and one check after it, inline: this runs for every packet.
+  let status: DecodeStatus;
+  switch (frame.linkType) {
     case LinkType.ETHERNET:
-      return decodeEthernet(buf, offset, end, out);
+      status = decodeEthernet(buf, offset, end, out);
+      break;
     case LinkType.LINUX_SLL:
-      return decodeLinuxSll(buf, offset, end, out);
+      status = decodeLinuxSll(buf, offset, end, out);
+      break;
     case LinkType.LINUX_SLL2:
-      return decodeLinuxSll2(buf, offset, end, out);
+      status = decodeLinuxSll2(buf, offset, end, out);
+      break;
     case LinkType.NULL:
     case LinkType.LOOP:
-      return decodeBsdNull(buf, offset, end, out);
+      status = decodeBsdNull(buf, offset, end, out);
+      break;
     case LinkType.RAW:
     case LinkType.RAW_BSD:
     case LinkType.RAW_OPENBSD:
-      return decodeRawIp(buf, offset, end, out);
+      status = decodeRawIp(buf, offset, end, out);
+      break;
     case LinkType.IPV4:
-      return decodeIpv4(buf, offset, end, out);
+      status = decodeIpv4(buf, offset, end, out);
+      break;
     case LinkType.IPV6:
-      return decodeIpv6(buf, offset, end, out);
+      status = decodeIpv6(buf, offset, end, out);
+      break;
     case LinkType.C_HDLC:
-      return decodeCiscoHdlc(buf, offset, end, out);
+      status = decodeCiscoHdlc(buf, offset, end, out);
+      break;
     case LinkType.PPP:
-      return decodePpp(buf, offset, end, out);
+      status = decodePpp(buf, offset, end, out);
+      break;
     case LinkType.PPP_HDLC:
       // PPP in HDLC-like framing, or Cisco HDLC: the first byte says which.
-      return end > offset && isCiscoHdlcAddress(buf[offset]!) ? decodeCiscoHdlc(buf, offset, end, out) : decodePpp(buf, offset, end, out);
+      status = end > offset && isCiscoHdlcAddress(buf[offset]!) ? decodeCiscoHdlc(buf, offset, end, out) : decodePpp(buf, offset, end, out);
+      break;
     case LinkType.PPP_ETHER:
-      return decodePppoeSession(buf, offset, end, out);
+      status = decodePppoeSession(buf, offset, end, out);
+      break;
     case LinkType.NFLOG:
-      return decodeNflog(buf, offset, end, out);
+      status = decodeNflog(buf, offset, end, out);
+      break;
     default:
       return DecodeStatus.UnsupportedLink;
   }
+  return status === OK && out.protocol !== TCP ? decapsulate(out) : status;
 }
