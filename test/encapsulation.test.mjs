@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { LinkType } from '@pakeana/framework';
 import { runPakeana } from './helpers.mjs';
 
 const encap = new URL('./fixtures/encap/', import.meta.url).pathname;
@@ -157,4 +158,11 @@ test("the README's Encapsulations example is what its command prints", () => {
   const run = runPakeana(command.split(' '), { cwd: new URL('..', import.meta.url).pathname });
   assert.equal(run.status, 0, run.stderr);
   assert.ok(run.stdout.split('\n')[0].includes(shown), `${shown} not in ${run.stdout.split('\n')[0]}`);
+});
+
+test("the README's link types are those pakeana decodes", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const [listed] = /^Link types read: [^]*?\. /m.exec(readme) ?? [''];
+  const numbers = [...listed.matchAll(/\((\d+(?:, \d+)*)\)/g)].flatMap((m) => m[1].split(', ').map(Number));
+  assert.deepEqual(numbers.sort((a, b) => a - b), Object.values(LinkType).sort((a, b) => a - b));
 });

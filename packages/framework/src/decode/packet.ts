@@ -1,4 +1,4 @@
-/** Encapsulation layers a packet may come through (VLAN tags and tunnels together). */
+/** Encapsulation layers a packet may come through: VLAN tags, MPLS stacks, PPPoE and tunnels together. */
 export const MAX_PATH = 8;
 /** Words kept per layer: a tunnel's outer addresses (4 + 4), or the first MPLS labels. */
 export const LAYER_WORDS = 8;

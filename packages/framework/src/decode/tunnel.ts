@@ -15,8 +15,8 @@ const IPPROTO_GRE = 47;
 /**
  * Opens the tunnels the decoded IP packet carries, one after the other, until the transport
  * is not a tunnel (IP in IP, GRE, VXLAN, Geneve). Each layer goes in the path, which bounds
- * the depth (`MAX_PATH`; deeper is a link error). A fragment is left as it is: its payload
- * is opened once it is reassembled.
+ * the depth (`MAX_PATH`; deeper is a link error). A fragment is left as it is: a tunnel
+ * whose outer packet came in IP fragments is not opened.
  */
 export function decapsulate(out: DecodedPacket): DecodeStatus {
   let status: DecodeStatus = DecodeStatus.Ok;
@@ -34,7 +34,7 @@ export function decapsulate(out: DecodedPacket): DecodeStatus {
     else if (protocol === IPPROTO_UDP && end - at >= 8) {
       const port = u16be(buf, at + 2);
       if (port !== VXLAN_PORT && port !== GENEVE_PORT) return status;
-      // The UDP length bounds the payload (what follows is Ethernet padding).
+      // The UDP length bounds the payload: bytes after it in the IP payload are not the tunnel's.
       const length = u16be(buf, at + 4);
       const payloadEnd = length >= 8 && at + length < end ? at + length : end;
       status = port === VXLAN_PORT ? decodeVxlan(buf, at + 8, payloadEnd, out) : decodeGeneve(buf, at + 8, payloadEnd, out);
