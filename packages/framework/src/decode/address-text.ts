@@ -10,7 +10,7 @@ export function formatAddress(buf: Buffer, offset: number, length: number): stri
  * The same from 32-bit words (as the flow table keeps addresses): `count` words from `first`,
  * one for IPv4, four for IPv6.
  */
-export function formatAddressWords(words: readonly number[], first: number, count: number): string {
+export function formatAddressWords(words: ArrayLike<number>, first: number, count: number): string {
   if (count === 1) {
     const w = words[first]!;
     return `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAddress } from './address-text.js';
+import { describePath } from './encapsulation.js';
 import { decodeLink, LinkType } from './link.js';
 import { transportKnownAfterReassembly } from './ipv6.js';
 import { DecodedPacket, DecodeStatus } from './packet.js';
@@ -32,12 +33,16 @@ test('Ethernet, raw IP (101, 12, 14, 228), IPv6 raw (229)', () => {
   assert.equal(decode(v6, LinkType.IPV6).src, '2001:db8::1');
 });
 
-test('802.1Q and QinQ tags', () => {
+test('802.1Q and QinQ tags: in the path and the context; a priority tag (VLAN 0) in neither', () => {
   const tag = (tpid: number, vlan: number) => Buffer.from([tpid >> 8, tpid & 255, vlan >> 8, vlan & 255]);
   const qinq = Buffer.concat([v4.subarray(0, 12), tag(0x88a8, 100), tag(0x8100, 200), v4.subarray(12)]);
   const { status, pkt, src } = decode(qinq, LinkType.ETHERNET);
   assert.equal(status, DecodeStatus.Ok);
-  assert.deepEqual([pkt.vlanOuter, pkt.vlanInner, src], [100, 200, '10.0.0.1']);
+  assert.deepEqual([describePath(pkt), src], [[{ type: 'vlan', id: 100 }, { type: 'vlan', id: 200 }], '10.0.0.1']);
+  assert.notEqual(pkt.context, 0);
+  assert.equal(decode(v4, LinkType.ETHERNET).pkt.context, 0, 'no VLAN, no context');
+  const priorityTagged = decode(Buffer.concat([v4.subarray(0, 12), tag(0x8100, 0x6000), v4.subarray(12)]), LinkType.ETHERNET);
+  assert.deepEqual([priorityTagged.src, priorityTagged.pkt.pathLength, priorityTagged.pkt.context], ['10.0.0.1', 0, 0], 'VLAN 0: a priority tag, no VLAN');
   assert.equal(decode(Buffer.concat([v4.subarray(0, 12), tag(0x8100, 5)]), LinkType.ETHERNET).status, DecodeStatus.LinkError);
 });
 

@@ -1,3 +1,8 @@
+/** Encapsulation layers a packet may come through: VLAN tags, MPLS stacks, PPPoE and tunnels together. */
+export const MAX_PATH = 8;
+/** Words kept per layer: a tunnel's outer addresses (4 + 4), or the first MPLS labels. */
+export const LAYER_WORDS = 8;
+
 /**
  * The decoded view of one packet, filled in place by the decoders (no allocation per packet,
  * like gopacket's DecodingLayerParser). Offsets point into `buf`, which is the frame's own
@@ -31,9 +36,24 @@ export class DecodedPacket {
    * Wireshark).
    */
   frameCut = false;
-  /** VLAN ids seen on the way (outer first), -1 when none. */
-  vlanOuter = -1;
-  vlanInner = -1;
+
+  // The encapsulation path, outer first: VLAN tags, MPLS, PPPoE, tunnels (see encapsulation.ts).
+  // Fixed-size arrays made once, so that a tunnelled packet allocates nothing either.
+  /** Layers in the arrays below. */
+  pathLength = 0;
+  /** Each layer's `LayerKind`. */
+  readonly layerKind = new Uint8Array(MAX_PATH);
+  /** VLAN id, VNI, GRE key, ERSPAN or PPPoE session; -1 when the layer has none. */
+  readonly layerId = new Float64Array(MAX_PATH);
+  /** Words used in `layerWords`: 1 or 4 per outer address, or the number of MPLS labels kept. */
+  readonly layerWordCount = new Uint8Array(MAX_PATH);
+  /** `LAYER_WORDS` per layer: the outer source address at 0, the destination at 4; or labels. */
+  readonly layerWords = new Uint32Array(MAX_PATH * LAYER_WORDS);
+  /**
+   * What tells apart flows with the same addresses and ports: a hash of the VLAN ids, PPPoE
+   * sessions and tunnels (ids and outer addresses, in either order), 0 when there are none.
+   */
+  context = 0;
 
   // IP fragmentation, as read from the header of this packet.
   /** True when this packet is a fragment (offset > 0 or more-fragments set). */
@@ -53,8 +73,8 @@ export class DecodedPacket {
     this.l4Offset = 0;
     this.l4Length = 0;
     this.l4WireLength = 0;
-    this.vlanOuter = -1;
-    this.vlanInner = -1;
+    this.pathLength = 0;
+    this.context = 0;
     this.isFragment = false;
     this.fragmentOffset = 0;
     this.moreFragments = false;
@@ -71,7 +91,7 @@ export const DecodeStatus = {
   UnsupportedLink: 1,
   /** Link layer carries something other than IPv4/IPv6 (ARP, LLDP, ...): skipped, not an error. */
   NotIp: 2,
-  /** Damaged link-layer header. */
+  /** Damaged link-layer or tunnel header, or more than `MAX_PATH` encapsulation layers. */
   LinkError: 3,
   /** Damaged IP header (bad version, length, header length, truncated before addresses). */
   IpError: 4,

@@ -26,6 +26,27 @@ export const sessionRecordSchema = lazySchema((z) => {
       client: endpoint.describe("the side that opened the connection (the SYN's sender; a SYN-ACK seen first: its receiver; without a handshake: the first packet's sender)"),
       server: endpoint.describe('the other side'),
       ipVersion: z.union([z.literal(4), z.literal(6)]).describe('IP version, 4 or 6'),
+      path: z
+        .array(
+          z
+            .object({
+              type: z
+                .enum(['vlan', 'pppoe', 'mpls', 'gre', 'erspan', 'vxlan', 'geneve', '4in4', '6in4', '4in6', '6in6'])
+                .describe('the layer: an 802.1Q/QinQ tag, a PPPoE session, an MPLS label stack, a GRE, ERSPAN, VXLAN or Geneve tunnel, or IP in IP (`6in4`: IPv6 inside IPv4)'),
+              id: count('vlan: the VLAN id').optional(),
+              session: count('pppoe, erspan: the session id').optional(),
+              labels: z.array(z.number().int().nonnegative()).describe('mpls: the labels, top of the stack first (at most 8)').optional(),
+              key: count('gre: the key, when the header has one').optional(),
+              version: z.number().int().min(1).max(3).describe('erspan: the type, 1, 2 or 3').optional(),
+              vni: count('vxlan, geneve: the virtual network identifier').optional(),
+              outer: z.string().describe('tunnels: the outer IP addresses, `source>destination`').optional(),
+            })
+            .strict(),
+        )
+        .optional()
+        .describe(
+          'the VLANs, MPLS label stacks, PPPoE sessions and tunnels the session came through, outer first, as its first packet carried them; absent when none. The same addresses and ports in another VLAN, PPPoE session or tunnel (its id and outer addresses, in either order) are another session; MPLS labels do not count (each direction has its own)',
+        ),
       start: seconds('capture time of the first packet, seconds since the epoch, microsecond precision'),
       end: seconds('capture time of the last packet, seconds since the epoch, microsecond precision'),
       duration: seconds('end - start, seconds'),

@@ -1,3 +1,4 @@
+import type { PathLayer } from '../decode/encapsulation.js';
 import type { Endpoint } from '../dissect/api.js';
 import type { Statistics } from '../pipeline/statistics.js';
 import type { SessionState, TcpCounters, TcpSession } from '../sessions/tcp-session.js';
@@ -9,6 +10,8 @@ export interface SessionRecord {
   client: Endpoint;
   server: Endpoint;
   ipVersion: 4 | 6;
+  /** Present when the session came through VLANs or tunnels. */
+  path?: PathLayer[];
   start: number;
   end: number;
   duration: number;
@@ -36,6 +39,7 @@ export function sessionRecord(session: TcpSession): SessionRecord {
     client: session.client,
     server: session.server,
     ipVersion: session.ipVersion,
+    ...(session.path ? { path: [...session.path] } : {}),
     start: roundTime(session.start),
     end: roundTime(session.lastTime),
     duration: roundTime(session.duration),

@@ -250,3 +250,12 @@ test('under the default limits a stream of duplicates drops its datagram every 1
   assert.equal(stats.fragmentsPerDatagramDrops, Math.floor(20000 / 128));
   assert.ok(held() < 20000, 'only the last datagram is held');
 });
+
+test('fragments with the same addresses and id in different tunnels are different datagrams', () => {
+  const inTunnel = (outerDst: string, raw: Buffer) => Buffer.concat([ipv4Header({ src: '10.9.0.1', dst: outerDst }, raw.length, 4), raw]);
+  const { feed } = setUp();
+  assert.equal(feed(inTunnel('10.9.0.2', v4Fragment(0, PAYLOAD.subarray(0, 32), true))), null);
+  assert.equal(feed(inTunnel('10.9.0.3', v4Fragment(32, PAYLOAD.subarray(32), false))), null, 'another tunnel');
+  const done = feed(inTunnel('10.9.0.2', v4Fragment(32, PAYLOAD.subarray(32), false)));
+  assert.equal(done && transport(done), PAYLOAD.toString('latin1'));
+});

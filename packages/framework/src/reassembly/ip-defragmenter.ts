@@ -246,7 +246,8 @@ export class IpDefragmenter<A = unknown> {
   }
 }
 
+/** Addresses, protocol and id, within the packet's encapsulation context (its VLANs and tunnels). */
 function datagramKey(pkt: DecodedPacket): string {
   const b = pkt.buf;
-  return `${pkt.ipVersion}:${b.toString('latin1', pkt.srcOffset, pkt.srcOffset + pkt.addrLen)}${b.toString('latin1', pkt.dstOffset, pkt.dstOffset + pkt.addrLen)}:${pkt.ipVersion === 4 ? pkt.protocol : 0}:${pkt.fragmentId}`;
+  return `${pkt.context}:${pkt.ipVersion}:${b.toString('latin1', pkt.srcOffset, pkt.srcOffset + pkt.addrLen)}${b.toString('latin1', pkt.dstOffset, pkt.dstOffset + pkt.addrLen)}:${pkt.ipVersion === 4 ? pkt.protocol : 0}:${pkt.fragmentId}`;
 }

@@ -10,6 +10,8 @@ export interface FlowEntry {
   readonly ipVersion: 4 | 6;
   readonly clientPort: number;
   readonly serverPort: number;
+  /** The encapsulation context (VLANs, tunnels) the flow came through, 0 without: part of the key. */
+  readonly context: number;
   /** The client's address as 32-bit words, then the server's. */
   readonly addressWords: number[];
   /** Capture time of the last segment. */
@@ -34,6 +36,7 @@ export class Tombstone implements FlowEntry {
   readonly ipVersion: 4 | 6;
   readonly clientPort: number;
   readonly serverPort: number;
+  readonly context: number;
   readonly addressWords: number[];
   lastTime: number;
   readonly finished = true;
@@ -49,6 +52,7 @@ export class Tombstone implements FlowEntry {
     this.ipVersion = of.ipVersion;
     this.clientPort = of.clientPort;
     this.serverPort = of.serverPort;
+    this.context = of.context;
     this.addressWords = of.addressWords;
     this.lastTime = of.lastTime;
   }

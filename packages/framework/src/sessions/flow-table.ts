@@ -1,4 +1,5 @@
 import { u32be } from '../decode/bytes.js';
+import { describePath } from '../decode/encapsulation.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { TcpHeader } from '../decode/tcp-header.js';
 import { BufferBudget } from '../reassembly/tcp-stream.js';
@@ -6,9 +7,10 @@ import { TcpSession } from './tcp-session.js';
 import { Tombstone, type FlowEntry } from './flow-entry.js';
 
 /**
- * The bidirectional TCP flow table. Keys on the 5-tuple without building a key string:
- * a symmetric hash of both endpoints selects a bucket, the chain is compared word by word
- * against the packet's bytes. Sessions are also kept in two intrusive lists: idle order
+ * The bidirectional TCP flow table. Keys on the 5-tuple and the encapsulation context (VLANs,
+ * tunnels: `DecodedPacket.context`, 0 without) without building a key string: a symmetric
+ * hash of both endpoints selects a bucket, the chain is compared word by word against the
+ * packet's bytes. Sessions are also kept in two intrusive lists: idle order
  * (least recently seen first, for timeouts and eviction) and creation order (the oldest
  * live session bounds which exported frames are final).
  */
@@ -29,7 +31,7 @@ export class FlowTable {
   find(pkt: DecodedPacket, tcp: TcpHeader): FlowEntry | null {
     const hash = flowHash(pkt, tcp);
     for (let s = this.buckets.get(hash) ?? null; s !== null; s = s.nextInBucket) {
-      if (s.ipVersion !== pkt.ipVersion) continue;
+      if (s.ipVersion !== pkt.ipVersion || s.context !== pkt.context) continue;
       if (
         s.clientPort === tcp.srcPort &&
         s.serverPort === tcp.dstPort &&
@@ -66,6 +68,8 @@ export class FlowTable {
       addressWords(pkt.buf, clientOffset, serverOffset, pkt.addrLen),
       this.budget,
     );
+    session.context = pkt.context;
+    if (pkt.pathLength > 0) session.path = describePath(pkt);
     session.nextInBucket = this.buckets.get(hash) ?? null;
     this.buckets.set(hash, session);
     this.appendIdle(session);
@@ -184,11 +188,11 @@ function endpointHash(buf: Buffer, offset: number, length: number, port: number)
   return h;
 }
 
-/** The same for both directions of a flow: the endpoint hashes are added. */
+/** The same for both directions of a flow: the endpoint hashes are added (and the context mixed in). */
 function flowHash(pkt: DecodedPacket, tcp: TcpHeader): number {
   const a = endpointHash(pkt.buf, pkt.srcOffset, pkt.addrLen, tcp.srcPort);
   const b = endpointHash(pkt.buf, pkt.dstOffset, pkt.addrLen, tcp.dstPort);
-  return ((a + b) | 0) & 0x3fffffff;
+  return ((a + b) ^ pkt.context) & 0x3fffffff;
 }
 
 /** The address at `buf[offset]` is the one in `words` from `first` on. */

@@ -4,6 +4,7 @@ import type { StoredFrame } from '../sources/frame.js';
 import type { SessionQueue } from './session-queue.js';
 import type { FlowEntry } from './flow-entry.js';
 import { formatAddressWords } from '../decode/address-text.js';
+import type { PathLayer } from '../decode/encapsulation.js';
 
 const NONE: readonly string[] = Object.freeze([]);
 const NO_RECORDS: Readonly<Record<string, object[]>> = Object.freeze({});
@@ -48,6 +49,10 @@ export class TcpSession implements FlowEntry {
    * four): plain numbers in one array, cheaper to make and keep than typed arrays.
    */
   readonly addressWords: number[];
+  /** The encapsulation context of the flow (part of its key, see `FlowEntry`), 0 without. */
+  context = 0;
+  /** The VLANs and tunnels the session's first packet came through, outer first; null without. */
+  path: readonly PathLayer[] | null = null;
 
   start = 0;
   /** Capture time of the last segment. */
