@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { LinkType } from '@pakeana/framework';
+import { LinkType } from '@pakeana/framework/internal';
 import { runPakeana } from './helpers.mjs';
 
 const encap = new URL('./fixtures/encap/', import.meta.url).pathname;

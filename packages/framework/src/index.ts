@@ -14,3 +14,4 @@ export { injectable, inject } from './plugins/injection.js';
 export { lazySchema } from './config/zod.js';
 export { duration, size, parseDuration, parseSize } from './config/units.js';
 export { isRecord, type RecordTypes, type JsonSchema, type TriggerProblem } from './triggers/api.js';
+export type { PathLayer } from './decode/encapsulation.js';
