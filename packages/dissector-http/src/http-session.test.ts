@@ -75,16 +75,25 @@ test('body framing by header values: chunked as the last coding wins, lengths of
     h.send('client', req('GET', '/'));
     h.send('server', `HTTP/1.1 200 OK\r\n${extra}\r\n3\r\nabc\r\n0\r\n\r\n`);
     h.session.end('fin');
-    return [h.records[0]?.status ?? h.records[0]?.incompleteStatus, h.records[0]?.responseBodyBytes];
+    return [h.records[0]?.status ?? h.records[0]?.incompleteStatus, h.records[0]?.responseBodyBytes, h.marks];
   };
-  // Chunked: the body is the 3-byte chunk.
-  assert.deepEqual(framed('Transfer-Encoding: gzip , Chunked \t\r\nContent-Length: 99\r\n'), [200, 3]);
-  assert.deepEqual(framed('Transfer-Encoding:chunked\r\n'), [200, 3]);
-  // Not chunked (another last coding): the Content-Length frames the body.
-  assert.deepEqual(framed('Transfer-Encoding: chunked, gzip\r\nContent-Length: 2\r\n'), [200, 2]);
-  assert.deepEqual(framed('Transfer-Encoding: xchunked\r\nContent-Length: 007\r\n'), [200, 7]);
+  // Chunked: the body is the 3-byte chunk, the length not used (marked).
+  assert.deepEqual(framed('Transfer-Encoding: gzip , Chunked \t\r\nContent-Length: 99\r\n'), [200, 3, ['http.chunked-with-length']]);
+  assert.deepEqual(framed('Transfer-Encoding:chunked\r\n'), [200, 3, []]);
+  // Repeated fields make one list.
+  assert.deepEqual(framed('Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n'), [200, 3, []]);
+  // Chunked as browsers read it: marked.
+  for (const value of ['xchunked', 'chunkedx', 'chunked;', 'chunked, identity', 'chu\0nked', 'chunked, chunked']) {
+    assert.deepEqual(framed(`Transfer-Encoding: ${value}\r\nContent-Length: 007\r\n`), [200, 3, ['http.lenient-transfer-encoding', 'http.chunked-with-length']], value);
+  }
+  // Not chunked (another last coding): the Content-Length frames the body, as browsers do (marked; the RFC reads to the close).
+  // The rest of the chunked text is not a message.
+  assert.deepEqual(framed('Transfer-Encoding: chunked, gzip\r\nContent-Length: 2\r\n'), [200, 2, ['http.lenient-transfer-encoding', 'http.bad-start-line']]);
+  assert.deepEqual(framed('Transfer-Encoding: gzip\r\n'), [200, 13, []]);
   // A Content-Length that is not one: the body runs to the close.
-  for (const bad of ['1 2', '-1', '0x10', '1234567890123456', '']) assert.deepEqual(framed(`Content-Length: ${bad}\r\n`), [200, 13], bad);
+  for (const bad of ['1 2', '-1', '0x10', '']) assert.deepEqual(framed(`Content-Length: ${bad}\r\n`), [200, 13, ['http.bad-content-length']], bad);
+  // A long one: the close cuts the body short.
+  assert.deepEqual(framed('Content-Length: 1234567890123456\r\n'), [200, 13, ['http.truncated-body']]);
 });
 
 test('close-delimited body (HTTP/1.0) ends with the connection', () => {
@@ -317,7 +326,7 @@ test('a bad Content-Length on a response is marked and the body runs to the clos
   const chunked = harness();
   chunked.send('client', req('POST', '/', 'Transfer-Encoding: chunked\r\nContent-Length: 99999999999999999999\r\n') + '0\r\n\r\n' + req('GET', '/next'));
   chunked.session.end('fin');
-  assert.deepEqual([chunked.records.map((r) => r.uri), chunked.marks], [['/', '/next'], []]);
+  assert.deepEqual([chunked.records.map((r) => r.uri), chunked.marks], [['/', '/next'], ['http.chunked-with-length']]);
 });
 
 test('a chunk size that is not one loses the framing as a bad Content-Length does: the rest is body, not requests', () => {
