@@ -1,33 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Direction } from '@pakeana/framework';
-import { fakeContext } from '@pakeana/framework/testing';
 import http from './index.js';
-import type { HttpExchange } from './http-record.js';
-
-/** Bytes around each piece given through `dataRange`: a reader that looks outside its range finds messages. */
-const OUTSIDE = Buffer.from('\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
-
-/** The HTTP dissector on a recording context; `framed`: pieces go through `dataRange` inside other bytes. */
-function harness(framed = false) {
-  const context = fakeContext<HttpExchange>({ dissector: http, now: 100 });
-  const session = http.create(context);
-  /** Feeds text, cut into pieces of `chunk` bytes (1: byte by byte), one second after the previous text. */
-  const send = (dir: Direction, text: string, chunk = Infinity) => {
-    const bytes = Buffer.from(text, 'latin1');
-    for (let at = 0; at < bytes.length; at += chunk) {
-      const piece = bytes.subarray(at, Math.min(bytes.length, at + chunk));
-      if (framed) session.dataRange!(dir, Buffer.concat([OUTSIDE, piece, OUTSIDE]), OUTSIDE.length, piece.length, context.now);
-      else session.data(dir, piece, context.now);
-    }
-    context.now += 1;
-  };
-  const { records, displayLines: display, marks, calls } = context;
-  return { session, records, display, marks, calls, send, gap: (dir: Direction, n: number) => session.gap(dir, n, context.now) };
-}
-
-const req = (method: string, uri: string, extra = '') => `${method} ${uri} HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t/1\r\n${extra}\r\n`;
-const res = (status: number, body = '', extra = '') => `HTTP/1.1 ${status} X\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+import { harness, req, res } from './session-harness.js';
 
 for (const chunk of [Infinity, 7, 1]) {
   test(`keep-alive exchanges paired in order, split every ${chunk} bytes`, () => {
@@ -218,7 +192,7 @@ test('random bytes never throw', () => {
 
 test('dataRange reads only its range: the same records, marks and lines as data', () => {
   const play = (framed: boolean, chunk: number) => {
-    const h = harness(framed);
+    const h = harness({ framed });
     h.send('client', req('GET', '/a') + req('POST', '/b', 'Content-Length: 3\r\n') + 'abc', chunk);
     h.send('server', res(200, 'hello') + 'HTTP/1.1 100 Continue\r\n\r\n' + res(201, ''), chunk);
     h.send('client', req('GET', '/chunked'), chunk);

@@ -144,7 +144,7 @@ function readFields(head: MessageHead, buf: Buffer, base: number, text: string, 
       deviations |= Deviation.HEADER;
       while (nameStart < stop && isSpOrHt(buf[base + nameStart]!)) nameStart++;
       if (!startsField(buf, base + nameStart, base + stop)) {
-        if (last !== NO_FIELD) setField(head, last, `${getField(head, last)} ${trimmed(buf, base, text, nameStart, stop)}`);
+        if (last !== NO_FIELD) setField(head, last, joined(getField(head, last)!, ' ', trimmed(buf, base, text, nameStart, stop)));
         continue;
       }
     }
@@ -159,9 +159,14 @@ function readFields(head: MessageHead, buf: Buffer, base: number, text: string, 
     const value = trimmed(buf, base, text, colon + 1, stop);
     const before = getField(head, last);
     if (before === null) setField(head, last, value);
-    else if (LIST_FIELDS[last]) setField(head, last, `${before}, ${value}`);
+    else if (LIST_FIELDS[last]) setField(head, last, joined(before, ', ', value));
     else last = NO_FIELD;
   }
+}
+
+/** Two parts of a value with `separator` between them, or the one that is not empty. */
+function joined(before: string, separator: string, after: string): string {
+  return before === '' ? after : after === '' ? before : `${before}${separator}${after}`;
 }
 
 /** A field name (token characters) directly followed by a colon at `buf[from, to)`. */

@@ -177,9 +177,11 @@ export class MessageReader {
     return state === 'chunk-size' && (this.carry.length === 0 || parseChunkSize(this.carry.bytes, 0, this.carry.length) === 0);
   }
 
-  /** A head the connection's end cut short (`GET /` without a line end): reported with what it holds, marked. */
+  /** A head the connection's end cut short (`GET /` without a line end): reported with its whole lines, marked. */
   private truncatedHead(at: number): void {
-    const head = parseHead(this.carry.bytes, 0, this.carry.length);
+    const data = this.carry.bytes;
+    const lastLf = data.lastIndexOf(LF, this.carry.length - 1);
+    const head = parseHead(data, 0, lastLf < 0 ? this.carry.length : lastLf + 1);
     this.clearCarry();
     if (!head) {
       if (this.sawMessage) this.events.anomaly('http.bad-start-line');
@@ -221,8 +223,8 @@ export class MessageReader {
       // Blank lines between messages are allowed (RFC 9112 2.2).
       while (offset < end && (buf[offset] === CR || buf[offset] === LF)) offset++;
       if (offset === end) return offset;
-      if ((!this.sawMessage || this.headlessNext) && looksLikeMessageStart(buf, offset, end) === 'no') {
-        if (this.sawMessage) return this.headless(offset, at);
+      if (this.headlessNext && !mayStartResponse(buf, offset, end)) return this.headless(offset, at);
+      if (!this.sawMessage && looksLikeMessageStart(buf, offset, end) === 'no') {
         this.events.notHttp();
         this.state = 'resync';
         return offset + 1;
@@ -533,6 +535,16 @@ const HEX_VALUE = new Uint8Array(256).fill(255);
 for (let d = 0; d < 10; d++) HEX_VALUE[0x30 + d] = d;
 for (let d = 0; d < 6; d++) HEX_VALUE[0x61 + d] = HEX_VALUE[0x41 + d] = 10 + d;
 
+
+/** Whether `buf[offset, end)` may start a response: `HTTP/` in any case, or as much of it as there is. */
+function mayStartResponse(buf: Buffer, offset: number, end: number): boolean {
+  const length = Math.min(5, end - offset);
+  for (let i = 0; i < length; i++) if ((buf[offset + i]! | 0x20) !== HTTP_SLASH[i]) return false;
+  return true;
+}
+
+/** `http/`, each byte as `| 0x20` leaves it (`/` is unchanged). */
+const HTTP_SLASH = Buffer.from('http/', 'latin1');
 
 /**
  * Index just past the first blank line whose last line end is in `data[from, end)`: an LF,
