@@ -27,7 +27,7 @@ const TEXT: SniffedType = { mime: 'text/plain', ext: '.txt' };
 const BINARY: SniffedType = { mime: 'application/octet-stream', ext: '' };
 
 /** How many first bytes the sniffing looks at. */
-const SNIFF_BYTES = 512;
+export const SNIFF_BYTES = 512;
 
 /**
  * The MIME type of a body from its first bytes: gzip, PNG, JPEG, GIF, PDF, zip by their

@@ -19,7 +19,7 @@ function cutShort(exchange: HttpExchange): HttpExchange {
  * nothing for an interim one). It hears its reader's events for the session (methods, not
  * closures: two Sides per session are all it costs).
  */
-class Side implements MessageEvents {
+class Side implements MessageEvents, BodyOwner {
   readonly reader: MessageReader;
   exchange: HttpExchange | null = null;
   isResponse = false;
@@ -86,8 +86,20 @@ class Side implements MessageEvents {
     this.body?.release();
   }
 
+  get sessionId(): number {
+    return this.session.sessionId;
+  }
+
+  get options(): Partial<HttpOptions> {
+    return this.session.options;
+  }
+
+  extractFailed(error: unknown): void {
+    this.session.extractFailed(error);
+  }
+
   private keepBody(contentEncoding: string | null): void {
-    this.reader.bodySink = (this.body ??= new MessageBody(this.session)).begin(contentEncoding);
+    this.reader.bodySink = (this.body ??= new MessageBody(this)).begin(contentEncoding);
   }
 
   private markDeviations(deviations: number): void {
@@ -107,7 +119,7 @@ const DEVIATION_MARKS: readonly [number, string][] = [
 const warnedRuns = new WeakSet<object>();
 
 /** Per-session HTTP state: a reader per direction, requests waiting for responses. */
-export class HttpSession implements DissectorSession, BodyOwner {
+export class HttpSession implements DissectorSession {
   private readonly client: Side;
   private readonly server: Side;
   /** Whether the options ask for body bytes (extraction, body bytes in the record). */

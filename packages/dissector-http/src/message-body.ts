@@ -1,5 +1,5 @@
 import { CarriedBytes } from './carried-bytes.js';
-import { bodyHead, sniffType } from './body-sniff.js';
+import { bodyHead, SNIFF_BYTES, sniffType } from './body-sniff.js';
 import { extractName, writeExtracted } from './body-extraction.js';
 import { contentCodings, decodeBody, decodedBound } from './content-decoding.js';
 import type { HttpExchange } from './http-record.js';
@@ -47,7 +47,8 @@ export class MessageBody implements BodySink {
     this.release();
     this.codings = contentEncoding === null ? NONE : contentCodings(contentEncoding);
     const { extract, extractLimit = DEFAULT_EXTRACT_LIMIT, bodyBytes = 0 } = this.owner.options;
-    const needed = this.codings.length > 0 ? MAX_KEPT_ENCODED : Math.max(extract ? extractLimit : 0, bodyBytes);
+    // Body bytes need enough to sniff the type from.
+    const needed = this.codings.length > 0 ? MAX_KEPT_ENCODED : Math.max(extract ? extractLimit : 0, bodyBytes > 0 ? Math.max(bodyBytes, SNIFF_BYTES) : 0);
     if (needed === 0) return null;
     this.kept = new CarriedBytes(needed);
     this.holed = false;

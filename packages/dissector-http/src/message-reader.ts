@@ -130,6 +130,9 @@ export class MessageReader {
     else if ((state === 'body' || state === 'chunk-data') && length <= this.remaining) {
       this.remaining -= length;
       this.bodyBytes += length;
+      if (this.remaining > 0) return;
+      if (state === 'body') this.finishMessage(at);
+      else this.state = 'chunk-end';
     } else if (state === 'body') {
       this.bodyBytes += this.remaining;
       this.finishMessage(at);
