@@ -14,7 +14,7 @@ const MAX_SEGMENT = 100;
  * unless the segment already ends with it.
  */
 export function extractName(sessionId: number, depth: number, uri: string | null, isResponse: boolean, ext: string): string {
-  let segment = lastSegment(uri ?? '');
+  const segment = lastSegment(uri ?? '');
   if (ext !== '' && segment.toLowerCase().endsWith(ext)) ext = '';
   return `${sessionId}-${depth}${isResponse ? '' : '-request'}${segment === '' ? '' : `-${segment}`}${ext}`;
 }

@@ -196,8 +196,12 @@ test('extraction into a directory that cannot be written: the session is marked,
   }
 });
 
-test('options: the schema takes sizes and fills defaults; a bad one is an error naming it', async () => {
+test('options: the schema takes sizes and fills defaults; a bad one is an error naming it; the README\'s example is valid', async () => {
   const { parseDissectorOptions } = await import('@pakeana/framework/testing');
+  const { parse } = await import('yaml');
+  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+  const example = /```yaml\n(dissectors:\n {2}http:\n[^]*?)```/.exec(readme)![1]!;
+  assert.deepEqual(parseDissectorOptions(http, parse(example).dissectors.http), { extract: 'bodies', extractLimit: 10 * 1024 * 1024, bodyBytes: 256 });
   assert.deepEqual(parseDissectorOptions(http, {}), { extractLimit: 10 * 1024 * 1024, bodyBytes: 0 });
   assert.deepEqual(parseDissectorOptions(http, { extract: 'out', extractLimit: '1MiB', bodyBytes: 64 }), { extract: 'out', extractLimit: 1024 * 1024, bodyBytes: 64 });
   assert.throws(() => parseDissectorOptions(http, { extractLimit: 'lots' }), /options of dissector http: extractLimit: not a size/);
