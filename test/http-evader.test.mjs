@@ -31,7 +31,7 @@ const EXPECTED = [
   ['http-evader-290.pcap', '`Transfer-Encoding: chu\\0nked`', 68, 200, ['http.lenient-transfer-encoding']],
   ['http-evader-364.pcap', '`http/1.1` with Content-Length', 68, 200, ['http.lenient-version']],
   ['http-evader-366.pcap', '`HTTP/1.10`', 68, 200, ['http.lenient-version']],
-  ['http-evader-399.pcap', 'header lines ended by bare CRs, the head by CRLF LF', 68, 200, ['http.lenient-line-end']],
+  ['http-evader-399.pcap', 'fields after bare CRs in the status line, the head ended by CRLF LF: the body runs to the close', 68, 200, ['http.lenient-line-end']],
   ['http-evader-406.pcap', 'the head ended by LF LF', 68, 200, ['http.lenient-line-end']],
   ['http-evader-447.pcap', '`100` with the body, then the FIN', 68, 200, ['http.body-framing-ignored', 'http.lenient-headless-response']],
   ['http-evader-448.pcap', '`101` (no Upgrade) with a Content-Length', 0, 101, ['http.body-framing-ignored', 'http.bad-start-line']],

@@ -34,19 +34,28 @@ export class MessageHead {
   }
 }
 
+/** Deviation bits (plain constants: the parse reads them without a property load). */
+const VERSION = 1;
+const START_LINE = 2;
+const LINE_END = 4;
+const HEADER = 8;
+
 /**
  * What a head may do that RFC 9112 does not allow and browsers and common servers accept
  * (bits of `MessageHead.deviations`; each becomes an `http.lenient-...` mark).
  */
 export const Deviation = {
   /** A version that is not `HTTP/d.d` as written: `HTTP/1.10`, `HTTP/1.01`, `http/1.1`. */
-  VERSION: 1,
-  /** Spaces in the start line other than one SP between its parts, or no SP before an empty reason phrase. */
-  START_LINE: 2,
-  /** A line ended by a bare LF (RFC 9112 2.2 lets a recipient take it; a sender must send CRLF) or a bare CR. */
-  LINE_END: 4,
-  /** A header line that is not `name: value`: blanks before the colon, no colon, odd characters in the name, a folded line. */
-  HEADER: 8,
+  VERSION,
+  /** Spaces in the start line other than one SP between its parts, or no SP between the status and the reason phrase. */
+  START_LINE,
+  /** A line ended by a bare LF (RFC 9112 2.2 lets a recipient take it; a sender must send CRLF), or a bare CR in the start line. */
+  LINE_END,
+  /**
+   * A header line that is not `name: value`: blanks before the colon, a character a name may
+   * not have at its start or end (a blank, a control, `\0`...), no colon, a folded line.
+   */
+  HEADER,
 } as const;
 
 /** The deviations of the head being parsed (one head at a time: a scratch value, not an allocation). */
@@ -57,46 +66,41 @@ let deviations = 0;
  * Returns null when the start line is neither a request nor a status line. Runs once per
  * message: the block becomes one latin1 string, lines are found with indexOf, header names
  * are matched on the bytes by length and first letter, and only the values the records need
- * become strings (slices of the block). Lines end with CRLF, a bare LF or a bare CR (as
- * llhttp's lenient flags read them); each tolerated deviation is noted in `deviations`.
+ * become strings (slices of the block). Lines end with CRLF or a bare LF; each tolerated
+ * deviation is noted in `deviations`.
  */
 export function parseHead(buf: Buffer, start: number, end: number): MessageHead | null {
   const text = buf.toString('latin1', start, end);
   deviations = 0;
-  nextCr = -1;
-  const head = parseStartLine(buf, start, text, lineStop(text, 0));
+  const startLineEnd = lineStop(text, 0);
+  const firstCr = text.indexOf('\r');
+  bareCrInStartLine = firstCr >= 0 && firstCr < startLineEnd;
+  if (bareCrInStartLine) deviations |= LINE_END;
+  const head = parseStartLine(buf, start, text, startLineEnd);
   if (!head) return null;
   readFields(head, buf, start, text, nextLine);
   head.deviations = deviations;
   return head;
 }
 
-/** Scratch results of lineStop: where the next line starts, and the next CR at or after the line looked at. */
+/** Scratch results: where the line after the one lineStop looked at starts; whether the start line holds a bare CR. */
 let nextLine = 0;
-let nextCr = -1;
+let bareCrInStartLine = false;
 
 /**
- * The end of the line that starts at `text[at]`, without its line end: CRLF, a bare LF, or
- * a bare CR inside it (which ends it, as llhttp's lenient_optional_lf_after_cr). Sets
- * nextLine. CRs are found with their own indexOf, kept across lines, so a head without bare
- * CRs costs one search per line for each of CR and LF.
+ * The end of the line that starts at `text[at]`, without its line end (CRLF, or a bare LF:
+ * noted); sets nextLine. A bare CR does not end a line, as browsers read heads: in the start
+ * line it is noted and read as a space (RFC 9112 2.2); in a field's value it stays, and makes
+ * a Content-Length or Transfer-Encoding value not one. (Looking for bare CRs in every line
+ * cost a tenth of the head parse.)
  */
 function lineStop(text: string, at: number): number {
   let lf = text.indexOf('\n', at);
   if (lf < 0) lf = text.length;
-  if (nextCr < at) {
-    nextCr = text.indexOf('\r', at);
-    if (nextCr < 0) nextCr = text.length;
-  }
-  if (nextCr < lf - 1) {
-    deviations |= Deviation.LINE_END;
-    nextLine = nextCr + 1;
-    return nextCr;
-  }
   nextLine = lf + 1;
-  if (nextCr === lf - 1) return lf - 1;
+  if (lf > at && text.charCodeAt(lf - 1) === 0x0d) return lf - 1;
   // A bare LF (a line cut by the end of the text has no line end to judge).
-  if (lf < text.length) deviations |= Deviation.LINE_END;
+  if (lf < text.length) deviations |= LINE_END;
   return lf;
 }
 
@@ -141,7 +145,7 @@ function readFields(head: MessageHead, buf: Buffer, base: number, text: string, 
     if (stop === lineStart) continue;
     let nameStart = lineStart;
     if (isSpOrHt(buf[base + lineStart]!)) {
-      deviations |= Deviation.HEADER;
+      deviations |= HEADER;
       while (nameStart < stop && isSpOrHt(buf[base + nameStart]!)) nameStart++;
       if (!startsField(buf, base + nameStart, base + stop)) {
         if (last !== NO_FIELD) setField(head, last, joined(getField(head, last)!, ' ', trimmed(buf, base, text, nameStart, stop)));
@@ -150,7 +154,7 @@ function readFields(head: MessageHead, buf: Buffer, base: number, text: string, 
     }
     const colon = text.indexOf(':', nameStart);
     if (colon < 0 || colon >= stop) {
-      deviations |= Deviation.HEADER;
+      deviations |= HEADER;
       last = NO_FIELD;
       continue;
     }
@@ -178,13 +182,14 @@ function startsField(buf: Buffer, from: number, to: number): boolean {
 
 /**
  * The field a header name `buf[from, to)` stands for (case-insensitive; blanks before the
- * colon are tolerated, and marked, as are characters a name may not have). Compared as bytes:
+ * colon are tolerated, and marked, as are characters a name may not have at its ends). Compared as bytes:
  * charCodeAt in this loop cost a tenth of the head parse.
  */
 function fieldOf(buf: Buffer, from: number, to: number): number {
   const named = to;
   while (to > from && (buf[to - 1] === SP || buf[to - 1] === HT)) to--;
-  if (to !== named || !isToken(buf, from, to, Infinity)) deviations |= Deviation.HEADER;
+  // The name's ends only: checking every character cost a third of the head parse.
+  if (to !== named || to === from || TCHAR[buf[from]!] !== 1 || TCHAR[buf[to - 1]!] !== 1) deviations |= HEADER;
   const length = to - from;
   const field = FIELD_BY_SHAPE[shapeOf(length, buf[from]! | 0x20)]!;
   if (field === NO_FIELD) return NO_FIELD;
@@ -255,7 +260,7 @@ function versionAt(buf: Buffer, base: number, text: string, from: number, to: nu
   if (stop === dot + 1 || (whole && stop !== to)) return null;
   versionEnd = stop;
   if (stop - from === 8 && isUpperHttp(buf, base + from)) return VERSIONS[(buf[base + from + 5]! - 0x30) * 10 + buf[base + from + 7]! - 0x30]!;
-  deviations |= Deviation.VERSION;
+  deviations |= VERSION;
   return text.slice(from + 5, stop);
 }
 
@@ -299,7 +304,7 @@ function parseStartLine(buf: Buffer, base: number, text: string, end: number): M
   const lastSpace = text.lastIndexOf(' ', lineEnd - 1);
   const requestVersion = uriEnd === lineEnd ? null : versionAt(buf, base, text, lastSpace + 1, lineEnd, true);
   if (!requestVersion && !KNOWN_METHODS.has(method)) return null;
-  if (lineEnd < end || (sp1 >= 0 && uriStart > sp1 + 1) || (requestVersion && lastSpace > uriEnd)) deviations |= Deviation.START_LINE;
+  if (lineEnd < end || (sp1 >= 0 && uriStart > sp1 + 1) || (requestVersion && lastSpace > uriEnd)) deviations |= START_LINE;
   const uri = uriStart < lineEnd ? text.slice(uriStart, uriEnd) : null;
   return new MessageHead('request', text, end, method, uri, requestVersion ?? '1.0', null, null);
 }
@@ -313,10 +318,11 @@ function parseStatusLine(buf: Buffer, base: number, text: string, end: number, v
   const codeEnd = codeStart + 3;
   let reasonStart = codeEnd + 1;
   if (codeStart !== from + 1 || buf[base + from] !== SP || codeEnd === end || buf[base + codeEnd] !== SP) {
-    deviations |= Deviation.START_LINE;
+    deviations |= START_LINE;
     reasonStart = skipBlanks(buf, base, codeEnd, end);
   }
-  return new MessageHead('response', text, end, null, null, version, status, reasonStart < end ? text.slice(reasonStart, end) : '');
+  const reason = reasonStart < end ? text.slice(reasonStart, end) : '';
+  return new MessageHead('response', text, end, null, null, version, status, bareCrInStartLine ? reason.replaceAll('\r', ' ') : reason);
 }
 
 function skipSpaces(buf: Buffer, base: number, from: number, to: number): number {
@@ -340,9 +346,9 @@ function statusAt(buf: Uint8Array, from: number, end: number): number {
   return (buf[from]! - 0x30) * 100 + (buf[from + 1]! - 0x30) * 10 + (buf[from + 2]! - 0x30);
 }
 
-/** A token (RFC 9110 tchar) of 1 to `most` characters at `buf[from, to)` (a method has at most 32). */
-function isToken(buf: Uint8Array, from: number, to: number, most = 32): boolean {
-  if (to <= from || to - from > most) return false;
+/** A method token of 1 to 32 characters (RFC 9110 tchar) at `buf[from, to)`. */
+function isToken(buf: Uint8Array, from: number, to: number): boolean {
+  if (to <= from || to - from > 32) return false;
   for (let i = from; i < to; i++) if (TCHAR[buf[i]!] !== 1) return false;
   return true;
 }
