@@ -186,7 +186,7 @@ test('a gap past the end of a body, or through a chunked body, completes its exc
   assert.deepEqual(h.marks, ['http.gap-in-headers', 'http.gap-in-chunked-body']);
 });
 
-test('through the pipeline: a request head cut by a RST, and a response whose whole body was lost', async () => {
+test('through the pipeline: a request head cut by a RST, and responses whose whole body was lost', async () => {
   const cut = new Conversation('10.0.0.1:40000', '10.0.0.2:80').handshake().send('client', 'GET /', { ack: false }).reset('client');
   const lost = new Conversation('10.0.0.1:40001', '10.0.0.2:80')
     .handshake()
@@ -196,12 +196,20 @@ test('through the pipeline: a request head cut by a RST, and a response whose wh
     .send('client', req('GET', '/next'))
     .send('server', res(200, 'ok'))
     .close();
-  const { sessions } = await dissectFrames([...cut.frames, ...lost.frames], { dissectors: [http] });
+  // The whole body lost, then the FIN: the response is complete all the same.
+  const last = new Conversation('10.0.0.1:40002', '10.0.0.2:80')
+    .handshake()
+    .send('client', req('GET', '/last'))
+    .send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n')
+    .send('server', 'x'.repeat(3000), { lost: true })
+    .close();
+  const { sessions } = await dissectFrames([...cut.frames, ...lost.frames, ...last.frames], { dissectors: [http] });
   assert.deepEqual(
     sessions.map((s) => [s.marks, (s.http as HttpExchange[]).map((r) => [r.uri, r.status, r.responseBodyBytes])]),
     [
       [['http.truncated-head'], [['/', null, 0]]],
       [[], [['/whole', 200, 3000], ['/next', 200, 2]]],
+      [[], [['/last', 200, 3000]]],
     ],
   );
 });
