@@ -156,9 +156,10 @@ export class MessageReader {
   }
 
   /**
-   * End of the connection (`closed`: by a FIN): a close-delimited body completes here, and so
-   * does a chunked body that lacks its last chunk or the blank line after it (browsers take
-   * it, marked); a head cut short is reported with what it holds.
+   * End of the connection or of the capture (`closed`: a FIN): a close-delimited body
+   * completes here, and with a FIN so does a chunked body that lacks its last chunk or the
+   * blank line after it (browsers take it, marked); a head cut short is reported with what it
+   * holds.
    */
   end(at: number, closed: boolean): void {
     const state = this.state;
@@ -226,7 +227,7 @@ export class MessageReader {
       // Blank lines between messages are allowed (RFC 9112 2.2).
       while (offset < end && (buf[offset] === CR || buf[offset] === LF)) offset++;
       if (offset === end) return offset;
-      if (this.headlessNext && !mayStartResponse(buf, offset, end)) return this.headless(offset, at);
+      if (this.headlessNext && !mayStartResponse(buf, offset, end) && this.headless(at)) return offset;
       if (!this.sawMessage && looksLikeMessageStart(buf, offset, end) === 'no') {
         this.events.notHttp();
         this.state = 'resync';
@@ -242,17 +243,17 @@ export class MessageReader {
     return this.carryHead(buf, offset, end, at);
   }
 
-  /** Bytes that start no message where a response without a head may come: its body, when the owner takes it, else a head to find. */
-  private headless(offset: number, at: number): number {
+  /** Bytes that start no response where one without a head may come: its body when the owner takes them so (true). */
+  private headless(at: number): boolean {
     this.headlessNext = false;
-    if (!this.events.headless(at)) return offset;
+    if (!this.events.headless(at)) return false;
     this.bodyBytes = 0;
     this.state = 'close';
-    return offset;
+    return true;
   }
 
   /**
-   * Adds the piece to the incomplete head, searching only the new bytes (and the three
+   * Adds the piece to the incomplete head, searching only the new bytes (and the two
    * before them) for its end: a head arriving a byte at a time costs linear time.
    */
   private carryHead(buf: Buffer, offset: number, end: number, at: number): number {
