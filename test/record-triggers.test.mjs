@@ -72,7 +72,9 @@ triggers:
         method: 404
 `;
   const config = write('unknown-field.yaml', yaml);
-  const fields = 'method, uri, host, version, status, statusText, requestBodyBytes, responseBodyBytes, requestTime, responseTime, userAgent, referrer, contentType, transDepth, interim, tunnel, incompleteStatus';
+  const fields =
+    'method, uri, host, version, status, statusText, requestBodyBytes, responseBodyBytes, requestTime, responseTime, userAgent, referrer, contentType, transDepth, interim, tunnel, incompleteStatus, ' +
+    'requestDecodedBodyBytes, responseDecodedBodyBytes, requestMimeType, responseMimeType, requestBodyHead, requestBodyHeadBase64, responseBodyHead, responseBodyHeadBase64, requestFile, responseFile';
   const expected = [
     `${config}:7:9: triggers.0.record.where.stauts: http records have no field "stauts" (fields: ${fields})`,
     `${config}:8:17: triggers.0.record.where.method: "method" of http records is string or null: a number condition never matches it`,

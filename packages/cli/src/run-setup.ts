@@ -32,6 +32,8 @@ import { BUNDLED_TRIGGER_PLUGINS, buildTriggers, type ShortcutFlags } from './tr
 export interface SessionFlagValues extends ShortcutFlags {
   plugin?: string[];
   option?: string[];
+  extract?: string;
+  'body-bytes'?: number;
   config?: string;
   format?: string;
   export?: string;
@@ -67,10 +69,12 @@ export interface RunSetup {
 export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean } = {}): Promise<RunSetup> {
   const clock = new CaptureClock();
   const stats = new Statistics();
-  const optionFlags = parseOptionFlags(flags.option ?? []);
+  const httpOptions = httpShortcutOptions(flags);
+  const optionFlags = parseOptionFlags([...(flags.option ?? []), ...httpOptions]);
   const registry = new PluginRegistry(defaultServices(clock));
   const services = registry.services;
-  await registry.load([...BUNDLED_TRIGGER_PLUGINS, ...(flags.plugin ?? [])]);
+  const plugins = flags.plugin ?? [];
+  await registry.load([...BUNDLED_TRIGGER_PLUGINS, ...plugins, ...(httpOptions.length && !plugins.includes('http') ? ['http'] : [])]);
   const config = flags.config ? await readConfig(flags.config, registry) : undefined;
   configureDissectors(registry, config?.dissectors ?? {}, optionFlags);
   const output = config?.output ?? {};
@@ -117,6 +121,17 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
       },
     },
   };
+}
+
+/**
+ * `--extract DIR` and `--body-bytes N` as the http dissector's options they stand for, in the
+ * `--option` form (the value in JSON, which YAML reads as it is).
+ */
+function httpShortcutOptions(flags: SessionFlagValues): string[] {
+  const options: string[] = [];
+  if (flags.extract !== undefined) options.push(`http.extract=${JSON.stringify(flags.extract)}`);
+  if (flags['body-bytes'] !== undefined) options.push(`http.bodyBytes=${flags['body-bytes']}`);
+  return options;
 }
 
 /**

@@ -13,6 +13,8 @@ export const sessionFlags = {
     multiple: true,
     description: "set a dissector's option: NAME.key=value (value read as YAML: 10, true, [a, b]); wins over the config's dissectors: section",
   }),
+  extract: Flags.string({ description: 'write each HTTP body (decoded) as a file in this directory (the http dissector\'s extract option; loads it)' }),
+  'body-bytes': Flags.integer({ min: 0, description: 'the first N bytes of each HTTP body in its record (the http dissector\'s bodyBytes option; loads it)' }),
   config: Flags.string({ char: 'c', description: 'YAML file with plugins, dissector options, triggers, output and limits' }),
   format: Flags.string({ options: ['pretty', 'json'], description: 'output format [default: pretty]' }),
   all: Flags.boolean({ char: 'a', description: 'report every session (miruo -a)' }),

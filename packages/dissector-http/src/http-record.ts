@@ -11,6 +11,8 @@ export const httpRecordSchema = lazySchema((z) => {
   const text = (meaning: string) => z.string().nullable().describe(meaning);
   const seconds = (meaning: string) => z.number().nullable().describe(meaning);
   const bytes = (meaning: string) => z.number().int().nonnegative().describe(meaning);
+  const decodedBytes = (meaning: string) => z.number().int().nonnegative().nullable().optional().describe(meaning);
+  const maybeText = (meaning: string) => z.string().optional().describe(meaning);
   const status = z.number().int().min(100).max(999);
   return z
     .object({
@@ -36,6 +38,18 @@ export const httpRecordSchema = lazySchema((z) => {
       incompleteStatus: status
         .optional()
         .describe('status of a response whose body the connection cut short; status is null then, as Wireshark shows only complete responses'),
+      requestDecodedBodyBytes: decodedBytes(
+        'present when the request body has a Content-Encoding: its size decoded (gzip, deflate, br, stacked); null when it could not be decoded (an unknown or bad coding, past the decoding bounds, bytes lost)',
+      ),
+      responseDecodedBodyBytes: decodedBytes('the same for the response body'),
+      requestMimeType: maybeText('MIME type of the request body (decoded), sniffed from its first bytes, when the extract or bodyBytes option is on'),
+      responseMimeType: maybeText('MIME type of the response body, as requestMimeType'),
+      requestBodyHead: maybeText('the first bodyBytes bytes of the request body (decoded), when the bodyBytes option is on: as text when they are text (UTF-8, printable), else base64'),
+      requestBodyHeadBase64: z.literal(true).optional().describe('true when requestBodyHead is base64'),
+      responseBodyHead: maybeText('the first bytes of the response body, as requestBodyHead'),
+      responseBodyHeadBase64: z.literal(true).optional().describe('true when responseBodyHead is base64'),
+      requestFile: maybeText('name of the file the request body was written to in the extract directory'),
+      responseFile: maybeText('name of the file the response body was written to in the extract directory'),
     })
     .strict();
 });

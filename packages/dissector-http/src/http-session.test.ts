@@ -1,33 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Direction } from '@pakeana/framework';
-import { fakeContext } from '@pakeana/framework/testing';
 import http from './index.js';
-import type { HttpExchange } from './http-record.js';
-
-/** Bytes around each piece given through `dataRange`: a reader that looks outside its range finds messages. */
-const OUTSIDE = Buffer.from('\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
-
-/** The HTTP dissector on a recording context; `framed`: pieces go through `dataRange` inside other bytes. */
-function harness(framed = false) {
-  const context = fakeContext<HttpExchange>({ dissector: http, now: 100 });
-  const session = http.create(context);
-  /** Feeds text, cut into pieces of `chunk` bytes (1: byte by byte), one second after the previous text. */
-  const send = (dir: Direction, text: string, chunk = Infinity) => {
-    const bytes = Buffer.from(text, 'latin1');
-    for (let at = 0; at < bytes.length; at += chunk) {
-      const piece = bytes.subarray(at, Math.min(bytes.length, at + chunk));
-      if (framed) session.dataRange!(dir, Buffer.concat([OUTSIDE, piece, OUTSIDE]), OUTSIDE.length, piece.length, context.now);
-      else session.data(dir, piece, context.now);
-    }
-    context.now += 1;
-  };
-  const { records, displayLines: display, marks, calls } = context;
-  return { session, records, display, marks, calls, send, gap: (dir: Direction, n: number) => session.gap(dir, n, context.now) };
-}
-
-const req = (method: string, uri: string, extra = '') => `${method} ${uri} HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t/1\r\n${extra}\r\n`;
-const res = (status: number, body = '', extra = '') => `HTTP/1.1 ${status} X\r\nContent-Length: ${body.length}\r\n${extra}\r\n${body}`;
+import { harness, req, res } from './session-harness.js';
 
 for (const chunk of [Infinity, 7, 1]) {
   test(`keep-alive exchanges paired in order, split every ${chunk} bytes`, () => {
@@ -75,16 +49,25 @@ test('body framing by header values: chunked as the last coding wins, lengths of
     h.send('client', req('GET', '/'));
     h.send('server', `HTTP/1.1 200 OK\r\n${extra}\r\n3\r\nabc\r\n0\r\n\r\n`);
     h.session.end('fin');
-    return [h.records[0]?.status ?? h.records[0]?.incompleteStatus, h.records[0]?.responseBodyBytes];
+    return [h.records[0]?.status ?? h.records[0]?.incompleteStatus, h.records[0]?.responseBodyBytes, h.marks];
   };
-  // Chunked: the body is the 3-byte chunk.
-  assert.deepEqual(framed('Transfer-Encoding: gzip , Chunked \t\r\nContent-Length: 99\r\n'), [200, 3]);
-  assert.deepEqual(framed('Transfer-Encoding:chunked\r\n'), [200, 3]);
-  // Not chunked (another last coding): the Content-Length frames the body.
-  assert.deepEqual(framed('Transfer-Encoding: chunked, gzip\r\nContent-Length: 2\r\n'), [200, 2]);
-  assert.deepEqual(framed('Transfer-Encoding: xchunked\r\nContent-Length: 007\r\n'), [200, 7]);
+  // Chunked: the body is the 3-byte chunk, the length not used (marked).
+  assert.deepEqual(framed('Transfer-Encoding: gzip , Chunked \t\r\nContent-Length: 99\r\n'), [200, 3, ['http.chunked-with-length']]);
+  assert.deepEqual(framed('Transfer-Encoding:chunked\r\n'), [200, 3, []]);
+  // Repeated fields make one list.
+  assert.deepEqual(framed('Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n'), [200, 3, []]);
+  // Chunked as browsers read it: marked.
+  for (const value of ['xchunked', 'chunkedx', 'chunked;', 'chunked, identity', 'chu\0nked', 'chunked, chunked']) {
+    assert.deepEqual(framed(`Transfer-Encoding: ${value}\r\nContent-Length: 007\r\n`), [200, 3, ['http.lenient-transfer-encoding', 'http.chunked-with-length']], value);
+  }
+  // Not chunked (another last coding): the Content-Length frames the body, as browsers do (marked; the RFC reads to the close).
+  // The rest of the chunked text is not a message.
+  assert.deepEqual(framed('Transfer-Encoding: chunked, gzip\r\nContent-Length: 2\r\n'), [200, 2, ['http.lenient-transfer-encoding', 'http.bad-start-line']]);
+  assert.deepEqual(framed('Transfer-Encoding: gzip\r\n'), [200, 13, []]);
   // A Content-Length that is not one: the body runs to the close.
-  for (const bad of ['1 2', '-1', '0x10', '1234567890123456', '']) assert.deepEqual(framed(`Content-Length: ${bad}\r\n`), [200, 13], bad);
+  for (const bad of ['1 2', '-1', '0x10', '']) assert.deepEqual(framed(`Content-Length: ${bad}\r\n`), [200, 13, ['http.bad-content-length']], bad);
+  // A long one: the close cuts the body short.
+  assert.deepEqual(framed('Content-Length: 1234567890123456\r\n'), [200, 13, ['http.truncated-body']]);
 });
 
 test('close-delimited body (HTTP/1.0) ends with the connection', () => {
@@ -209,7 +192,7 @@ test('random bytes never throw', () => {
 
 test('dataRange reads only its range: the same records, marks and lines as data', () => {
   const play = (framed: boolean, chunk: number) => {
-    const h = harness(framed);
+    const h = harness({ framed });
     h.send('client', req('GET', '/a') + req('POST', '/b', 'Content-Length: 3\r\n') + 'abc', chunk);
     h.send('server', res(200, 'hello') + 'HTTP/1.1 100 Continue\r\n\r\n' + res(201, ''), chunk);
     h.send('client', req('GET', '/chunked'), chunk);
@@ -317,7 +300,7 @@ test('a bad Content-Length on a response is marked and the body runs to the clos
   const chunked = harness();
   chunked.send('client', req('POST', '/', 'Transfer-Encoding: chunked\r\nContent-Length: 99999999999999999999\r\n') + '0\r\n\r\n' + req('GET', '/next'));
   chunked.session.end('fin');
-  assert.deepEqual([chunked.records.map((r) => r.uri), chunked.marks], [['/', '/next'], []]);
+  assert.deepEqual([chunked.records.map((r) => r.uri), chunked.marks], [['/', '/next'], ['http.chunked-with-length']]);
 });
 
 test('a chunk size that is not one loses the framing as a bad Content-Length does: the rest is body, not requests', () => {

@@ -1,6 +1,9 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
+import { chunkedCoding, contentLength } from './body-framing.js';
+import type { HttpOptions } from './http-options.js';
 import type { HttpExchange } from './http-record.js';
-import { isBlank, type MessageHead } from './message-head.js';
+import { MessageBody, type BodyOwner } from './message-body.js';
+import { Deviation, type MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
 
 function cutShort(exchange: HttpExchange): HttpExchange {
@@ -16,12 +19,16 @@ function cutShort(exchange: HttpExchange): HttpExchange {
  * nothing for an interim one). It hears its reader's events for the session (methods, not
  * closures: two Sides per session are all it costs).
  */
-class Side implements MessageEvents {
+class Side implements MessageEvents, BodyOwner {
   readonly reader: MessageReader;
   exchange: HttpExchange | null = null;
   isResponse = false;
   /** The first bytes of this direction were not HTTP. */
   notHttpSeen = false;
+  /** The body being kept, made the first time one is (most sides never keep a body). */
+  private body: MessageBody | null = null;
+  /** Marks this direction made (each is made once). */
+  private marked: string[] | null = null;
 
   constructor(
     readonly dir: Direction,
@@ -31,7 +38,18 @@ class Side implements MessageEvents {
   }
 
   head(head: MessageHead, at: number): BodyKind {
-    return head.kind === 'request' ? this.session.onRequest(this, head, at) : this.session.onResponse(this, head, at);
+    if (head.deviations !== 0) this.markDeviations(head.deviations);
+    const kind = head.kind === 'request' ? this.session.onRequest(this, head, at) : this.session.onResponse(this, head, at);
+    if (this.exchange !== null && (kind.type === 'length' || kind.type === 'chunked' || kind.type === 'close') && (head.contentEncoding !== null || this.session.keepsBodies)) {
+      this.keepBody(head.contentEncoding);
+    }
+    return kind;
+  }
+
+  headless(at: number): boolean {
+    if (!this.session.onHeadless(this, at)) return false;
+    if (this.session.keepsBodies) this.keepBody(null);
+    return true;
   }
 
   complete(bodyBytes: number): void {
@@ -39,11 +57,18 @@ class Side implements MessageEvents {
   }
 
   anomaly(what: string): void {
-    this.session.mark(what);
+    this.mark(what);
   }
 
   notHttp(): void {
     this.session.notHttp(this);
+  }
+
+  /** Marks the session, once per mark and direction (a chunked body may repeat a deviation in every chunk). */
+  mark(what: string): void {
+    if (this.marked?.includes(what)) return;
+    (this.marked ??= []).push(what);
+    this.session.mark(what);
   }
 
   start(exchange: HttpExchange, isResponse: boolean): void {
@@ -51,24 +76,72 @@ class Side implements MessageEvents {
     this.isResponse = isResponse;
   }
 
+  /** The message's body facts (decoded size, type, first bytes, file) go into its exchange. */
+  finishBody(exchange: HttpExchange, bodyBytes: number): void {
+    this.body?.finish(exchange, this.isResponse, bodyBytes);
+  }
+
   clear(): void {
     this.exchange = null;
+    this.body?.release();
+  }
+
+  get sessionId(): number {
+    return this.session.sessionId;
+  }
+
+  get options(): Partial<HttpOptions> {
+    return this.session.options;
+  }
+
+  extractFailed(error: unknown): void {
+    this.session.extractFailed(error);
+  }
+
+  private keepBody(contentEncoding: string | null): void {
+    this.reader.bodySink = (this.body ??= new MessageBody(this)).begin(contentEncoding);
+  }
+
+  private markDeviations(deviations: number): void {
+    for (const [bit, mark] of DEVIATION_MARKS) if (deviations & bit) this.mark(mark);
   }
 }
+
+/** The mark of each deviation a head may have (see `Deviation`). */
+const DEVIATION_MARKS: readonly [number, string][] = [
+  [Deviation.VERSION, 'http.lenient-version'],
+  [Deviation.START_LINE, 'http.lenient-start-line'],
+  [Deviation.LINE_END, 'http.lenient-line-end'],
+  [Deviation.HEADER, 'http.lenient-header'],
+];
+
+/** Option objects of runs that were told an extraction failed (once per run). */
+const warnedRuns = new WeakSet<object>();
 
 /** Per-session HTTP state: a reader per direction, requests waiting for responses. */
 export class HttpSession implements DissectorSession {
   private readonly client: Side;
   private readonly server: Side;
+  /** Whether the options ask for body bytes (extraction, body bytes in the record). */
+  readonly keepsBodies: boolean;
   /** Exchanges whose request was seen and whose response has not completed, oldest first. */
   private readonly pending: HttpExchange[] = [];
   private depth = 0;
   private confirmed = false;
   private rejected = false;
 
-  constructor(private readonly context: SessionContext) {
+  constructor(private readonly context: SessionContext<Partial<HttpOptions>>) {
     this.client = new Side('client', this);
     this.server = new Side('server', this);
+    this.keepsBodies = context.options.extract !== undefined || (context.options.bodyBytes ?? 0) > 0;
+  }
+
+  get sessionId(): number {
+    return this.context.id;
+  }
+
+  get options(): Partial<HttpOptions> {
+    return this.context.options;
   }
 
   data(dir: Direction, bytes: Uint8Array, at: number): void {
@@ -79,19 +152,21 @@ export class HttpSession implements DissectorSession {
     if (!this.rejected) this.side(dir).reader.dataRange(buf, offset, offset + length, at);
   }
 
-  gap(dir: Direction, length: number): void {
-    if (!this.rejected) this.side(dir).reader.gap(length);
+  gap(dir: Direction, length: number, at: number): void {
+    if (!this.rejected) this.side(dir).reader.gap(length, at);
   }
 
   end(reason: EndReason): void {
-    void reason;
     if (this.rejected) return;
-    this.client.reader.end(this.context.services.clock.now());
-    this.server.reader.end(this.context.services.clock.now());
+    const now = this.context.services.clock.now();
+    this.client.reader.end(now, reason === 'fin');
+    this.server.reader.end(now, reason === 'fin');
     for (const side of [this.client, this.server]) {
-      if (side.exchange && side.isResponse) {
-        side.exchange.responseBodyBytes = side.reader.bodySoFar;
-        this.emit(cutShort(side.exchange));
+      const exchange = side.exchange;
+      if (exchange && side.isResponse) {
+        exchange.responseBodyBytes = side.reader.bodySoFar;
+        side.finishBody(exchange, exchange.responseBodyBytes);
+        this.emit(cutShort(exchange));
       }
       side.clear();
     }
@@ -129,7 +204,7 @@ export class HttpSession implements DissectorSession {
       this.context.display({ label: 'RequestLine', text: head.startLine, dir: side.dir });
       if (exchange.host !== null) this.context.display({ label: 'Header', text: `Host: ${exchange.host}`, dir: side.dir });
     }
-    return this.messageBody(head);
+    return this.messageBody(side, head, false);
   }
 
   /** Side's event: a response head. */
@@ -140,9 +215,13 @@ export class HttpSession implements DissectorSession {
     const request = this.pending[0] ?? null;
     if (status >= 100 && status < 200 && status !== 101) {
       // An interim response (100 Continue...): its own record, the request still waits.
-      if (request) (request.interim ??= []).push(status);
       side.clear();
+      this.framingIgnored(side, head);
       this.emit({ ...this.orphanResponse(), status, statusText: head.statusText, version: head.version, responseTime: at, interim: [status] });
+      if (request) {
+        (request.interim ??= []).push(status);
+        side.reader.expectHeadless();
+      }
       return NO_BODY;
     }
     const exchange = this.pending.shift() ?? this.orphanResponse();
@@ -175,28 +254,64 @@ export class HttpSession implements DissectorSession {
     };
   }
 
+  /**
+   * Side's event, after an interim response: bytes that start no response. Browsers read them
+   * as a response without a head (HTTP/0.9: status 200, the body up to the close); so does
+   * this, for the request that waits, marked.
+   */
+  onHeadless(side: Side, at: number): boolean {
+    const exchange = this.pending.shift();
+    if (!exchange) return false;
+    side.mark('http.lenient-headless-response');
+    exchange.status = 200;
+    exchange.responseTime = at;
+    side.start(exchange, true);
+    return true;
+  }
+
   private responseBody(side: Side, exchange: HttpExchange, head: MessageHead): BodyKind {
     const status = exchange.status!;
     const tunnel = (status === 101 && head.upgrade !== null) || (exchange.method === 'CONNECT' && status >= 200 && status < 300);
     if (tunnel) {
+      this.framingIgnored(side, head);
       exchange.tunnel = true;
       (side === this.client ? this.server : this.client).reader.enterTunnel();
       return TUNNEL;
     }
+    if (status === 204 || (status >= 100 && status < 200)) this.framingIgnored(side, head);
     if (exchange.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return NO_BODY;
-    const body = this.messageBody(head);
+    const body = this.messageBody(side, head, true);
     return body === NO_BODY ? TO_CLOSE : body;
   }
 
   /**
-   * Body of a message by its headers (RFC 9112 6.3): chunked as the last coding wins over
-   * Content-Length. A Content-Length that is not one loses the framing: a server answers 400
-   * and closes, a client closes (6.3 item 5), so the rest of the direction is this message's
-   * body, marked, never read as new messages (a smuggled request would be reported as sent).
-   * Beside chunked the length is not used, and not checked, as for a valid one.
+   * A 1xx or 204 response, or a 2xx answer to CONNECT, has no body whatever its head says
+   * (RFC 9110 8.6, 9.3.6): a Content-Length above 0 or a Transfer-Encoding there is marked.
    */
-  private messageBody(head: MessageHead): BodyKind {
-    if (head.transferEncoding !== null && endsWithChunked(head.transferEncoding)) return CHUNKED;
+  private framingIgnored(side: Side, head: MessageHead): void {
+    if (head.transferEncoding !== null || (head.contentLength !== null && contentLength(head.contentLength) !== 0)) side.mark('http.body-framing-ignored');
+  }
+
+  /**
+   * Body of a message by its headers (RFC 9112 6.3): chunked as the last transfer coding
+   * (read leniently, see chunkedCoding) wins over Content-Length. Another last coding frames
+   * a response by its Content-Length when it has one, as browsers do (the RFC reads it to the
+   * close), and a request as if it were not there (the RFC rejects it): both marked. A
+   * Content-Length that is not one loses the framing: a server answers 400 and closes, a
+   * client closes (6.3 item 5), so the rest of the direction is this message's body, marked,
+   * never read as new messages (a smuggled request would be reported as sent). Beside chunked
+   * the length is not used, and not checked, as for a valid one.
+   */
+  private messageBody(side: Side, head: MessageHead, isResponse: boolean): BodyKind {
+    if (head.transferEncoding !== null) {
+      const coding = chunkedCoding(head.transferEncoding);
+      if (coding !== 'no') {
+        if (coding === 'lenient') side.mark('http.lenient-transfer-encoding');
+        if (head.contentLength !== null) side.mark('http.chunked-with-length');
+        return CHUNKED;
+      }
+      if (!isResponse || head.contentLength !== null) side.mark('http.lenient-transfer-encoding');
+    }
     if (head.contentLength === null) return NO_BODY;
     const length = contentLength(head.contentLength);
     if (length >= 0) return { type: 'length', length };
@@ -207,6 +322,7 @@ export class HttpSession implements DissectorSession {
   /** Side's event: a message is complete. */
   onComplete(side: Side, bodyBytes: number): void {
     const { exchange, isResponse } = side;
+    if (exchange) side.finishBody(exchange, bodyBytes);
     side.clear();
     if (!exchange) return;
     if (!isResponse) exchange.requestBodyBytes = bodyBytes;
@@ -222,9 +338,17 @@ export class HttpSession implements DissectorSession {
     this.context.confirm();
   }
 
-  /** Side's event: an anomaly in its direction. */
+  /** An anomaly (`http.<what>`). */
   mark(what: string): void {
     this.context.mark(what);
+  }
+
+  /** A body could not be written to the extraction directory: the session is marked, the run told once. */
+  extractFailed(error: unknown): void {
+    const options = this.context.options;
+    if (warnedRuns.has(options)) return;
+    warnedRuns.add(options);
+    this.context.services.logger.warn(`http: cannot write extracted bodies to ${options.extract}: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Side's event: its direction does not start with HTTP; when neither does, the session is not HTTP. */
@@ -248,40 +372,3 @@ const NO_BODY: BodyKind = { type: 'none' };
 const CHUNKED: BodyKind = { type: 'chunked' };
 const TO_CLOSE: BodyKind = { type: 'close' };
 const TUNNEL: BodyKind = { type: 'tunnel' };
-
-/** The last transfer coding is `chunked` (any case, blanks around it). */
-function endsWithChunked(codings: string): boolean {
-  let end = codings.length;
-  while (end > 0 && isBlank(codings.charCodeAt(end - 1))) end--;
-  const start = end - CHUNKED_NAME.length;
-  if (start < 0) return false;
-  for (let i = 0; i < CHUNKED_NAME.length; i++) if ((codings.charCodeAt(start + i) | 0x20) !== CHUNKED_NAME.charCodeAt(i)) return false;
-  let before = start;
-  while (before > 0 && isBlank(codings.charCodeAt(before - 1))) before--;
-  return before === 0 || codings.charCodeAt(before - 1) === COMMA;
-}
-
-/**
- * The value of a Content-Length field (RFC 9110 8.6): decimal digits (leading zeros allowed),
- * or a list of one value (`5, 5`, which is also what repeated fields become). -1 when it is
- * not one: no digits, other characters, differing values, or beyond 2^53 - 1 (no body is that
- * long, and a number past it loses digits). Digits are summed as they come: every partial sum
- * of a valid value is exact, and an invalid one cannot come back under the bound.
- */
-function contentLength(text: string): number {
-  let value = -1;
-  for (let i = 0; ; i++) {
-    while (i < text.length && isBlank(text.charCodeAt(i))) i++;
-    const first = i;
-    let item = 0;
-    for (let digit = 0; i < text.length && (digit = text.charCodeAt(i) - 0x30) >= 0 && digit <= 9; i++) item = item * 10 + digit;
-    if (i === first || (value >= 0 && item !== value)) return -1;
-    value = item;
-    while (i < text.length && isBlank(text.charCodeAt(i))) i++;
-    if (i === text.length) return value <= Number.MAX_SAFE_INTEGER ? value : -1;
-    if (text.charCodeAt(i) !== COMMA) return -1;
-  }
-}
-
-const COMMA = 0x2c;
-const CHUNKED_NAME = 'chunked';

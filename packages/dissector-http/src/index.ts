@@ -1,14 +1,15 @@
 import type { Dissector } from '@pakeana/framework';
+import { httpOptionsSchema, type HttpOptions } from './http-options.js';
 import { httpRecordSchema, type HttpExchange } from './http-record.js';
 import { HttpSession } from './http-session.js';
-import { looksLikeMessageStart } from './message-head.js';
+import { isHttpSlash, looksLikeMessageStart } from './message-head.js';
 
 /**
  * @pakeana/dissector-http: HTTP/1.0 and 1.1 over reassembled TCP streams. Claims the usual
  * HTTP ports and finds HTTP anywhere else by content: a client that starts with a method and
- * a space, a server that starts with `HTTP/` and a digit.
+ * a space, a server that starts with `HTTP/` (any case) and a digit.
  */
-const http: Dissector = {
+const http: Dissector<HttpOptions> = {
   apiVersion: 1,
   name: 'http',
   description: 'HTTP/1.x: one record per request/response exchange',
@@ -16,9 +17,9 @@ const http: Dissector = {
   probe(dir, head) {
     const verdict = looksLikeMessageStart(head, 0, head.length);
     if (verdict !== 'yes') return verdict;
-    const isResponse = head[0] === 0x48 && head[1] === 0x54 && head[2] === 0x54 && head[3] === 0x50 && head[4] === 0x2f;
-    return (dir === 'server') === isResponse ? 'yes' : 'no';
+    return (dir === 'server') === (head.length >= 5 && isHttpSlash(head, 0)) ? 'yes' : 'no';
   },
+  options: httpOptionsSchema,
   records: httpRecordSchema,
   create: (context) => new HttpSession(context),
 };
@@ -33,5 +34,10 @@ declare module '@pakeana/framework' {
 export default http;
 export { HttpSession } from './http-session.js';
 export { httpRecordSchema, type HttpExchange } from './http-record.js';
-export { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
-export { parseHead, parseHeadText, looksLikeMessageStart, MessageHead } from './message-head.js';
+export { httpOptionsSchema, DEFAULT_EXTRACT_LIMIT, type HttpOptions } from './http-options.js';
+export { MessageReader, type BodyKind, type BodySink, type MessageEvents } from './message-reader.js';
+export { parseHead, parseHeadText, looksLikeMessageStart, Deviation, MessageHead } from './message-head.js';
+export { chunkedCoding, contentLength, type ChunkedCoding } from './body-framing.js';
+export { contentCodings, decodeBody, decodedBound, DECODE_LIMITS, type DecodedBody, type DecodeOutcome } from './content-decoding.js';
+export { sniffType, bodyHead, type SniffedType } from './body-sniff.js';
+export { extractName } from './body-extraction.js';

@@ -2,34 +2,42 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_HEAD, MessageReader, parseChunkSize } from './message-reader.js';
 
-/** The size read from the middle of a buffer, as the reader calls it. */
+/** The size read from the middle of a buffer, as the reader calls it, and whether the reading was lenient. */
 const size = (text: string): number => {
   const line = Buffer.from(`..${text}..`, 'latin1');
   return parseChunkSize(line, 2, line.length - 2);
 };
 
-test('chunk sizes: hex digits, extensions, leading zeros and blanks', () => {
+test('chunk sizes: hex digits, extensions, leading zeros', () => {
   assert.equal(size('1a3'), 0x1a3);
   assert.equal(size('FF;name=value'), 255);
   assert.equal(size('0'), 0);
   assert.equal(size('0000'), 0);
-  assert.equal(size('  10 ; ext'), 16);
+  assert.equal(size('10 ; ext'), 16);
   assert.equal(size('0000000000000001f'), 31);
   assert.equal(size('fffffffffffff'), 2 ** 52 - 1);
 });
 
-test('chunk sizes that are not: empty, junk, too many digits', () => {
-  for (const bad of ['', ' ', ';ext', 'x1', '1 2', '1g', '-1', '10000000000000']) {
+test('chunk sizes as Firefox reads them (strtoul): blanks and 0x before, anything after the digits', () => {
+  for (const [text, value] of [['  10', 16], ['10 ', 16], ['fx', 15], ['1 2', 1], ['1g', 1], ['0x10', 16], ['0X1f;e', 31], ['0x', 0]] as const) {
+    assert.equal(size(text), value, JSON.stringify(text));
+  }
+});
+
+test('chunk sizes that are not: empty, no digit first, too many digits', () => {
+  for (const bad of ['', ' ', ';ext', 'x1', '-1', 'g', '10000000000000']) {
     assert.equal(size(bad), -1, JSON.stringify(bad));
   }
 });
 
 test('chunk sizes agree with the plain string reading on random lines', () => {
   const reference = (text: string): number => {
-    const digits = text.split(';')[0]!.trim().replace(/^0+(?=.)/, '');
-    return /^[0-9a-fA-F]{1,13}$/.test(digits) ? parseInt(digits, 16) : -1;
+    const match = /^[\t\n\v\f\r \xa0]*(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)/.exec(text);
+    if (!match) return -1;
+    const digits = match[1]!.replace(/^0+(?=.)/, '');
+    return digits.length <= 13 ? parseInt(digits, 16) : -1;
   };
-  const alphabet = '0123456789abcdefABCDEFgx ;\t=';
+  const alphabet = '0123456789abcdefABCDEFgxX ;\t=';
   let seed = 7;
   const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
   for (let i = 0; i < 20000; i++) {
@@ -44,6 +52,7 @@ function counting() {
   const seen = { heads: 0, complete: 0, anomalies: [] as string[] };
   const reader = new MessageReader({
     head: () => (seen.heads++, { type: 'none' }),
+    headless: () => false,
     complete: () => void seen.complete++,
     anomaly: (what) => void seen.anomalies.push(what),
     notHttp: () => void seen.anomalies.push('not-http'),

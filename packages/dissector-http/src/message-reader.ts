@@ -11,10 +11,23 @@ export type BodyKind =
   /** CONNECT or Upgrade: the rest of the stream is not HTTP. */
   | { type: 'tunnel' };
 
+/** Where a reader hands the bytes of a body its owner keeps (see `MessageReader.bodySink`). */
+export interface BodySink {
+  /** The body's next bytes, `buf[from, to)` (valid during the call only). */
+  add(buf: Buffer, from: number, to: number): void;
+  /** Bytes of the body the capture never showed. */
+  gap(): void;
+}
+
 /** What a reader tells its owner (the HTTP session). */
 export interface MessageEvents {
   /** A head was parsed; the owner says how its body is delimited. */
   head(head: MessageHead, at: number): BodyKind;
+  /**
+   * Bytes that do not start a message where a head is due, after `expectHeadless()`: true when
+   * the owner takes them as a response without a head (HTTP/0.9), whose body runs to the close.
+   */
+  headless(at: number): boolean;
   /** The message (head and body) is complete. */
   complete(bodyBytes: number, at: number): void;
   /** Something is wrong in the stream (`http.<what>`). */
@@ -29,22 +42,20 @@ export const MAX_HEAD = 64 * 1024;
 const START_PROBE = 64;
 const CR = 0x0d;
 const LF = 0x0a;
-/** What `headCrlf` holds before the head's first line end is seen. */
-const UNKNOWN = -1;
 
 type State = 'head' | 'skip-head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'close' | 'tunnel' | 'resync';
 
 /**
  * Reads one direction of an HTTP/1.x connection incrementally: heads are buffered (copied)
  * only while incomplete, and never past MAX_HEAD; bodies are skipped by arithmetic, never
- * copied or scanned, except the chunk-size lines of chunked bodies.
+ * copied or scanned, except the chunk-size lines of chunked bodies, and handed to `bodySink`
+ * when the owner keeps them. It reads what browsers and common servers accept (llhttp's
+ * lenient flags, Zeek) and reports each deviation as an anomaly (`http.lenient-...`).
  */
 export class MessageReader {
   private state: State = 'head';
   /** Bytes of an incomplete head, chunk-size/trailer line, or message start being resynchronised on. */
   private readonly carry = new CarriedBytes(MAX_HEAD);
-  /** Whether the carried head's first line ends with CRLF (1) or a bare LF (0), or UNKNOWN yet. */
-  private headCrlf = UNKNOWN;
   /** While skipping an oversized head: the bytes of a blank line seen at the piece's end (0, LF: 1, LF CR: 2). */
   private blankLine = 0;
   /** While skipping an oversized head: how its body is delimited, from the fields that fit. */
@@ -54,11 +65,15 @@ export class MessageReader {
   private bodyBytes = 0;
   private sawMessage = false;
   /** A gap swallowed bytes where a head was due: the next message start is trusted. */
-  private lostHead = false;
+  private lostHeadSeen = false;
   /** Where the piece being read starts, and whether the byte before it ended a line (or a gap was before it). */
   private pieceStart = 0;
   private afterLineEnd = true;
+  /** The next head may be missing (after an interim response): bytes that start no message go to `events.headless`. */
+  private headlessNext = false;
   tunnelBytes = 0;
+  /** Where the body of the message being read goes, when its owner keeps it (set in `head`, cleared when the message ends). */
+  bodySink: BodySink | null = null;
 
   constructor(private readonly events: MessageEvents) {}
 
@@ -70,6 +85,11 @@ export class MessageReader {
   /** Bytes of memory the reader holds for an incomplete head or line (at most MAX_HEAD). */
   get heldBytes(): number {
     return this.carry.held;
+  }
+
+  /** The next message may come without a head (after an interim response; see `events.headless`). */
+  expectHeadless(): void {
+    this.headlessNext = true;
   }
 
   /** The connection left HTTP (CONNECT, Upgrade): from now on bytes are counted, not parsed. */
@@ -96,27 +116,84 @@ export class MessageReader {
     this.afterLineEnd = buf[end - 1] === LF;
   }
 
-  /** Bytes never seen: skip them inside a body, else find the next message start. */
-  gap(length: number): void {
+  /**
+   * Bytes never seen: skipped inside a body; a gap that runs past a body's end (or through a
+   * chunked body, whose end it hides) completes the message there, so that its exchange is
+   * reported; where a head was due, the next message start is found.
+   */
+  gap(length: number, at: number): void {
     this.afterLineEnd = true;
-    if (this.state === 'tunnel') this.tunnelBytes += length;
-    else if (this.state === 'close') this.bodyBytes += length;
-    else if ((this.state === 'body' || this.state === 'chunk-data') && length <= this.remaining) {
+    this.bodySink?.gap();
+    const state = this.state;
+    if (state === 'tunnel') this.tunnelBytes += length;
+    else if (state === 'close') this.bodyBytes += length;
+    else if ((state === 'body' || state === 'chunk-data') && length <= this.remaining) {
       this.remaining -= length;
       this.bodyBytes += length;
+      if (this.remaining > 0) return;
+      if (state === 'body') this.finishMessage(at);
+      else this.state = 'chunk-end';
+    } else if (state === 'body') {
+      this.bodyBytes += this.remaining;
+      this.finishMessage(at);
+      this.lostHead('http.gap-in-headers');
+    } else if (state.startsWith('chunk') || state === 'trailers') {
+      this.bodyBytes += length;
+      this.finishMessage(at);
+      this.lostHead('http.gap-in-chunked-body');
     } else {
-      this.events.anomaly('http.gap-in-headers');
-      this.clearCarry();
-      this.lostHead = true;
-      this.state = 'resync';
+      if (state === 'skip-head') this.finishMessage(at);
+      this.lostHead('http.gap-in-headers');
     }
   }
 
-  /** End of the connection: a close-delimited body completes here. */
-  end(at: number): void {
-    if (this.state === 'close') this.events.complete(this.bodyBytes, at);
-    else if (this.state === 'body' || this.state.startsWith('chunk') || this.state === 'trailers') this.events.anomaly('http.truncated-body');
+  /** A gap took bytes where a head may have been: the next message start is trusted. */
+  private lostHead(what: string): void {
+    this.events.anomaly(what);
+    this.clearCarry();
+    this.lostHeadSeen = true;
     this.state = 'resync';
+  }
+
+  /**
+   * End of the connection or of the capture (`closed`: a FIN): a close-delimited body
+   * completes here, and with a FIN so does a chunked body that lacks its last chunk or the
+   * blank line after it (browsers take it, marked); a head cut short is reported with what it
+   * holds.
+   */
+  end(at: number, closed: boolean): void {
+    const state = this.state;
+    if (state === 'close') this.events.complete(this.bodyBytes, at);
+    else if (state === 'head' && this.carry.length > 0) this.truncatedHead(at);
+    else if (closed && this.atChunkBoundary()) {
+      this.events.anomaly('http.lenient-last-chunk');
+      this.finishMessage(at);
+    } else if (state === 'body' || state.startsWith('chunk') || state === 'trailers') this.events.anomaly('http.truncated-body');
+    this.clearCarry();
+    this.bodySink = null;
+    this.state = 'resync';
+  }
+
+  /** Whether a chunked body has all its chunks so far: only its last chunk (or its end) is missing. */
+  private atChunkBoundary(): boolean {
+    const state = this.state;
+    if (state === 'chunk-end' || state === 'trailers') return true;
+    return state === 'chunk-size' && (this.carry.length === 0 || parseChunkSize(this.carry.bytes, 0, this.carry.length) === 0);
+  }
+
+  /** A head the connection's end cut short (`GET /` without a line end): reported with its whole lines, marked. */
+  private truncatedHead(at: number): void {
+    const data = this.carry.bytes;
+    const lastLf = data.lastIndexOf(LF, this.carry.length - 1);
+    const head = parseHead(data, 0, lastLf < 0 ? this.carry.length : lastLf + 1);
+    this.clearCarry();
+    if (!head) {
+      if (this.sawMessage) this.events.anomaly('http.bad-start-line');
+      return;
+    }
+    this.events.anomaly('http.truncated-head');
+    this.sawMessage = true;
+    this.events.head(head, at);
   }
 
   /** Reads from `buf[offset, end)` in the current state; returns where it stopped. */
@@ -128,13 +205,14 @@ export class MessageReader {
         return this.skipHead(buf, offset, end, at);
       case 'body':
       case 'chunk-data':
-        return this.skipBody(offset, end, at);
+        return this.skipBody(buf, offset, end, at);
       case 'chunk-size':
       case 'chunk-end':
       case 'trailers':
         return this.readLine(buf, offset, end, at);
       case 'close':
         this.bodyBytes += end - offset;
+        if (this.bodySink !== null) this.bodySink.add(buf, offset, end);
         return end;
       case 'tunnel':
         this.tunnelBytes += end - offset;
@@ -149,13 +227,14 @@ export class MessageReader {
       // Blank lines between messages are allowed (RFC 9112 2.2).
       while (offset < end && (buf[offset] === CR || buf[offset] === LF)) offset++;
       if (offset === end) return offset;
+      if (this.headlessNext && !mayStartResponse(buf, offset, end) && this.headless(at)) return offset;
       if (!this.sawMessage && looksLikeMessageStart(buf, offset, end) === 'no') {
         this.events.notHttp();
         this.state = 'resync';
         return offset + 1;
       }
       // The common case: the whole head is in this piece, parsed in place (no larger than a carried one).
-      const headStop = headEnd(buf, offset, Math.min(end, offset + MAX_HEAD));
+      const headStop = blankLineEnd(buf, offset, Math.min(end, offset + MAX_HEAD));
       if (headStop >= 0) {
         this.onHead(buf, offset, headStop, at);
         return headStop;
@@ -164,8 +243,17 @@ export class MessageReader {
     return this.carryHead(buf, offset, end, at);
   }
 
+  /** Bytes that start no response where one without a head may come: its body when the owner takes them so (true). */
+  private headless(at: number): boolean {
+    this.headlessNext = false;
+    if (!this.events.headless(at)) return false;
+    this.bodyBytes = 0;
+    this.state = 'close';
+    return true;
+  }
+
   /**
-   * Adds the piece to the incomplete head, searching only the new bytes (and the three
+   * Adds the piece to the incomplete head, searching only the new bytes (and the two
    * before them) for its end: a head arriving a byte at a time costs linear time.
    */
   private carryHead(buf: Buffer, offset: number, end: number, at: number): number {
@@ -173,8 +261,8 @@ export class MessageReader {
     const before = carry.length;
     const taken = carry.append(buf, offset, end);
     const data = carry.bytes;
-    if (this.headCrlf === UNKNOWN) this.headCrlf = lineEndStyle(data, before, carry.length);
-    const headStop = this.headCrlf === UNKNOWN ? -1 : blankLineEnd(data, Math.max(0, before - 3), carry.length, this.headCrlf === 1);
+    // The blank line (LF, optional CR, LF) may have begun in the bytes carried before.
+    const headStop = blankLineEnd(data, Math.max(0, before - 2), carry.length);
     if (headStop >= 0) {
       this.onHead(data, 0, headStop, at);
       this.clearCarry();
@@ -259,6 +347,7 @@ export class MessageReader {
   }
 
   private onHead(data: Buffer, start: number, end: number, at: number): void {
+    this.headlessNext = false;
     const head = parseHead(data, start, end);
     if (!head) {
       this.badStartLine();
@@ -286,10 +375,11 @@ export class MessageReader {
     else this.state = body.type;
   }
 
-  private skipBody(offset: number, end: number, at: number): number {
+  private skipBody(buf: Buffer, offset: number, end: number, at: number): number {
     const n = Math.min(this.remaining, end - offset);
     this.remaining -= n;
     this.bodyBytes += n;
+    if (this.bodySink !== null) this.bodySink.add(buf, offset, offset + n);
     if (this.remaining === 0) {
       if (this.state === 'body') this.finishMessage(at);
       else this.state = 'chunk-end';
@@ -299,11 +389,21 @@ export class MessageReader {
 
   /** A line of a chunked body, `line[start, end)` without its line end, read at `at`. */
   private onLine(line: Buffer, start: number, end: number, at: number): void {
-    if (this.state === 'chunk-end') this.state = 'chunk-size';
-    else if (this.state === 'trailers') {
+    if (this.state === 'chunk-end') {
+      // The line after a chunk's data is empty; what else is there is passed over.
+      if (start !== end) this.events.anomaly('http.lenient-chunk-end');
+      this.state = 'chunk-size';
+    } else if (this.state === 'trailers') {
       // The blank line ends the message.
       if (start === end) this.finishMessage(at);
-    } else this.onChunkSize(parseChunkSize(line, start, end));
+    } else if (start === end) {
+      // A blank line where a chunk size is due: passed over, as browsers do.
+      this.events.anomaly('http.lenient-chunk-size');
+    } else {
+      const size = parseChunkSize(line, start, end);
+      if (size >= 0 && chunkSizeWasLenient) this.events.anomaly('http.lenient-chunk-size');
+      this.onChunkSize(size);
+    }
   }
 
   private onChunkSize(size: number): void {
@@ -335,6 +435,7 @@ export class MessageReader {
       end = this.carry.length;
     }
     if (end > start && line[end - 1] === CR) end--;
+    else this.events.anomaly('http.lenient-line-end');
     this.onLine(line, start, end, at);
     this.clearCarry();
     return lf + 1;
@@ -353,12 +454,12 @@ export class MessageReader {
 
   private finishMessage(at: number): void {
     this.state = 'head';
+    this.bodySink = null;
     this.events.complete(this.bodyBytes, at);
   }
 
   private clearCarry(): void {
     this.carry.clear();
-    this.headCrlf = UNKNOWN;
   }
 
   /**
@@ -366,7 +467,7 @@ export class MessageReader {
    * a message. A start that runs into the next piece is kept until that piece decides it.
    */
   private resync(buf: Buffer, offset: number, end: number): number {
-    if (!this.sawMessage && !this.lostHead) return end;
+    if (!this.sawMessage && !this.lostHeadSeen) return end;
     const carry = this.carry;
     if (carry.length > 0) {
       const carried = carry.length;
@@ -397,13 +498,23 @@ export class MessageReader {
   }
 }
 
+/** Whether the last size parseChunkSize read was a lenient reading (see there). */
+let chunkSizeWasLenient = false;
+
 /**
- * The size of the chunk-size line `line[start, end)` (`1a3;ext=v`), read from the bytes without making strings;
- * -1 when it is not 1 to 13 significant hex digits (leading zeros and blanks allowed).
+ * The size of the chunk-size line `line[start, end)` (`1a3;ext=v`), read from the bytes without
+ * making strings; -1 when it does not start with 1 to 13 significant hex digits (leading zeros
+ * allowed). As Firefox reads it (strtoul): blanks and a `0x` before the digits, and anything
+ * after them that is not an extension, are tolerated; such a reading sets chunkSizeWasLenient.
  */
 export function parseChunkSize(line: Buffer, start: number, end: number): number {
   let i = start;
   while (i < end && isBlank(line[i]!)) i++;
+  let lenient = i > start;
+  if (end - i > 2 && line[i] === 0x30 && (line[i + 1]! | 0x20) === 0x78 && HEX_VALUE[line[i + 2]!] !== 255) {
+    i += 2;
+    lenient = true;
+  }
   let size = 0;
   let digits = 0;
   let significant = 0;
@@ -414,8 +525,12 @@ export function parseChunkSize(line: Buffer, start: number, end: number): number
     if (size > 0 || value > 0) significant++;
     size = size * 16 + value;
   }
-  while (i < end && isBlank(line[i]!)) i++;
-  if (digits === 0 || significant > 13 || (i < end && line[i] !== SEMICOLON)) return -1;
+  if (digits === 0 || significant > 13) return -1;
+  // Blanks before an extension are allowed (BWS); blanks alone, or other bytes, are not.
+  let after = i;
+  while (after < end && isBlank(line[after]!)) after++;
+  if (after < end ? line[after] !== SEMICOLON : after > i) lenient = true;
+  chunkSizeWasLenient = lenient;
   return size;
 }
 
@@ -425,38 +540,31 @@ for (let d = 0; d < 10; d++) HEX_VALUE[0x30 + d] = d;
 for (let d = 0; d < 6; d++) HEX_VALUE[0x61 + d] = HEX_VALUE[0x41 + d] = 10 + d;
 
 
-/**
- * Index just past the blank line that ends the head in `data[from, end)` (CRLFCRLF, or LFLF
- * in a head whose first line ends with a bare LF), or -1.
- */
-function headEnd(data: Buffer, from: number, end: number): number {
-  const lf = indexOfLf(data, from, end);
-  return lf < 0 ? -1 : blankLineEnd(data, lf, end, lf > from && data[lf - 1] === CR);
+/** Whether `buf[offset, end)` may start a response: `HTTP/` in any case, or as much of it as there is. */
+function mayStartResponse(buf: Buffer, offset: number, end: number): boolean {
+  const length = Math.min(5, end - offset);
+  for (let i = 0; i < length; i++) if ((buf[offset + i]! | 0x20) !== HTTP_SLASH[i]) return false;
+  return true;
 }
 
-/**
- * Whether the first line end in `data[from, end)` is CRLF (1) or a bare LF (0), in a head
- * that starts at `data[0]`; UNKNOWN without one.
- */
-function lineEndStyle(data: Buffer, from: number, end: number): number {
-  const lf = indexOfLf(data, from, end);
-  if (lf < 0) return UNKNOWN;
-  return lf > 0 && data[lf - 1] === CR ? 1 : 0;
-}
+/** `http/`, each byte as `| 0x20` leaves it (`/` is unchanged). */
+const HTTP_SLASH = Buffer.from('http/', 'latin1');
 
 /**
- * Index just past the first blank line whose last line end is in `data[from, end)`: CRLFCRLF
- * (`crlf`) or LFLF; -1 when there is none. Walks the line ends with a one-byte indexOf,
- * cheaper than searching for the four-byte pattern.
+ * Index just past the first blank line whose last line end is in `data[from, end)`: an LF,
+ * an optional CR and an LF (CRLF CRLF, LF LF, or mixed, as RFC 9112 2.2 lets a recipient read
+ * a bare LF); -1 when there is none yet. Walks the line ends with a one-byte indexOf, cheaper
+ * than searching for a pattern.
  */
-function blankLineEnd(data: Buffer, from: number, end: number, crlf: boolean): number {
-  if (crlf) {
-    for (let lf = indexOfLf(data, from, end); lf >= 0 && lf + 2 < end; lf = indexOfLf(data, lf + 1, end)) {
-      if (data[lf - 1] === CR && data[lf + 1] === CR && data[lf + 2] === LF) return lf + 3;
+function blankLineEnd(data: Buffer, from: number, end: number): number {
+  for (let lf = indexOfLf(data, from, end); lf >= 0 && lf + 1 < end; lf = indexOfLf(data, lf + 1, end)) {
+    const next = data[lf + 1];
+    if (next === LF) return lf + 2;
+    if (next === CR) {
+      if (lf + 2 === end) return -1;
+      if (data[lf + 2] === LF) return lf + 3;
     }
-    return -1;
   }
-  for (let lf = indexOfLf(data, from, end); lf >= 0 && lf + 1 < end; lf = indexOfLf(data, lf + 1, end)) if (data[lf + 1] === LF) return lf + 2;
   return -1;
 }
 
