@@ -24,3 +24,6 @@ export const httpOptionsSchema = lazySchema((z) =>
 
 /** The options as the schema gives them (sizes in bytes, defaults filled). */
 export type HttpOptions = z.output<ReturnType<typeof httpOptionsSchema>>;
+
+/** What the schema gives for no options: passed as they are when nothing configures the dissector. */
+export const DEFAULT_HTTP_OPTIONS: Readonly<HttpOptions> = Object.freeze({ extractLimit: DEFAULT_EXTRACT_LIMIT, bodyBytes: 0 });

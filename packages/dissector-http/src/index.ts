@@ -1,5 +1,5 @@
 import type { Dissector } from '@pakeana/framework';
-import { httpOptionsSchema, type HttpOptions } from './http-options.js';
+import { DEFAULT_HTTP_OPTIONS, httpOptionsSchema, type HttpOptions } from './http-options.js';
 import { httpRecordSchema, type HttpExchange } from './http-record.js';
 import { HttpSession } from './http-session.js';
 import { isHttpSlash, looksLikeMessageStart } from './message-head.js';
@@ -20,6 +20,7 @@ const http: Dissector<HttpOptions> = {
     return (dir === 'server') === (head.length >= 5 && isHttpSlash(head, 0)) ? 'yes' : 'no';
   },
   options: httpOptionsSchema,
+  defaultOptions: DEFAULT_HTTP_OPTIONS,
   records: httpRecordSchema,
   create: (context) => new HttpSession(context),
 };
@@ -34,7 +35,7 @@ declare module '@pakeana/framework' {
 export default http;
 export { HttpSession } from './http-session.js';
 export { httpRecordSchema, type HttpExchange } from './http-record.js';
-export { httpOptionsSchema, DEFAULT_EXTRACT_LIMIT, type HttpOptions } from './http-options.js';
+export { httpOptionsSchema, DEFAULT_EXTRACT_LIMIT, DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http-options.js';
 export { MessageReader, type BodyKind, type BodySink, type MessageEvents } from './message-reader.js';
 export { parseHead, parseHeadText, looksLikeMessageStart, Deviation, MessageHead } from './message-head.js';
 export { chunkedCoding, contentLength, type ChunkedCoding } from './body-framing.js';

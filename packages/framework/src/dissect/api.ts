@@ -144,6 +144,12 @@ export interface Dissector<Options extends object = Readonly<Record<string, unkn
    * `--option NAME.key=value`; `.describe()` texts are shown by `pakeana plugins`.
    */
   readonly options?: SchemaSource<Options>;
+  /**
+   * What `options` gives for no options at all (its defaults), when nothing configures the
+   * dissector: the run then passes these without building the schema, so that a run with no
+   * options loads no zod (~50 ms of start). The test kit checks they are the schema's.
+   */
+  readonly defaultOptions?: Readonly<Options>;
   /** The shape of each record it emits (zod): checked field names in triggers, `pakeana plugins records`. */
   readonly records?: SchemaSource<object>;
   create(context: SessionContext<Options>): DissectorSession;

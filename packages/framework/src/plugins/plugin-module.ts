@@ -36,6 +36,8 @@ export interface DissectorClass<Options extends object = Readonly<Record<string,
   readonly dissectorName: string;
   /** The options it takes, validated before the class is built (see `Dissector.options`). */
   readonly options?: SchemaSource<Options>;
+  /** `Dissector.defaultOptions`, for the class. */
+  readonly defaultOptions?: Readonly<Options>;
   /** When the class is the module's export: the API version it was built for. */
   readonly apiVersion?: typeof API_VERSION;
 }

@@ -24,6 +24,8 @@ export interface DissectorEntry {
   readonly plugin: Dissector | DissectorClass;
   /** Its options schema (`Dissector.options`, or the class's static `options`). */
   readonly options?: SchemaSource<object>;
+  /** What the schema gives for no options, when the plugin says (`Dissector.defaultOptions`). */
+  readonly defaultOptions?: Readonly<object>;
 }
 
 /** A trigger kind and where it came from. */
@@ -143,6 +145,10 @@ export class PluginRegistry {
         if (typeof given !== 'object' || Object.keys(given).length) problems.push({ path: [entry.name], message: `dissector "${entry.name}" takes no options` });
         continue;
       }
+      if (raw[entry.name] === undefined && entry.defaultOptions) {
+        options.set(entry.name, entry.defaultOptions as Readonly<Record<string, unknown>>);
+        continue;
+      }
       const parsed = schemaOf(entry.options).safeParse(given);
       if (parsed.success) options.set(entry.name, parsed.data as Readonly<Record<string, unknown>>);
       else problems.push(...schemaProblems(parsed.error.issues, [entry.name]));
@@ -195,7 +201,7 @@ export class PluginRegistry {
     const existing = this.entries.get(name);
     if (existing?.plugin === plugin) return; // the same plugin named twice
     if (existing) throw duplicate('dissector', name, existing.source, source);
-    this.entries.set(name, { name, source, plugin, options: plugin.options });
+    this.entries.set(name, { name, source, plugin, options: plugin.options, defaultOptions: plugin.defaultOptions });
   }
 
   private addTrigger(kind: TriggerKind, source: PluginSource): void {

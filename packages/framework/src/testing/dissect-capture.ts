@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { TriggerBuilder } from '../config/trigger-builder.js';
 import type { Dissector, Logger } from '../dissect/api.js';
 import { sessionRecord, type SessionRecord } from '../output/session-record.js';
@@ -11,7 +12,7 @@ import { runCapture } from '../pipeline/run.js';
 import { CaptureClock, defaultServices } from '../pipeline/services.js';
 import { Statistics } from '../pipeline/statistics.js';
 import { resolvePlugin } from '../plugins/plugin-loader.js';
-import { PluginRegistry } from '../plugins/plugin-registry.js';
+import { PluginRegistry, schemaOf } from '../plugins/plugin-registry.js';
 import type { SessionObserver } from '../sessions/observer.js';
 import type { TrackerLimits } from '../sessions/session-tracker.js';
 import type { SessionDisplayLine } from '../sessions/tcp-session.js';
@@ -121,6 +122,7 @@ async function prepare(options: DissectOptions) {
   const missing = triggering ? await loadInstalled(registry, BUNDLED_TRIGGER_PACKAGES, plugins, cwd) : [];
   registry.add({ triggers: options.triggerKinds ?? [] }, 'triggerKinds');
   registry.add({ dissectors: options.dissectors ?? [] }, 'dissectors');
+  checkDefaultOptions(registry);
   const problems = registry.configure(options.options ?? {});
   if (problems.length) throw new Error(problems.map((p) => `dissectors.${p.path.join('.')}: ${p.message}`).join('; '));
   const dissectors = registry.dissectors;
@@ -135,6 +137,17 @@ async function prepare(options: DissectOptions) {
   };
   const pipelineOptions = { clock, services, stats, failures, dissectors, observers, keepDisplay: true, limits: options.limits };
   return { sessions, sink, pipelineOptions, warnings };
+}
+
+/** A dissector's `defaultOptions` must be what its schema gives for no options: they stand in for it. */
+function checkDefaultOptions(registry: PluginRegistry): void {
+  for (const entry of registry.dissectorEntries) {
+    if (!entry.defaultOptions || !entry.options) continue;
+    const fromSchema = schemaOf(entry.options).parse({});
+    if (!isDeepStrictEqual({ ...fromSchema }, { ...entry.defaultOptions })) {
+      throw new Error(`dissector ${entry.name}: defaultOptions ${JSON.stringify(entry.defaultOptions)} are not what its options schema gives for none: ${JSON.stringify(fromSchema)}`);
+    }
+  }
 }
 
 function buildTriggers(registry: PluginRegistry, nodes: readonly unknown[], missing: readonly string[]) {

@@ -150,3 +150,13 @@ test('fakeContext: after a reject (before a confirm), records and lines are drop
   context.services.logger.warn('careful');
   assert.deepEqual([context.records, context.displayLines, context.calls, context.logs], [[{ n: 1 }], [], ['reject: not mine'], ['warn: careful']]);
 });
+
+test('defaultOptions stand in for the schema when nothing configures a dissector: dissectFrames checks they agree', async () => {
+  const c = new Conversation('10.0.0.1:40000', '10.0.0.2:7000').handshake().send('client', 'hi');
+  const { sessions } = await dissectFrames(c.frames, { dissectors: [{ ...recorder, defaultOptions: { label: 'rec', slowAfter: 1 } }] });
+  assert.equal(sessions[0]!.display[0]!.label, 'rec');
+  await assert.rejects(
+    dissectFrames(c.frames, { dissectors: [{ ...recorder, defaultOptions: { label: 'rec', slowAfter: 2 } }] }),
+    /dissector rec: defaultOptions .* are not what its options schema gives for none/,
+  );
+});
