@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { dissectCapture } = require('../packages/framework/dist/index.js');
+const { dissectCapture } = require('@pakeana/framework/testing');
 const root = new URL('..', import.meta.url).pathname;
 const samples = join(root, '../shared/public/http-evader-sample');
 

@@ -100,8 +100,8 @@ test('bad dissector options: FILE:LINE:COL in the config, one line naming the fl
   const shape = readRedis(['--option', 'redis=1']);
   assert.equal(shape.status, 2);
   assert.equal(shape.stderr.trim(), 'pakeana: --option redis=1: expected NAME.key=value (the dissector\'s name, the option, its value)');
-  const none = readRedis(['--plugin', 'http', '--option', 'http.x=1']);
-  assert.equal(none.stderr.trim(), 'pakeana: --option http.x=1: dissector "http" takes no options');
+  const unknownKey = readRedis(['--plugin', 'http', '--option', 'http.x=1']);
+  assert.equal(unknownKey.stderr.trim(), 'pakeana: --option http.x=1: unknown key "x"');
 });
 
 test('pakeana plugins shows each option with its type, default and description; config schema has dissectors.NAME', () => {
