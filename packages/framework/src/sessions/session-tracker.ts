@@ -206,6 +206,13 @@ export class SessionTracker implements DispatchHost {
     for (let i = 0; i < observers.length; i++) observers[i]!.mark?.(session, reason);
   }
 
+  swapRoles(session: TcpSession): boolean {
+    if (!session.rolesSwappable) return false;
+    session.swapRoles();
+    for (const o of this.observers) o.swapped?.(session);
+    return true;
+  }
+
   dissectorFailed(dissector: string, error: unknown): string {
     return this.failures.report('dissector', dissector, error);
   }
@@ -224,9 +231,7 @@ export class SessionTracker implements DispatchHost {
       const tombstone = this.tombstones.first;
       this.drop(tombstone ?? this.table.idlest, 'evicted');
     }
-    // The SYN sender is the client; a SYN-ACK seen first was sent by the server.
-    const synAck = (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
-    const session = this.table.create(pkt, tcp, !synAck);
+    const session = this.table.create(pkt, tcp, this.senderIsClient(tcp));
     this.memory.charge(MemoryKind.Sessions, SESSION_COST);
     // One slot per observer, sized up front (an array grown by assignment reserves 17).
     if (this.observers.length > 0) session.observerState = new Array(this.observers.length);
@@ -238,6 +243,27 @@ export class SessionTracker implements DispatchHost {
     this.stats.sessions++;
     for (const o of this.observers) o.open?.(session);
     return session;
+  }
+
+  /**
+   * Who opened the connection of a new session's first packet: the SYN sender, the receiver
+   * of a SYN-ACK. Without a handshake the server is guessed from the ports as Zeek and tshark
+   * do: a port a dissector claims (Zeek's likely_server_ports), else a well-known port, else the
+   * lower port (tshark tries the lower port first); same ports: the first sender is the client.
+   * A dissector that sees the roles reversed swaps them (`SessionContext.swapRoles`).
+   */
+  private senderIsClient(tcp: TcpHeader): boolean {
+    if ((tcp.flags & TcpFlag.SYN) !== 0) return (tcp.flags & TcpFlag.ACK) === 0;
+    const src = this.serverRank(tcp.srcPort);
+    const dst = this.serverRank(tcp.dstPort);
+    if (src !== dst) return dst > src;
+    return tcp.srcPort >= tcp.dstPort;
+  }
+
+  /** How likely a port is a server's: 2 a dissector claims it, 1 well-known (below 1024), 0 other. */
+  private serverRank(port: number): number {
+    if (this.dissectors.claimsPort(port)) return 2;
+    return port < 1024 ? 1 : 0;
   }
 
   /** Queues a session opened by a SYN; beyond the limit, the oldest half-open one is evicted. */
@@ -302,7 +328,6 @@ export class SessionTracker implements DispatchHost {
     event.frameIndex = frame.index;
     event.sincePrevious = event.number === 1 ? 0 : time - session.lastTime;
     event.time = time;
-    event.dir = fromClient ? 'client' : 'server';
     event.tcp = tcp;
     event.buf = pkt.buf;
     event.marks = 0;
@@ -324,7 +349,9 @@ export class SessionTracker implements DispatchHost {
           tcp.payloadLength,
           tcp.payloadWireLength,
         );
-    if ((flags & TcpFlag.ACK) !== 0) peer.acknowledged(tcp.ack);
+    if ((flags & TcpFlag.ACK) !== 0) peer.acknowledged(tcp.ack, stream.synSeen);
+    // After the data went to the dissector, which may have swapped the roles (`swapRoles`).
+    event.dir = stream === session.toServer ? 'client' : 'server';
     event.lostBefore = stream.missingBytes - missingBefore;
     if (event.lostBefore > 0) event.marks |= SegmentMark.PreviousSegmentLost;
     if (!rst && session.closedAt >= 0 && (tcp.payloadWireLength > 0 || flags & TcpFlag.SYN)) this.reopen(session);
