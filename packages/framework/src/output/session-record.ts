@@ -78,6 +78,7 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     overlapConflicts: stats.overlapConflicts,
     outOfOrderGivenUp: stats.outOfOrderGivenUp,
     streamLimitHits: stats.streamLimitHits,
+    timestampOutliers: stats.timestampOutliers,
     ...(stats.captureDrops !== null ? { captureDrops: stats.captureDrops } : {}),
     pluginErrors: stats.pluginErrors,
     markedSessions: stats.markedSessions,

@@ -30,6 +30,8 @@ export class Statistics {
   fragmentEvictions = 0;
   /** Datagrams dropped for taking `fragmentsPerDatagram` fragments without completing. */
   fragmentsPerDatagramDrops = 0;
+  /** Packets whose time was far ahead of the others and not confirmed by the next packet (see TimerClock). */
+  timestampOutliers = 0;
   /** Captures that libpcap reports as dropped (live only). */
   captureDrops: number | null = null;
   /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */

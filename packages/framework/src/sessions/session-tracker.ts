@@ -9,6 +9,7 @@ import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
 import { MemoryKind, RECORD_COST, SESSION_COST, TOMBSTONE_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
 import { SessionQueue } from './session-queue.js';
+import type { TimerClock } from './timer-clock.js';
 import { Tombstone, type FlowEntry } from './flow-entry.js';
 import type { PluginFailures } from '../pipeline/plugin-failures.js';
 import type { SessionObserver } from './observer.js';
@@ -76,8 +77,13 @@ export class SessionTracker implements DispatchHost {
   /** What finished sessions left in the table, in the order they finished. */
   private readonly tombstones = new SessionQueue<Tombstone>();
   calling: DissectorBinding | null = null;
-  /** The latest capture time seen. */
-  private latest = 0;
+  /**
+   * The session the packet far ahead that the timer clock holds as a suspect belonged to, with
+   * its times before: put back if that packet turns out an outlier.
+   */
+  private suspectSession: TcpSession | null = null;
+  private suspectTime = 0;
+  private timeBeforeSuspect = 0;
 
   constructor(
     private readonly options: TrackerOptions,
@@ -86,6 +92,8 @@ export class SessionTracker implements DispatchHost {
     private readonly observers: readonly SessionObserver[],
     readonly services: Services,
     private readonly clock: CaptureClock,
+    /** What timers run on (the pipeline advances it with every frame). */
+    private readonly timers: TimerClock,
     private readonly onFinished: (session: TcpSession) => void,
     private readonly memory: MemoryAccount,
     private readonly failures: PluginFailures,
@@ -104,10 +112,8 @@ export class SessionTracker implements DispatchHost {
    */
   segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null, fragmentConflict = false): void {
     this.clock.time = time;
-    // Timers run on the latest time seen: captures merged from several interfaces or files
-    // may step back in time, and expiry must not wait for time to catch up.
-    if (time > this.latest) this.latest = time;
-    this.expire(this.latest);
+    if (this.suspectSession && Number.isNaN(this.timers.suspect)) this.settleSuspect();
+    this.expire(this.timers.now);
     const found = this.table.find(pkt, tcp);
     let fromClient = this.table.fromClient;
     let session: TcpSession | null = null;
@@ -134,9 +140,29 @@ export class SessionTracker implements DispatchHost {
     this.table.touch(session);
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
+    const timeBefore = session.packets === 1 ? this.timers.now : session.lastTime;
     this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
     if (fragmentConflict) this.mark(session, FRAGMENT_CONFLICT_MARK);
     session.lastTime = time;
+    if (time === this.timers.suspect) this.holdSuspect(session, time, timeBefore);
+  }
+
+  private holdSuspect(session: TcpSession, time: number, timeBefore: number): void {
+    this.suspectSession = session;
+    this.suspectTime = time;
+    this.timeBeforeSuspect = timeBefore;
+  }
+
+  /**
+   * The packet far ahead is settled: when the clock did not take its time it was an outlier,
+   * and its session's times go back to what they were (its idle timeout, its duration).
+   */
+  private settleSuspect(): void {
+    const session = this.suspectSession!;
+    this.suspectSession = null;
+    if (this.timers.now >= this.suspectTime || session.finished) return;
+    if (session.lastTime === this.suspectTime) session.lastTime = this.timeBeforeSuspect;
+    if (session.start === this.suspectTime) session.start = this.timeBeforeSuspect;
   }
 
   /** Finishes sessions idle longer than the timeout, and closed ones past their linger. */

@@ -20,6 +20,7 @@ export function summaryText(stats: Statistics): string {
     ['Overlap conflicts', stats.overlapConflicts + stats.fragmentOverlaps],
     ['Out-of-order given up', `${stats.outOfOrderGivenUp} bytes`],
     ['Unsupported link type', stats.unsupportedLinkType],
+    ['Timestamp outliers', stats.timestampOutliers],
   ];
   for (const [plugin, count] of Object.entries(stats.pluginErrors)) rows.push([`Plugin errors: ${plugin}`, count]);
   if (stats.captureDrops !== null) rows.push(['Capture drops', stats.captureDrops]);
