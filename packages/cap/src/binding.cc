@@ -79,11 +79,14 @@ class Pcap : public Nan::ObjectWrap {
 
     char *buffer_data;
     size_t buffer_length;
+    // pakeana: libpcap gives timestamps in nanoseconds (else microseconds).
+    bool nanoseconds;
 
     Pcap() : async_res("cap:packet") {
       pcap_handle = nullptr;
       buffer_data = nullptr;
       buffer_length = 0;
+      nanoseconds = false;
       closing = false;
       handling_packets = false;
 #ifdef _WIN32
@@ -138,15 +141,23 @@ class Pcap : public Nan::ObjectWrap {
       }
       memcpy(obj->buffer_data, pkt_data, copy_len);
 
-      Local<Value> emit_argv[3] = {
+      // pakeana: the packet's libpcap timestamp (seconds, nanoseconds) and its length on the
+      // wire, after upstream's two arguments.
+      uint32_t fraction = (uint32_t)pkt_hdr->ts.tv_usec;
+      if (!obj->nanoseconds)
+        fraction *= 1000;
+      Local<Value> emit_argv[6] = {
         Nan::New<String>(packet_symbol),
         Nan::New<Number>(copy_len),
-        Nan::New<Boolean>(truncated)
+        Nan::New<Boolean>(truncated),
+        Nan::New<Number>((double)pkt_hdr->ts.tv_sec),
+        Nan::New<Uint32>(fraction),
+        Nan::New<Uint32>(pkt_hdr->len)
       };
       obj->async_res.runInAsyncScope(
         Nan::New<Object>(obj->persistent()),
         Nan::New<Function>(obj->Emit),
-        3,
+        6,
         emit_argv
       );
     }
@@ -342,8 +353,20 @@ class Pcap : public Nan::ObjectWrap {
         set_immediate_mode(obj->pcap_handle, 1);
 #endif
 
+#ifdef PCAP_TSTAMP_PRECISION_NANO
+      // pakeana: nanosecond timestamps where libpcap (1.5+) and the platform have them.
+      pcap_set_tstamp_precision(obj->pcap_handle, PCAP_TSTAMP_PRECISION_NANO);
+#endif
+
       if (pcap_activate(obj->pcap_handle) != 0)
         return Nan::ThrowError(pcap_geterr(obj->pcap_handle));
+
+#ifdef PCAP_TSTAMP_PRECISION_NANO
+      obj->nanoseconds =
+        pcap_get_tstamp_precision(obj->pcap_handle) == PCAP_TSTAMP_PRECISION_NANO;
+#else
+      obj->nanoseconds = false;
+#endif
 
       if (pcap_setnonblock(obj->pcap_handle, 1, errbuf) == -1)
         return Nan::ThrowError(errbuf);
@@ -464,6 +487,29 @@ class Pcap : public Nan::ObjectWrap {
       info.GetReturnValue().Set(Nan::New<Boolean>(obj->close()));
     }
 
+    // pakeana: libpcap's counters (pcap_stats): packets received, dropped for lack of
+    // buffer space, dropped by the interface or its driver.
+    static NAN_METHOD(Stats) {
+      Pcap *obj = Nan::ObjectWrap::Unwrap<Pcap>(info.This());
+
+      if (obj->pcap_handle == nullptr || obj->closing)
+        return Nan::ThrowError("Not currently capturing/open");
+
+      struct pcap_stat ps;
+      memset(&ps, 0, sizeof(ps));
+      if (pcap_stats(obj->pcap_handle, &ps) == -1)
+        return Nan::ThrowError(pcap_geterr(obj->pcap_handle));
+
+      Local<Object> counters = Nan::New<Object>();
+      Nan::Set(counters, Nan::New<String>("recv").ToLocalChecked(),
+               Nan::New<Number>(ps.ps_recv));
+      Nan::Set(counters, Nan::New<String>("drop").ToLocalChecked(),
+               Nan::New<Number>(ps.ps_drop));
+      Nan::Set(counters, Nan::New<String>("ifdrop").ToLocalChecked(),
+               Nan::New<Number>(ps.ps_ifdrop));
+      info.GetReturnValue().Set(counters);
+    }
+
     static void Initialize(Local<Object> target) {
       Nan::HandleScope scope;
 
@@ -476,6 +522,7 @@ class Pcap : public Nan::ObjectWrap {
       Nan::SetPrototypeMethod(tpl, "send", Send);
       Nan::SetPrototypeMethod(tpl, "open", Open);
       Nan::SetPrototypeMethod(tpl, "close", Close);
+      Nan::SetPrototypeMethod(tpl, "stats", Stats);
 #ifdef _WIN32
       Nan::SetPrototypeMethod(tpl, "setMinBytes", WIN_SetMin);
 #endif

@@ -79,7 +79,7 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     outOfOrderGivenUp: stats.outOfOrderGivenUp,
     streamLimitHits: stats.streamLimitHits,
     timestampOutliers: stats.timestampOutliers,
-    ...(stats.captureDrops !== null ? { captureDrops: stats.captureDrops } : {}),
+    ...(stats.libpcap ? { libpcap: stats.libpcap } : {}),
     pluginErrors: stats.pluginErrors,
     markedSessions: stats.markedSessions,
     marks: stats.marks,

@@ -1,4 +1,5 @@
 import type { MemoryAccount } from '../memory/memory-account.js';
+import type { LibpcapCounters } from '../sources/live-capture.js';
 
 /** Run-wide counters: what the summary record and the pretty summary print. */
 export class Statistics {
@@ -32,8 +33,8 @@ export class Statistics {
   fragmentsPerDatagramDrops = 0;
   /** Packets whose time was far ahead of the others and not confirmed by the next packet (see TimerClock). */
   timestampOutliers = 0;
-  /** Captures that libpcap reports as dropped (live only). */
-  captureDrops: number | null = null;
+  /** libpcap's counters at the end of a live capture (null when reading files). */
+  libpcap: LibpcapCounters | null = null;
   /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */
   pluginErrors: Record<string, number> = {};
   /** Finished sessions (reported or not) that carry at least one mark. */
