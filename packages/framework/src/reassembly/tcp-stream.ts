@@ -55,7 +55,10 @@ export const SegmentClass = {
   Retransmission: 4,
   /** Some bytes seen before, some new. */
   PartialRetransmission: 5,
-  /** A keep-alive probe that opens a direction seen mid-stream: its one byte is not stream data. */
+  /**
+   * A keep-alive probe that opens a direction seen mid-stream: its one byte is not stream data
+   * (a first one-byte segment held as a likely probe is classed so too, see `beginMidStream`).
+   */
   KeepAlive: 6,
 } as const;
 export type SegmentClass = (typeof SegmentClass)[keyof typeof SegmentClass];
