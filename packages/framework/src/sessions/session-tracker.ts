@@ -272,8 +272,8 @@ export class SessionTracker implements DispatchHost {
   }
 
   /**
-   * Who opened the connection of a new session's first packet: the SYN sender, the receiver
-   * of a SYN-ACK. Without a handshake the server is guessed from the ports as Zeek and tshark
+   * Whether a new session's first packet comes from its client: a SYN does, a SYN-ACK does
+   * not. Without a handshake the server is guessed from the ports as Zeek and tshark
    * do: a port a dissector claims (Zeek's likely_server_ports), else a well-known port, else the
    * lower port (tshark tries the lower port first); same ports: the first sender is the client.
    * A dissector that sees the roles reversed swaps them (`SessionContext.swapRoles`).
