@@ -10,7 +10,7 @@ import { MemoryAccount, storedFrameCost } from '../memory/memory-account.js';
 import { HeapPressure } from '../memory/heap-pressure.js';
 import type { SessionObserver } from '../sessions/observer.js';
 import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
-import { TimerClock } from '../sessions/timer-clock.js';
+import { SUSPECT_AHEAD, TimerClock } from '../sessions/timer-clock.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
 import { copyFrame, frameTime, type Frame, type StoredFrame } from '../sources/frame.js';
 import { CaptureClock, defaultServices } from './services.js';
@@ -73,7 +73,7 @@ export class Pipeline {
     this.defragmenter = new IpDefragmenter(options.fragments ?? {}, this.stats, this.memory, (f) => (f ? storedFrameCost(f.data.length) : 0));
     const clock = options.clock ?? new CaptureClock();
     const services = options.services ?? defaultServices(clock);
-    this.timers = new TimerClock(limits.idleTimeout, this.stats);
+    this.timers = new TimerClock(Math.max(limits.idleTimeout, SUSPECT_AHEAD), this.stats);
     this.tracker = new SessionTracker(
       { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },
       this.stats,

@@ -7,6 +7,7 @@ import { TimerClock } from './timer-clock.js';
 
 const YEARS_AHEAD = 47 * 365 * 86400;
 
+/** The clock after these times, suspecting jumps of more than 120 s. */
 function clockAfter(times: number[]): { now: number; suspect: number; outliers: number } {
   const stats = new Statistics();
   const clock = new TimerClock(120, stats);
@@ -20,7 +21,7 @@ test('the timer clock: the latest time, never back; one packet far ahead waits f
   assert.deepEqual(clockAfter([1000, 1000 + YEARS_AHEAD, 1001]), { now: 1001, suspect: NaN, outliers: 1 }, 'an outlier');
   assert.deepEqual(clockAfter([1000, 1300, 1300.5]), { now: 1300.5, suspect: NaN, outliers: 0 }, 'a real jump, taken at the next packet');
   assert.deepEqual(clockAfter([1000, 1000 + YEARS_AHEAD, 1e12, 1e12 + 1]), { now: 1e12 + 1, suspect: NaN, outliers: 0 });
-  assert.deepEqual(clockAfter([1000, 1119, 1200]), { now: 1200, suspect: NaN, outliers: 0 }, 'steps within the idle timeout');
+  assert.deepEqual(clockAfter([1000, 1119, 1200]), { now: 1200, suspect: NaN, outliers: 0 }, 'steps within the limit');
 });
 
 test('one packet years ahead does not expire every session after it; it is counted', async () => {
@@ -39,7 +40,12 @@ test('one packet years ahead does not expire every session after it; it is count
   assert.equal(stats.timestampOutliers, 1);
 });
 
-test('a real jump in capture time still ends the sessions idle across it', async () => {
+test('a quiet spell or a real jump in capture time still ends the sessions idle across it', async () => {
+  const quiet = new Conversation('10.0.0.1:1', '10.0.0.2:7').handshake();
+  quiet.wait(300).send('client', 'late'); // the first packet after the quiet spell belongs to the idle session
+  const after = await dissectFrames(quiet.frames);
+  assert.deepEqual(after.sessions.map((s) => s.endReason), ['timeout', 'eof']);
+
   const a = new Conversation('10.0.0.1:1', '10.0.0.2:7').handshake();
   const b = new Conversation('10.0.0.1:2', '10.0.0.2:7', { start: a.time + 3 * 365 * 86400 }).handshake().close();
   const { sessions, stats } = await dissectFrames([...a.frames, ...b.frames]);
