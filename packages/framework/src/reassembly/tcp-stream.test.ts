@@ -197,6 +197,13 @@ test('a first one-byte segment followed by its repeat, or by data right after it
   assert.equal(followed.stream.bytes, 5);
 });
 
+test('the same with sequence numbers of 2^31 and more (as a header gives them, unsigned)', () => {
+  const high = 0xf578808c;
+  const repeated = run([{ seq: high, data: '\0' }, { seq: high, data: '\0' }, { seq: high + 1, data: 'GET /', ackBefore: high + 1 }]);
+  assert.deepEqual([repeated.seen, repeated.classes], ['GET /', [C.KeepAlive, C.KeepAlive, C.InOrder]]);
+  assert.equal(run([{ seq: high, data: '\0', ackBefore: high + 1 }, { seq: high + 1, data: 'GET /' }]).seen, 'GET /');
+});
+
 test('a first one-byte segment is data when the peer asks for that byte, when data follows elsewhere, or alone', () => {
   assert.equal(run([{ seq: 999, data: 'G' }, { seq: 1000, data: 'ET /', ackBefore: 999 }]).seen, 'GET /');
   const hole = run([{ seq: 999, data: 'x' }, { seq: 1500, data: 'y' }]);

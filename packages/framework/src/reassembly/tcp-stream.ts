@@ -302,6 +302,7 @@ export class TcpStream {
    */
   private beginMidStream(seq: number, fin: boolean, buf: Buffer, offset: number, captured: number, wireLength: number): boolean {
     const oneByte = wireLength === 1 && !fin;
+    seq |= 0; // signed, as kept (a header's sequence number is not)
     if (this.probeHeld) {
       this.probeHeld = false;
       if (oneByte && seq === this.probeSeq) return true; // the probe again
@@ -313,7 +314,7 @@ export class TcpStream {
       }
     } else if (oneByte && !this.peerAckSeen) {
       this.probeHeld = true;
-      this.probeSeq = seq | 0;
+      this.probeSeq = seq;
       this.probeByte = captured > 0 ? buf[offset]! : -1;
       return true;
     } else if (oneByte && ((seq + 1) | 0) === this.peerAck) {
