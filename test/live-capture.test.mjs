@@ -1,23 +1,28 @@
 // Live capture end to end: an HTTP server on the loopback of a fresh network namespace,
 // `pakeana capture -i lo` in the same namespace, three requests (a normal one, one answered
 // 500, one reset by the server), then SIGINT. Exactly the 500 and the reset sessions must be
-// printed and exported, and the summary must come out on stderr after the signal. Then a
-// plugin dissector that never returns on one session: stopped after limits.pluginTimeout while
-// the capture goes on, and Ctrl-C ending a capture held by such a loop.
-// Needs root (ip netns), libpcap and the built `cap` addon: skipped with the reason otherwise.
+// printed and exported, and the summary must come out on stderr after the signal. Then
+// libpcap's timestamps (a SYN and its SYN-ACK within 1 ms of tcpdump's, running alongside) and
+// counters in the summary; a plugin dissector that never returns on one session: stopped after
+// limits.pluginTimeout while the capture goes on, and Ctrl-C ending a capture held by such a loop.
+// Needs root (ip netns), libpcap and the built `@pakeana/cap` addon: skipped with the reason
+// otherwise, except that with libpcap's headers installed the addon must have been built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pakeanaBin, runPakeana } from './helpers.mjs';
 
+const root = new URL('..', import.meta.url).pathname;
+const LIBPCAP_HEADERS = ['/usr/include/pcap.h', '/usr/include/pcap/pcap.h'];
+const addonLoads = () => spawnSync(process.execPath, ['-e', "require('@pakeana/cap')"], { cwd: root }).status === 0;
+
 function whyNotRunnable() {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces, packet capture)';
   if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'needs `ip netns` (iproute2)';
-  const cap = spawnSync(process.execPath, ['-e', "require('cap')"], { cwd: new URL('..', import.meta.url).pathname });
-  if (cap.status !== 0) return "needs libpcap and the 'cap' addon (apt-get install libpcap-dev; npm rebuild cap)";
+  if (!addonLoads()) return 'needs libpcap and the @pakeana/cap addon (apt-get install libpcap-dev; npm rebuild @pakeana/cap)';
   return null;
 }
 
@@ -45,6 +50,12 @@ const CONFIG = `triggers:
 `;
 
 const reason = whyNotRunnable();
+
+test('with libpcap\'s headers installed, the install built the patched capture addon', { skip: LIBPCAP_HEADERS.some(existsSync) ? false : 'libpcap headers not installed' }, () => {
+  const check = spawnSync(process.execPath, ['-e', "const { Cap } = require('@pakeana/cap'); process.stdout.write(typeof Cap.prototype.stats)"], { cwd: root, encoding: 'utf8' });
+  assert.equal(check.status, 0, `@pakeana/cap loads (npm ci builds it; else npm rebuild @pakeana/cap): ${check.stderr}`);
+  assert.equal(check.stdout, 'function', 'the addon is the patched one (it has stats)');
+});
 
 /**
  * Runs `body(ns, dir)` with a fresh network namespace (loopback up) and a temp directory;
@@ -204,4 +215,64 @@ test('live capture: Ctrl-C stops a capture held by a dissector in an endless loo
     assert.equal(records.at(-1).type, 'summary');
     assert.ok(records.at(-1).packets > 0, 'the summary counts the packets');
     assert.equal(records.filter((r) => r.type === 'session' && !r.reportedWhileOpen).length, 1, 'the session held by the plugin is reported');
+  }));
+
+/** The capture time (seconds) of each packet of a pcap file, with its TCP flags (IPv4 over Ethernet, as on lo). */
+function pcapPackets(file) {
+  const data = readFileSync(file);
+  const magic = data.readUInt32LE(0);
+  const divisor = magic === 0xa1b23c4d ? 1e9 : 1e6;
+  const packets = [];
+  for (let at = 24; at + 16 <= data.length; ) {
+    const time = data.readUInt32LE(at) + data.readUInt32LE(at + 4) / divisor;
+    const caplen = data.readUInt32LE(at + 8);
+    const frame = data.subarray(at + 16, at + 16 + caplen);
+    at += 16 + caplen;
+    if (frame.readUInt16BE(12) !== 0x0800 || frame[23] !== 6) continue;
+    const tcp = 14 + (frame[14] & 0x0f) * 4;
+    packets.push({ time, flags: frame[tcp + 13] & 0x3f });
+  }
+  return packets;
+}
+
+const SYN = 0x02;
+const SYN_ACK = 0x12;
+
+test('live capture: packets carry libpcap\'s timestamps (a SYN and its SYN-ACK within 1 ms of tcpdump\'s); the summary has libpcap\'s counters', { skip: reason ?? (spawnSync('tcpdump', ['--version']).status !== 0 ? 'needs tcpdump' : false), timeout: 60_000 }, () =>
+  inNamespace(async (env) => {
+    const { ns, dir, spawnIn } = env;
+    await lineService(env, '');
+    const tcpdumpFile = join(dir, 'tcpdump.pcap');
+    const exportFile = join(dir, 'pakeana.pcap');
+    const tcpdump = spawnIn(['tcpdump', '-i', 'lo', '-U', '-w', tcpdumpFile, 'tcp port 7777'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const pakeana = startCapture(spawnIn, ['-i', 'lo', '--filter', 'tcp port 7777', '--all', '--format', 'json', '--export', exportFile]);
+    await sleep(2000); // both have libpcap open by then
+    runClient(ns, dir, ['hello']);
+    await sleep(1000);
+    pakeana.child.kill('SIGINT');
+    const { code } = await pakeana.exited();
+    tcpdump.kill('SIGINT');
+    await new Promise((resolve) => tcpdump.once('exit', resolve));
+    assert.equal(code, 0, pakeana.stderr);
+
+    const ours = pcapPackets(exportFile);
+    const theirs = pcapPackets(tcpdumpFile);
+    const pair = (packets) => [packets.find((p) => p.flags === SYN).time, packets.find((p) => p.flags === SYN_ACK).time];
+    const [syn, synAck] = pair(ours);
+    const [tcpdumpSyn, tcpdumpSynAck] = pair(theirs);
+    const micros = (s) => Math.round(s * 1e6);
+    console.log(`SYN: pakeana - tcpdump = ${micros(syn - tcpdumpSyn)} us, SYN-ACK: ${micros(synAck - tcpdumpSynAck)} us; SYN to SYN-ACK: pakeana ${micros(synAck - syn)} us, tcpdump ${micros(tcpdumpSynAck - tcpdumpSyn)} us`);
+    assert.ok(Math.abs(syn - tcpdumpSyn) < 0.001, `SYN at ${syn}, tcpdump ${tcpdumpSyn}`);
+    assert.ok(Math.abs(synAck - tcpdumpSynAck) < 0.001, `SYN-ACK at ${synAck}, tcpdump ${tcpdumpSynAck}`);
+    // Stamped on arrival in the process instead, the two were hundreds of microseconds apart, not tens.
+    assert.ok(Math.abs(synAck - syn - (tcpdumpSynAck - tcpdumpSyn)) < 10e-6, 'SYN to SYN-ACK as tcpdump timed it, to its microsecond');
+    assert.equal(ours.length, theirs.length, 'the same packets');
+
+    const summary = jsonRecords(pakeana.stdout).at(-1);
+    assert.equal(summary.type, 'summary');
+    const { recv, drop, ifdrop } = summary.libpcap;
+    console.log(`libpcap: recv ${recv}, drop ${drop}, ifdrop ${ifdrop}; packets read ${summary.packets}`);
+    assert.ok(recv >= summary.packets, `libpcap received ${recv} packets, pakeana read ${summary.packets}`);
+    assert.deepEqual([drop, ifdrop], [0, 0]);
+    assert.match(pakeana.stderr, new RegExp(`===== libpcap Statistics =====\nrecv +: ${recv}\ndrop +: 0\nifdrop +: 0\n`));
   }));

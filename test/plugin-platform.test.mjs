@@ -136,7 +136,7 @@ test('the framework\'s entry points: the plugin API on ., the test kit on ./test
   const r = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const names = JSON.parse(r.stdout);
-  assert.deepEqual(names.api, ['API_VERSION', 'SegmentMark', 'TcpFlag', 'Tokens', 'duration', 'inject', 'injectable', 'isRecord', 'lazySchema', 'parseDuration', 'parseSize', 'seqDiff', 'size']);
+  assert.deepEqual(names.api, ['API_VERSION', 'SegmentClass', 'SegmentMark', 'TcpFlag', 'Tokens', 'duration', 'inject', 'injectable', 'isRecord', 'lazySchema', 'parseDuration', 'parseSize', 'seqDiff', 'size']);
   for (const name of ['Conversation', 'dissectCapture', 'dissectFrames', 'growth', 'pcapFile', 'tcpFrame']) assert.ok(names.testing.includes(name), name);
   assert.equal(names.registry, 'function');
   assert.ok(names.internal > 50);

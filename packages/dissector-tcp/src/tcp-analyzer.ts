@@ -1,4 +1,5 @@
 import {
+  SegmentClass,
   SegmentMark,
   TcpFlag,
   seqDiff as frameworkSeqDiff,
@@ -12,6 +13,7 @@ import { TcpStateTracker } from './tcp-state.js';
 const { SYN, ACK, FIN, RST } = TcpFlag;
 const MARK = { ...SegmentMark };
 const seqDiff = frameworkSeqDiff;
+const KEEP_ALIVE_CLASS = SegmentClass.KeepAlive;
 
 /** Out-of-order window when the handshake gave no round-trip time (Wireshark's default). */
 const DEFAULT_OOO_SECONDS = 0.003;
@@ -71,6 +73,13 @@ export class TcpAnalyzer implements SessionObserver {
     session.observerState[this.slot] = state;
   }
 
+  /** A dissector saw the roles reversed: each side's state changes places. */
+  swapped(session: TcpSession): void {
+    const state = session.observerState[this.slot] as AnalyzerState;
+    [state.client, state.server] = [state.server, state.client];
+    state.states.swapSides();
+  }
+
   segment(session: TcpSession, event: SegmentEvent): void {
     const state = session.observerState[this.slot] as AnalyzerState;
     const tcp = event.tcp;
@@ -83,7 +92,8 @@ export class TcpAnalyzer implements SessionObserver {
 
     if (flags & RST) counters.resets++;
     if (badFlags(flags)) event.marks |= MARK.BadFlags;
-    if (isKeepAlive(event, side)) event.marks |= MARK.KeepAlive;
+    // The reassembler knows probes that open a direction seen mid-stream (no byte before to compare with).
+    if (event.segmentClass === KEEP_ALIVE_CLASS || isKeepAlive(event, side)) event.marks |= MARK.KeepAlive;
     else this.classify(session, state, side, peer, event);
     this.noteAck(side, event, counters);
     if (tcp.window === 0 && !(flags & (RST | SYN))) {

@@ -42,6 +42,12 @@ export class TcpStateTracker {
     }
   }
 
+  /** Client and server change places (the session's roles were swapped). */
+  swapSides(): void {
+    [this.client, this.server] = [this.server, this.client];
+    [this.clientFinAck, this.serverFinAck] = [this.serverFinAck, this.clientFinAck];
+  }
+
   /** The first segment seen is not a SYN: the connection was open before the capture. */
   private joinMidStream(): void {
     this.sender = 'ESTABLISHED';

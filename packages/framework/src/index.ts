@@ -5,6 +5,7 @@ export * from './dissect/api.js';
 export type { TriggerKind, Trigger, TriggerContext, SessionWatch } from './triggers/api.js';
 export type { TcpSession, SessionState, TcpCounters, SessionDisplayLine } from './sessions/tcp-session.js';
 export { SegmentMark, type SegmentEvent, type TcpState } from './sessions/segment-event.js';
+export { SegmentClass } from './reassembly/tcp-stream.js';
 export { TcpFlag } from './decode/tcp-header.js';
 export { seqDiff } from './reassembly/tcp-stream.js';
 export { API_VERSION } from './plugins/api-version.js';

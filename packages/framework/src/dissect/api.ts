@@ -83,6 +83,18 @@ export interface SessionContext<Options extends object = Readonly<Record<string,
    */
   reject(reason: string): void;
   /**
+   * The roles are the wrong way round: the side called `client` is the server (it spoke first
+   * with what only a server says, such as an HTTP status line). For a session whose handshake
+   * was not seen, whose client and server were guessed from the ports. Honoured once per
+   * session, before the dissector confirms and while the bytes seen so far can be replayed:
+   * the framework then swaps the session's client and server (addresses, ports, streams, what
+   * observers keep per side) and, once the current call returns, drops this DissectorSession
+   * (no further calls, not even `end`) and creates a new one that gets the bytes seen so far
+   * with their directions swapped. Returns false when the roles stay as they are (a SYN showed
+   * them, the dissector confirmed, records were emitted, or too many bytes went by): go on.
+   */
+  swapRoles(): boolean;
+  /**
    * The dissector's options from the config's `dissectors: { NAME: {...} }` and
    * `--option NAME.key=value`, as its `options` schema gives them (defaults applied; {} when
    * it declares none).

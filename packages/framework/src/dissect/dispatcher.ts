@@ -11,6 +11,8 @@ export interface DispatchHost {
   displayed(session: TcpSession, line: DisplayLine): void;
   /** Marks the session (once per reason) and tells the observers. */
   mark(session: TcpSession, reason: string): void;
+  /** Swaps the session's client and server (see `SessionContext.swapRoles`); false when they are fixed. */
+  swapRoles(session: TcpSession): boolean;
   /** A dissector threw: counts and reports it; returns the message for the session's mark. */
   dissectorFailed(dissector: string, error: unknown): string;
   /**
@@ -66,6 +68,11 @@ export class DissectorTable {
     return ordered.filter((d, i) => ordered.indexOf(d) === i);
   }
 
+  /** True when a dissector claims `port`: the likely server side of a session seen mid-stream. */
+  claimsPort(port: number): boolean {
+    return this.byPort.has(port);
+  }
+
   /** True when `d` claims one of the session's ports. */
   claims(d: Dissector, session: TcpSession): boolean {
     return (this.byPort.get(session.serverPort) ?? NONE).includes(d) || (this.byPort.get(session.clientPort) ?? NONE).includes(d);
@@ -86,8 +93,11 @@ export class DissectorTable {
 export class DissectorBinding {
   private active: DissectorSession | null = null;
   private activeDissector: Dissector | null = null;
+  private activeContext: SessionContext | null = null;
   private confirmed = false;
   private done = false;
+  /** The active dissector asked for the roles to be swapped: done once its call returns. */
+  private swapRequested = false;
   private replay: ReplayEntry[] | null = [];
   private replayBytes = 0;
   /** The first bytes of each direction, while probing. */
@@ -125,6 +135,7 @@ export class DissectorBinding {
       this.fail(this.activeDissector, error);
     }
     host.calling = null;
+    if (this.swapRequested) this.restartSwapped();
   }
 
   /** The dissector's current call was cut off (`why`: it ran too long, or Ctrl-C): isolate it. */
@@ -196,10 +207,11 @@ export class DissectorBinding {
   }
 
   private activate(d: Dissector): void {
-    this.tried.push(d);
+    if (!this.tried.includes(d)) this.tried.push(d);
     this.activeDissector = d;
     this.confirmed = false;
     const context = this.contextFor(d);
+    this.activeContext = context;
     this.call(() => {
       this.active = d.create(context);
       this.session.protocol = d.name;
@@ -207,9 +219,10 @@ export class DissectorBinding {
   }
 
   private replayInto(): void {
+    const active = this.active;
     for (const entry of this.replay ?? []) {
-      const active = this.active;
-      if (!active) return;
+      // Stops when the dissector was replaced meanwhile (a swap replays everything itself).
+      if (!active || this.active !== active) return;
       this.call(() => (entry.bytes ? active.data(entry.dir, entry.bytes, entry.at) : active.gap(entry.dir, entry.gap, entry.at)));
     }
   }
@@ -217,8 +230,9 @@ export class DissectorBinding {
   private contextFor(d: Dissector): SessionContext {
     const session = this.session;
     const host = this.host;
-    const isCurrent = () => this.activeDissector === d && !this.done;
-    return {
+    // This context's session only: a dissector restarted by `swapRoles` gets a new one.
+    const isCurrent = () => this.activeContext === context && !this.done;
+    const context: SessionContext = {
       id: session.id,
       client: session.client,
       server: session.server,
@@ -240,7 +254,27 @@ export class DissectorBinding {
       reject: (reason) => {
         if (isCurrent() && !this.confirmed) this.stepBack(d, reason);
       },
+      swapRoles: () => {
+        if (!isCurrent() || this.confirmed || !this.replay || this.swapRequested || !host.swapRoles(session)) return false;
+        this.swapRequested = true;
+        return true;
+      },
     };
+    return context;
+  }
+
+  /**
+   * The roles were swapped during the active dissector's call: it is replaced by a new session
+   * of the same dissector, which gets the bytes seen so far with their directions swapped.
+   */
+  private restartSwapped(): void {
+    this.swapRequested = false;
+    const d = this.activeDissector;
+    if (!d || this.done || !this.replay) return;
+    for (const entry of this.replay) entry.dir = entry.dir === 'client' ? 'server' : 'client';
+    this.active = null;
+    this.activate(d);
+    this.replayInto();
   }
 
   /** The active dissector rejected the bytes: try the next candidate on what was seen. */
@@ -281,6 +315,7 @@ export class DissectorBinding {
       this.fail(this.activeDissector, error);
     }
     this.host.calling = null;
+    if (this.swapRequested) this.restartSwapped();
   }
 
   private fail(d: Dissector | null, error: unknown): void {

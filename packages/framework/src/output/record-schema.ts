@@ -23,7 +23,7 @@ export const sessionRecordSchema = lazySchema((z) => {
     .object({
       type: z.literal('session').describe('`session`; the last record of a stream is the summary (`type: summary`)'),
       id: z.number().int().positive().describe('session number: 1 for the first session of the run, then in the order sessions started'),
-      client: endpoint.describe("the side that opened the connection (the SYN's sender; a SYN-ACK seen first: its receiver; without a handshake: the first packet's sender)"),
+      client: endpoint.describe("the side that opened the connection (the SYN's sender; a SYN-ACK seen first: its receiver; without a handshake: the other side of a port a dissector claims, else of a well-known port, else of the lower port; a dissector may swap the two early)"),
       server: endpoint.describe('the other side'),
       ipVersion: z.union([z.literal(4), z.literal(6)]).describe('IP version, 4 or 6'),
       path: z

@@ -10,6 +10,7 @@ import { MemoryAccount, storedFrameCost } from '../memory/memory-account.js';
 import { HeapPressure } from '../memory/heap-pressure.js';
 import type { SessionObserver } from '../sessions/observer.js';
 import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
+import { SUSPECT_AHEAD, TimerClock } from '../sessions/timer-clock.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
 import { copyFrame, frameTime, type Frame, type StoredFrame } from '../sources/frame.js';
 import { CaptureClock, defaultServices } from './services.js';
@@ -59,7 +60,8 @@ export class Pipeline {
   private readonly defragmenter: IpDefragmenter<StoredFrame | null>;
   private readonly keepFrames: boolean;
   private readonly heapPressure: HeapPressure;
-  private lastTime = 0;
+  /** The latest capture time, a lone outlier aside: what timers run on. */
+  private readonly timers: TimerClock;
 
   constructor(options: PipelineOptions, onFinished: (session: TcpSession) => void) {
     this.stats = options.stats ?? new Statistics();
@@ -71,6 +73,7 @@ export class Pipeline {
     this.defragmenter = new IpDefragmenter(options.fragments ?? {}, this.stats, this.memory, (f) => (f ? storedFrameCost(f.data.length) : 0));
     const clock = options.clock ?? new CaptureClock();
     const services = options.services ?? defaultServices(clock);
+    this.timers = new TimerClock(Math.max(limits.idleTimeout, SUSPECT_AHEAD), this.stats);
     this.tracker = new SessionTracker(
       { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },
       this.stats,
@@ -78,6 +81,7 @@ export class Pipeline {
       options.observers ?? [],
       services,
       clock,
+      this.timers,
       onFinished,
       this.memory,
       options.failures ?? new PluginFailures(this.stats, services.logger),
@@ -91,7 +95,7 @@ export class Pipeline {
     stats.bytes += frame.caplen;
     if (this.memory.over) this.shed();
     const time = frameTime(frame);
-    if (time > this.lastTime) this.lastTime = time;
+    this.timers.advance(time);
     if ((stats.packets & (HOUSEKEEPING_EVERY - 1)) === 0) this.housekeeping();
     const pkt = this.packet;
     const status = decodeLink(frame, pkt);
@@ -133,13 +137,13 @@ export class Pipeline {
 
   /** Finishes idle and closed sessions as of `now` (live capture calls it on a timer). */
   expire(now: number): void {
-    if (now > this.lastTime) this.lastTime = now;
+    this.timers.reach(now);
     this.housekeeping();
   }
 
   private housekeeping(): void {
-    this.tracker.expire(this.lastTime);
-    this.defragmenter.expire(this.lastTime);
+    this.tracker.expire(this.timers.now);
+    this.defragmenter.expire(this.timers.now);
     this.stats.sampleMemory();
     this.heapPressure.check();
   }

@@ -139,6 +139,7 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   if (options.signal?.aborted) stop();
   await stopped;
   capture.close();
+  stats.libpcap = capture.counters;
   clearInterval(tick);
   if (timer) clearTimeout(timer);
   finishGuarded(pipeline, guardCalls);

@@ -1,4 +1,5 @@
 import type { MemoryAccount } from '../memory/memory-account.js';
+import type { LibpcapCounters } from '../sources/live-capture.js';
 
 /** Run-wide counters: what the summary record and the pretty summary print. */
 export class Statistics {
@@ -30,8 +31,10 @@ export class Statistics {
   fragmentEvictions = 0;
   /** Datagrams dropped for taking `fragmentsPerDatagram` fragments without completing. */
   fragmentsPerDatagramDrops = 0;
-  /** Captures that libpcap reports as dropped (live only). */
-  captureDrops: number | null = null;
+  /** Packets whose time was far ahead of the others and not confirmed by the next packet (see TimerClock). */
+  timestampOutliers = 0;
+  /** libpcap's counters at the end of a live capture (null when reading files). */
+  libpcap: LibpcapCounters | null = null;
   /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */
   pluginErrors: Record<string, number> = {};
   /** Finished sessions (reported or not) that carry at least one mark. */

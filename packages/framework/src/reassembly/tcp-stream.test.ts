@@ -13,6 +13,8 @@ interface Seg {
   wire?: number;
   /** The peer acknowledges this before the segment. */
   ackBefore?: number;
+  /** That ACK comes from a peer whose SYN was seen (it tells where this direction starts). */
+  handshake?: boolean;
 }
 
 /** What the receiver saw: data as text, gaps as `[gap N]`, the end as `[end]`. */
@@ -26,7 +28,7 @@ function run(segments: Seg[], budget = new BufferBudget(), flush = true) {
   const stream = new TcpStream(budget, receiver);
   const classes: SegmentClass[] = [];
   for (const s of segments) {
-    if (s.ackBefore !== undefined) stream.acknowledged(s.ackBefore);
+    if (s.ackBefore !== undefined) stream.acknowledged(s.ackBefore, s.handshake);
     const payload = Buffer.from(`xx${s.data ?? ''}`, 'latin1'); // offset 2: views are used, not copies
     const length = s.data?.length ?? 0;
     classes.push(stream.segment(s.seq, !!s.syn, !!s.fin, payload, 2, length, s.wire ?? length));
@@ -158,4 +160,55 @@ test('shed gives up what the stream holds, delivers it at its place and returns 
   assert.equal(r.seen, 'ab[gap 2]ef[gap 2]ij[end]');
   assert.deepEqual([budget.account.used, budget.account.shed[MemoryKind.OutOfOrder], r.stream.givenUpBytes], [0, 2, 4]);
   assert.equal(r.stream.shed(), 0);
+});
+
+test('SYN not seen, but the peer\'s handshake ACK was: bytes lost at the start are missing', () => {
+  const r = run([{ seq: 5001 + 4320, data: 'tail', ackBefore: 5001, handshake: true }]);
+  assert.equal(r.seen, '[gap 4320]tail');
+  assert.deepEqual([r.stream.bytes, r.stream.missingBytes], [4, 4320]);
+});
+
+test('mid-stream without a handshake: the direction starts at its first byte, whatever the peer acknowledged', () => {
+  const r = run([{ seq: 9000, data: 'tail', ackBefore: 5001 }]);
+  assert.equal(r.seen, 'tail');
+  assert.equal(r.stream.missingBytes, 0);
+});
+
+test('a segment without payload does not fix where a mid-stream direction starts (a zero-byte keep-alive sits one below)', () => {
+  const r = run([{ seq: 999 }, { seq: 1000, data: 'GET /' }]);
+  assert.equal(r.seen, 'GET /');
+  assert.deepEqual(r.classes, [C.Empty, C.InOrder]);
+  assert.equal(r.stream.missingBytes, 0);
+});
+
+test('a one-byte keep-alive probe below the byte the peer acknowledged is not stream data', () => {
+  const r = run([{ seq: 999, data: '\0', ackBefore: 1000 }, { seq: 1000, data: 'GET /' }]);
+  assert.equal(r.seen, 'GET /');
+  assert.deepEqual(r.classes, [C.KeepAlive, C.InOrder]);
+  assert.deepEqual([r.stream.bytes, r.stream.missingBytes], [5, 0]);
+});
+
+test('a first one-byte segment followed by its repeat, or by data right after it, is a keep-alive probe', () => {
+  const repeated = run([{ seq: 999, data: '\0' }, { seq: 999, data: '\0' }, { seq: 1000, data: 'GET /', ackBefore: 1000 }]);
+  assert.equal(repeated.seen, 'GET /');
+  assert.deepEqual(repeated.classes, [C.KeepAlive, C.KeepAlive, C.InOrder]);
+  const followed = run([{ seq: 999, data: '\0' }, { seq: 1000, data: 'GET /', ackBefore: 1000 }]);
+  assert.equal(followed.seen, 'GET /');
+  assert.equal(followed.stream.bytes, 5);
+});
+
+test('the same with sequence numbers of 2^31 and more (as a header gives them, unsigned)', () => {
+  const high = 0xf578808c;
+  const repeated = run([{ seq: high, data: '\0' }, { seq: high, data: '\0' }, { seq: high + 1, data: 'GET /', ackBefore: high + 1 }]);
+  assert.deepEqual([repeated.seen, repeated.classes], ['GET /', [C.KeepAlive, C.KeepAlive, C.InOrder]]);
+  assert.equal(run([{ seq: high, data: '\0', ackBefore: high + 1 }, { seq: high + 1, data: 'GET /' }]).seen, 'GET /');
+});
+
+test('a first one-byte segment is data when the peer asks for that byte, when data follows elsewhere, or alone', () => {
+  assert.equal(run([{ seq: 999, data: 'G' }, { seq: 1000, data: 'ET /', ackBefore: 999 }]).seen, 'GET /');
+  const hole = run([{ seq: 999, data: 'x' }, { seq: 1500, data: 'y' }]);
+  assert.equal(hole.seen, 'x[gap 500]y');
+  assert.equal(hole.stream.missingBytes, 500);
+  const alone = run([{ seq: 999, data: 'x' }]);
+  assert.deepEqual([alone.seen, alone.stream.bytes], ['x', 1]);
 });

@@ -14,8 +14,11 @@ import { MemoryAccount, MemoryKind } from '../memory/memory-account.js';
  * is handed on once, at its place: as data, or inside a gap.
  *
  * Sequence numbers are compared modulo 2^32 (`seqDiff`), so streams may wrap around.
- * A stream whose SYN was not seen (the connection was open when the capture began)
- * starts at the first byte it sees.
+ * A stream whose SYN was not seen starts where the peer's handshake ACK said it would (the
+ * SYN-ACK was lost: bytes lost after it are missing), else at the first byte it sees (the
+ * connection was open when the capture began). Segments without payload do not fix that
+ * start, and a one-byte keep-alive probe (one garbage octet at SND.NXT - 1, RFC 9293 3.8.4)
+ * is not data: see `beginMidStream`.
  *
  * Overlap policy: the first bytes seen for a sequence range win; a retransmission never
  * rewrites what was held or delivered. Where a segment overlaps bytes still held and differs
@@ -52,6 +55,11 @@ export const SegmentClass = {
   Retransmission: 4,
   /** Some bytes seen before, some new. */
   PartialRetransmission: 5,
+  /**
+   * A keep-alive probe that opens a direction seen mid-stream: its one byte is not stream data
+   * (a first one-byte segment held as a likely probe is classed so too, see `beginMidStream`).
+   */
+  KeepAlive: 6,
 } as const;
 export type SegmentClass = (typeof SegmentClass)[keyof typeof SegmentClass];
 
@@ -114,6 +122,8 @@ interface HeldSegment {
 
 const NO_RECEIVER: StreamReceiver = { data() {}, gap() {}, end() {} };
 const NO_BYTES = Buffer.alloc(0);
+/** Where a held one-byte segment is put back when it turns out to be data (valid during the call). */
+const PROBE_BYTE = Buffer.alloc(1);
 
 /** Sequence number just past a held segment (its FIN included). */
 function endOf(held: HeldSegment): number {
@@ -151,6 +161,16 @@ export class TcpStream {
   givenUpBytes = 0;
   /** Segments whose bytes differed from held bytes of the same sequence range (the held ones won). */
   overlapConflicts = 0;
+  /** The peer's latest ACK of this direction before it started (`peerAckSeen`): the byte it expects next. */
+  private peerAck = 0;
+  private peerAckSeen = false;
+  /** Where this direction's bytes start, from the peer's handshake ACK (`startKnown`), when its SYN was not seen. */
+  private knownStart = 0;
+  private startKnown = false;
+  /** A first one-byte segment held aside as a possible keep-alive probe: its sequence number and byte (-1: not captured). */
+  private probeHeld = false;
+  private probeSeq = 0;
+  private probeByte = -1;
   /** Segments held out of order, sorted by seq, never overlapping; live from `head` on. */
   private held: (HeldSegment | null)[] = [];
   private head = 0;
@@ -186,7 +206,10 @@ export class TcpStream {
   ): SegmentClass {
     const repeatedSyn = syn && this.synSeen && seq === this.isn;
     if (syn && !repeatedSyn) this.onSyn(seq);
-    else if (!this.started) this.startMidStream(seq);
+    else if (!this.started) {
+      if (wireLength === 0 && !fin) return SegmentClass.Empty;
+      if (this.beginMidStream(seq, fin, buf, payloadOffset, Math.min(payloadLength, wireLength), wireLength)) return SegmentClass.KeepAlive;
+    }
     this.started = true;
     const dataSeq = syn ? (seq + 1) | 0 : seq;
     const end = (dataSeq + wireLength + (fin ? 1 : 0)) | 0;
@@ -206,8 +229,19 @@ export class TcpStream {
   /**
    * The peer acknowledged `ack`: bytes below it reached the peer, so a hole below it will
    * never be filled in this capture. Skip it and deliver what was held behind it.
+   * `handshake`: the peer's SYN was seen, so its first ACK of a direction that has not started
+   * says where that direction's bytes start.
    */
-  acknowledged(ack: number): void {
+  acknowledged(ack: number, handshake = false): void {
+    if (!this.started) {
+      this.peerAck = ack | 0;
+      this.peerAckSeen = true;
+      if (handshake && !this.startKnown) {
+        this.knownStart = ack | 0;
+        this.startKnown = true;
+      }
+      return;
+    }
     while (this.heldSegments > 0) {
       const first = this.held[this.head]!;
       if (seqDiff(ack, first.seq) < 0) return;
@@ -216,8 +250,9 @@ export class TcpStream {
     }
   }
 
-  /** End of input or session: deliver everything held, with gaps for the holes. */
+  /** End of input or session: deliver everything held, with gaps for the holes (a held one-byte segment was data). */
   flush(): void {
+    if (this.probeHeld) this.keepHeldByte();
     this.deliverHeld(false);
   }
 
@@ -241,19 +276,65 @@ export class TcpStream {
     this.heldCost = 0;
     this.held.length = 0;
     this.head = 0;
+    this.probeHeld = false;
     this.receiver = NO_RECEIVER;
   }
 
   private onSyn(seq: number): void {
     this.synSeen = true;
     this.isn = seq;
+    this.probeHeld = false;
     if (!this.started || this.bytes === 0) {
       this.nextSeq = (seq + 1) | 0;
       this.highSeq = this.nextSeq;
     }
   }
 
-  private startMidStream(seq: number): void {
+  /**
+   * The first segment with payload (or FIN) of a direction whose SYN was not seen: fixes where
+   * its bytes start. True when the segment is a keep-alive probe instead: one byte at one below
+   * the byte the peer acknowledged. Without an ACK from the peer yet, a first one-byte segment
+   * is held aside until the direction's next segment: a repeat of it, or data right after it,
+   * makes it a probe (it sat at SND.NXT - 1 of that data); anything else, the peer asking for
+   * that very byte, or the end of the session makes it data after all. Dropping a real one-byte
+   * segment there costs one byte of a stream whose start was not seen anyway; keeping a probe's
+   * garbage byte would put it in front of the next message.
+   */
+  private beginMidStream(seq: number, fin: boolean, buf: Buffer, offset: number, captured: number, wireLength: number): boolean {
+    const oneByte = wireLength === 1 && !fin;
+    seq |= 0; // signed, as kept (a header's sequence number is not)
+    if (this.probeHeld) {
+      this.probeHeld = false;
+      if (oneByte && seq === this.probeSeq) return true; // the probe again
+      const dataRightAfter = seq === ((this.probeSeq + 1) | 0);
+      const peerWaitsForIt = this.peerAckSeen && this.peerAck === this.probeSeq;
+      if (!dataRightAfter || peerWaitsForIt) {
+        this.keepHeldByte();
+        return false;
+      }
+    } else if (oneByte && !this.peerAckSeen) {
+      this.probeHeld = true;
+      this.probeSeq = seq;
+      this.probeByte = captured > 0 ? buf[offset]! : -1;
+      return true;
+    } else if (oneByte && ((seq + 1) | 0) === this.peerAck) {
+      return true;
+    }
+    this.startAt(this.startKnown && seqDiff(seq, this.knownStart) > 0 ? this.knownStart : seq);
+    return false;
+  }
+
+  /** The held one-byte segment was data: the direction starts with it. */
+  private keepHeldByte(): void {
+    this.probeHeld = false;
+    this.startAt(this.probeSeq);
+    this.started = true;
+    PROBE_BYTE[0] = Math.max(this.probeByte, 0);
+    this.deliver(PROBE_BYTE, 0, this.probeByte >= 0 ? 1 : 0, 1);
+    this.highSeq = this.nextSeq;
+  }
+
+  private startAt(seq: number): void {
     // Kept signed like every sum below (| 0): the FIN is found by comparing with them.
     this.nextSeq = seq | 0;
     this.highSeq = seq | 0;

@@ -16,6 +16,12 @@ export interface SessionObserver {
   record?(session: TcpSession, protocol: string, record: object): void;
   /** The session got a new mark (`http.bad-chunk-size`, `tcp.overlap-conflict`, a plugin's own). */
   mark?(session: TcpSession, reason: string): void;
+  /**
+   * The session's client and server were swapped (a dissector saw the roles reversed, see
+   * `SessionContext.swapRoles`), before the segment being processed reaches observers: swap
+   * what is kept per side. Segments seen before were passed with the old directions.
+   */
+  swapped?(session: TcpSession): void;
   /** The session is finished (`session.state` and `endReason` are final). */
   close?(session: TcpSession): void;
   /**

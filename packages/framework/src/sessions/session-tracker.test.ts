@@ -41,11 +41,11 @@ test('a whole connection: client is the SYN sender, bytes per side, closed', asy
   assert.equal(stats.sessions, 1);
 });
 
-test('a session open before the capture: client is the first sender, state open at the end', async () => {
+test('a session open before the capture: the server is on the well-known port even when it speaks first, state open at the end', async () => {
   const c = new Conversation('10.0.0.1:40000', '10.0.0.2:7');
   c.send('server', 'late data');
   const { sessions } = await dissectFrames(c.frames);
-  assert.deepEqual([sessions[0]!.client.port, sessions[0]!.state, sessions[0]!.endReason], [7, 'open', 'eof']);
+  assert.deepEqual([sessions[0]!.client.port, sessions[0]!.state, sessions[0]!.endReason], [40000, 'open', 'eof']);
 });
 
 test('a SYN-ACK seen first: its receiver is the client', async () => {

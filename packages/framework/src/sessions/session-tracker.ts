@@ -9,6 +9,7 @@ import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
 import { MemoryKind, RECORD_COST, SESSION_COST, TOMBSTONE_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
 import { SessionQueue } from './session-queue.js';
+import type { TimerClock } from './timer-clock.js';
 import { Tombstone, type FlowEntry } from './flow-entry.js';
 import type { PluginFailures } from '../pipeline/plugin-failures.js';
 import type { SessionObserver } from './observer.js';
@@ -76,8 +77,13 @@ export class SessionTracker implements DispatchHost {
   /** What finished sessions left in the table, in the order they finished. */
   private readonly tombstones = new SessionQueue<Tombstone>();
   calling: DissectorBinding | null = null;
-  /** The latest capture time seen. */
-  private latest = 0;
+  /**
+   * The session the packet far ahead that the timer clock holds as a suspect belonged to, with
+   * its times before: put back if that packet turns out an outlier.
+   */
+  private suspectSession: TcpSession | null = null;
+  private suspectTime = 0;
+  private timeBeforeSuspect = 0;
 
   constructor(
     private readonly options: TrackerOptions,
@@ -86,6 +92,8 @@ export class SessionTracker implements DispatchHost {
     private readonly observers: readonly SessionObserver[],
     readonly services: Services,
     private readonly clock: CaptureClock,
+    /** What timers run on (the pipeline advances it with every frame). */
+    private readonly timers: TimerClock,
     private readonly onFinished: (session: TcpSession) => void,
     private readonly memory: MemoryAccount,
     private readonly failures: PluginFailures,
@@ -104,10 +112,8 @@ export class SessionTracker implements DispatchHost {
    */
   segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null, fragmentConflict = false): void {
     this.clock.time = time;
-    // Timers run on the latest time seen: captures merged from several interfaces or files
-    // may step back in time, and expiry must not wait for time to catch up.
-    if (time > this.latest) this.latest = time;
-    this.expire(this.latest);
+    if (this.suspectSession && Number.isNaN(this.timers.suspect)) this.settleSuspect();
+    this.expire(this.timers.now);
     const found = this.table.find(pkt, tcp);
     let fromClient = this.table.fromClient;
     let session: TcpSession | null = null;
@@ -134,9 +140,29 @@ export class SessionTracker implements DispatchHost {
     this.table.touch(session);
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
+    const timeBefore = session.packets === 1 ? this.timers.now : session.lastTime;
     this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
     if (fragmentConflict) this.mark(session, FRAGMENT_CONFLICT_MARK);
     session.lastTime = time;
+    if (time === this.timers.suspect) this.holdSuspect(session, time, timeBefore);
+  }
+
+  private holdSuspect(session: TcpSession, time: number, timeBefore: number): void {
+    this.suspectSession = session;
+    this.suspectTime = time;
+    this.timeBeforeSuspect = timeBefore;
+  }
+
+  /**
+   * The packet far ahead is settled: when the clock did not take its time it was an outlier,
+   * and its session's times go back to what they were (its idle timeout, its duration).
+   */
+  private settleSuspect(): void {
+    const session = this.suspectSession!;
+    this.suspectSession = null;
+    if (this.timers.now >= this.suspectTime || session.finished) return;
+    if (session.lastTime === this.suspectTime) session.lastTime = this.timeBeforeSuspect;
+    if (session.start === this.suspectTime) session.start = this.timeBeforeSuspect;
   }
 
   /** Finishes sessions idle longer than the timeout, and closed ones past their linger. */
@@ -206,6 +232,13 @@ export class SessionTracker implements DispatchHost {
     for (let i = 0; i < observers.length; i++) observers[i]!.mark?.(session, reason);
   }
 
+  swapRoles(session: TcpSession): boolean {
+    if (!session.rolesSwappable) return false;
+    session.swapRoles();
+    for (const o of this.observers) o.swapped?.(session);
+    return true;
+  }
+
   dissectorFailed(dissector: string, error: unknown): string {
     return this.failures.report('dissector', dissector, error);
   }
@@ -224,9 +257,7 @@ export class SessionTracker implements DispatchHost {
       const tombstone = this.tombstones.first;
       this.drop(tombstone ?? this.table.idlest, 'evicted');
     }
-    // The SYN sender is the client; a SYN-ACK seen first was sent by the server.
-    const synAck = (tcp.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
-    const session = this.table.create(pkt, tcp, !synAck);
+    const session = this.table.create(pkt, tcp, this.senderIsClient(tcp));
     this.memory.charge(MemoryKind.Sessions, SESSION_COST);
     // One slot per observer, sized up front (an array grown by assignment reserves 17).
     if (this.observers.length > 0) session.observerState = new Array(this.observers.length);
@@ -238,6 +269,27 @@ export class SessionTracker implements DispatchHost {
     this.stats.sessions++;
     for (const o of this.observers) o.open?.(session);
     return session;
+  }
+
+  /**
+   * Whether a new session's first packet comes from its client: a SYN does, a SYN-ACK does
+   * not. Without a handshake the server is guessed from the ports as Zeek and tshark
+   * do: a port a dissector claims (Zeek's likely_server_ports), else a well-known port, else the
+   * lower port (tshark tries the lower port first); same ports: the first sender is the client.
+   * A dissector that sees the roles reversed swaps them (`SessionContext.swapRoles`).
+   */
+  private senderIsClient(tcp: TcpHeader): boolean {
+    if ((tcp.flags & TcpFlag.SYN) !== 0) return (tcp.flags & TcpFlag.ACK) === 0;
+    const src = this.serverRank(tcp.srcPort);
+    const dst = this.serverRank(tcp.dstPort);
+    if (src !== dst) return dst > src;
+    return tcp.srcPort >= tcp.dstPort;
+  }
+
+  /** How likely a port is a server's: 2 a dissector claims it, 1 well-known (below 1024), 0 other. */
+  private serverRank(port: number): number {
+    if (this.dissectors.claimsPort(port)) return 2;
+    return port < 1024 ? 1 : 0;
   }
 
   /** Queues a session opened by a SYN; beyond the limit, the oldest half-open one is evicted. */
@@ -302,7 +354,6 @@ export class SessionTracker implements DispatchHost {
     event.frameIndex = frame.index;
     event.sincePrevious = event.number === 1 ? 0 : time - session.lastTime;
     event.time = time;
-    event.dir = fromClient ? 'client' : 'server';
     event.tcp = tcp;
     event.buf = pkt.buf;
     event.marks = 0;
@@ -324,7 +375,9 @@ export class SessionTracker implements DispatchHost {
           tcp.payloadLength,
           tcp.payloadWireLength,
         );
-    if ((flags & TcpFlag.ACK) !== 0) peer.acknowledged(tcp.ack);
+    if ((flags & TcpFlag.ACK) !== 0) peer.acknowledged(tcp.ack, stream.synSeen);
+    // After the data went to the dissector, which may have swapped the roles (`swapRoles`).
+    event.dir = stream === session.toServer ? 'client' : 'server';
     event.lostBefore = stream.missingBytes - missingBefore;
     if (event.lostBefore > 0) event.marks |= SegmentMark.PreviousSegmentLost;
     if (!rst && session.closedAt >= 0 && (tcp.payloadWireLength > 0 || flags & TcpFlag.SYN)) this.reopen(session);

@@ -53,6 +53,8 @@ export class TcpSession implements FlowEntry {
   context = 0;
   /** The VLANs and tunnels the session's first packet came through, outer first; null without. */
   path: readonly PathLayer[] | null = null;
+  clientPort: number;
+  serverPort: number;
 
   start = 0;
   /** Capture time of the last segment. */
@@ -60,8 +62,8 @@ export class TcpSession implements FlowEntry {
   packets = 0;
   /** Frame index of the session's first frame (export ordering). */
   firstFrame = 0;
-  readonly toServer: TcpStream;
-  readonly toClient: TcpStream;
+  toServer: TcpStream;
+  toClient: TcpStream;
   readonly tcp: TcpCounters = {
     retransmissions: 0,
     outOfOrder: 0,
@@ -102,6 +104,8 @@ export class TcpSession implements FlowEntry {
   finished = false;
   /** True once a dissector was looked for (at the first payload segment). */
   dissectorBound = false;
+  /** True once client and server were swapped (see `swapRoles`). */
+  rolesSwapped = false;
   private clientEndpoint: Endpoint | null = null;
   private serverEndpoint: Endpoint | null = null;
   /** The dissector driving this session's streams, if any. */
@@ -111,11 +115,13 @@ export class TcpSession implements FlowEntry {
     readonly id: number,
     readonly hash: number,
     readonly ipVersion: 4 | 6,
-    readonly clientPort: number,
-    readonly serverPort: number,
+    clientPort: number,
+    serverPort: number,
     addressWords: number[],
     budget: BufferBudget,
   ) {
+    this.clientPort = clientPort;
+    this.serverPort = serverPort;
     this.addressWords = addressWords;
     this.toServer = new TcpStream(budget);
     this.toClient = new TcpStream(budget);
@@ -133,6 +139,33 @@ export class TcpSession implements FlowEntry {
   private endpoint(side: 0 | 1, port: number): Endpoint {
     const words = this.ipVersion === 4 ? 1 : 4;
     return { ip: formatAddressWords(this.addressWords, side * words, words), port };
+  }
+
+  /**
+   * Whether client and server may still be swapped: not when a SYN showed them, nor once they
+   * were swapped, records were kept or the session was reported.
+   */
+  get rolesSwappable(): boolean {
+    return !this.rolesSwapped && !this.toServer.synSeen && !this.toClient.synSeen && this.records === NO_RECORDS && !this.reportedOpen;
+  }
+
+  /**
+   * Client and server change places: addresses, ports, the two streams (each keeps its bytes;
+   * the receivers stay with the roles) and the direction of display lines. The flow table still
+   * finds the session (its key is symmetric); observers are told by the tracker.
+   */
+  swapRoles(): void {
+    this.rolesSwapped = true;
+    const words = this.addressWords;
+    const half = words.length >> 1;
+    for (let i = 0; i < half; i++) [words[i], words[half + i]] = [words[half + i]!, words[i]!];
+    [this.clientPort, this.serverPort] = [this.serverPort, this.clientPort];
+    this.clientEndpoint = this.serverEndpoint = null;
+    const { toServer, toClient } = this;
+    [toServer.receiver, toClient.receiver] = [toClient.receiver, toServer.receiver];
+    this.toServer = toClient;
+    this.toClient = toServer;
+    for (const line of this.displayLines ?? []) line.dir = line.dir === 'client' ? 'server' : 'client';
   }
 
   get duration(): number {

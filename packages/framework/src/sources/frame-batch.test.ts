@@ -21,10 +21,13 @@ const seen = (frame: Frame): Seen => ({
   linkType: frame.linkType,
 });
 
-/** Adds each text through one reused source buffer, as libpcap hands its frames. */
-function addAll(batch: FrameBatch, texts: string[], timeMs = 1_700_000_000_123.456): void {
+/** Adds each text through one reused source buffer, as libpcap hands its frames (captured at 1_700_000_000.123456789). */
+function addAll(batch: FrameBatch, texts: string[]): void {
   const source = Buffer.alloc(64);
-  for (const text of texts) batch.add(source, source.write(text, 'latin1'), timeMs);
+  for (const text of texts) {
+    const length = source.write(text, 'latin1');
+    batch.add(source, length, length, 1_700_000_000, 123_456_789);
+  }
 }
 
 /** A watchdog guard as the run builds it, counting its runs. */
@@ -48,13 +51,13 @@ test('frames are copied and handed on later in one batch, in order, with index a
   assert.equal(got.length, 0, 'nothing is handed on inside the source callback');
   await sleep(30);
   assert.deepEqual(got, [
-    { text: 'one', index: 1, tsSec: 1_700_000_000, tsNsec: 123_456_000, linkType: 101 },
-    { text: 'two', index: 2, tsSec: 1_700_000_000, tsNsec: 123_456_000, linkType: 101 },
-    { text: 'three', index: 3, tsSec: 1_700_000_000, tsNsec: 123_456_000, linkType: 101 },
+    { text: 'one', index: 1, tsSec: 1_700_000_000, tsNsec: 123_456_789, linkType: 101 },
+    { text: 'two', index: 2, tsSec: 1_700_000_000, tsNsec: 123_456_789, linkType: 101 },
+    { text: 'three', index: 3, tsSec: 1_700_000_000, tsNsec: 123_456_789, linkType: 101 },
   ]);
   addAll(batch, ['four']);
   batch.flush();
-  assert.deepEqual(got.at(-1), { text: 'four', index: 4, tsSec: 1_700_000_000, tsNsec: 123_456_000, linkType: 101 });
+  assert.deepEqual(got.at(-1), { text: 'four', index: 4, tsSec: 1_700_000_000, tsNsec: 123_456_789, linkType: 101 });
   assert.equal(batch.received, 4);
 });
 
@@ -121,4 +124,14 @@ test('Ctrl-C in a batch: the rest of it and every later frame are not handed on'
   batch.flush();
   assert.deepEqual(got, ['first']);
   assert.equal(counted.runs, 1);
+});
+
+test('a frame keeps its length on the wire: longer than what was captured when libpcap cut it', () => {
+  const got: [number, number][] = [];
+  const batch = new FrameBatch((f) => got.push([f.caplen, f.wireLen]), { linkType: 1 });
+  const source = Buffer.from('abcdef');
+  batch.add(source, 6, 6, 1, 0);
+  batch.add(source, 4, 1514, 1, 0);
+  batch.flush();
+  assert.deepEqual(got, [[6, 6], [4, 1514]]);
 });

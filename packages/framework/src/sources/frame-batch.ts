@@ -40,8 +40,10 @@ export class FrameBatch {
   private readonly arena: Buffer;
   /** Where each held frame ends in the arena (it starts where the one before ends). */
   private readonly ends: Uint32Array;
-  /** Capture time of each held frame, in milliseconds since the epoch. */
-  private readonly times: Float64Array;
+  /** Each held frame's length on the wire, and its capture time (seconds since the epoch, nanoseconds). */
+  private readonly wireLengths: Uint32Array;
+  private readonly seconds: Float64Array;
+  private readonly nanoseconds: Uint32Array;
   private held = 0;
   /** Arena bytes the held frames take. */
   private used = 0;
@@ -58,14 +60,19 @@ export class FrameBatch {
     this.arena = Buffer.allocUnsafe(options.arenaBytes ?? 4 * 1024 * 1024);
     const maxFrames = options.maxFrames ?? 4096;
     this.ends = new Uint32Array(maxFrames);
-    this.times = new Float64Array(maxFrames);
+    this.wireLengths = new Uint32Array(maxFrames);
+    this.seconds = new Float64Array(maxFrames);
+    this.nanoseconds = new Uint32Array(maxFrames);
     this.frame.data = this.arena;
     this.frame.linkType = options.linkType;
     this.guard = options.guard;
   }
 
-  /** Copies `bytes[0, length)`, captured at `timeMs`; a frame larger than the arena is cut to it. */
-  add(bytes: Buffer, length: number, timeMs: number): void {
+  /**
+   * Copies `bytes[0, length)`, `wireLength` bytes on the wire, captured at `tsSec` seconds and
+   * `tsNsec` nanoseconds since the epoch; a frame larger than the arena is cut to it.
+   */
+  add(bytes: Buffer, length: number, wireLength: number, tsSec: number, tsNsec: number): void {
     if (this.interrupted) return;
     const size = Math.min(length, this.arena.length);
     if (this.held === this.ends.length || this.used + size > this.arena.length) {
@@ -74,7 +81,9 @@ export class FrameBatch {
     }
     this.used += bytes.copy(this.arena, this.used, 0, size);
     this.ends[this.held] = this.used;
-    this.times[this.held++] = timeMs;
+    this.wireLengths[this.held] = Math.max(wireLength, size);
+    this.seconds[this.held] = tsSec;
+    this.nanoseconds[this.held++] = tsNsec;
     this.received++;
     this.timer ??= setTimeout(this.flush, BATCH_DELAY_MS);
   }
@@ -97,17 +106,16 @@ export class FrameBatch {
 
   /** Hands on the held frames from `next`, which moves before each call (a cut call is not repeated). */
   private readonly handleHeld = (): void => {
-    const { frame, ends, times } = this;
+    const { frame, ends } = this;
     const firstIndex = this.received - this.held + 1;
     while (this.next < this.held) {
       const i = this.next++;
       const start = i === 0 ? 0 : ends[i - 1]!;
-      const micros = Math.round(times[i]! * 1000);
       frame.offset = start;
       frame.caplen = ends[i]! - start;
-      frame.wireLen = frame.caplen;
-      frame.tsSec = Math.floor(micros / 1e6);
-      frame.tsNsec = (micros % 1e6) * 1000;
+      frame.wireLen = this.wireLengths[i]!;
+      frame.tsSec = this.seconds[i]!;
+      frame.tsNsec = this.nanoseconds[i]!;
       frame.index = firstIndex + i;
       this.onFrame(frame);
     }

@@ -32,10 +32,22 @@ export interface LiveCaptureOptions {
   guard?: FrameGuard;
 }
 
+/** libpcap's counters for a capture (`pcap_stats`), as miruo prints them. */
+export interface LibpcapCounters {
+  /** Packets received (on Linux: those that passed the filter). */
+  recv: number;
+  /** Packets dropped because libpcap's buffer was full: the process did not keep up. */
+  drop: number;
+  /** Packets dropped by the interface or its driver. */
+  ifdrop: number;
+}
+
+/** `@pakeana/cap`: cap 0.2.1 whose addon adds each packet's libpcap timestamp and `stats` (packages/cap). */
 interface CapInstance {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
   close(): void;
-  on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): void;
+  stats(): LibpcapCounters;
+  on(event: 'packet', listener: (nbytes: number, truncated: boolean, tsSec: number, tsNsec: number, wireLength: number) => void): void;
 }
 
 interface CapModule {
@@ -43,32 +55,37 @@ interface CapModule {
 }
 
 const INSTALL_HINT =
-  "live capture needs libpcap and the npm package 'cap' built against it: install libpcap " +
-  '(Debian/Ubuntu: apt-get install libpcap-dev; Fedora: dnf install libpcap-devel; macOS has it), then run `npm rebuild cap`';
+  'live capture needs libpcap and the addon of @pakeana/cap built against it: install libpcap ' +
+  '(Debian/Ubuntu: apt-get install libpcap-dev; Fedora: dnf install libpcap-devel; macOS has it), then run `npm rebuild @pakeana/cap`';
 
-/** Loads `cap` only when a live capture starts, so reading files never needs libpcap. */
+/** Loads `@pakeana/cap` only when a live capture starts, so reading files never needs libpcap. */
 function loadCap(): CapModule {
+  let cap: CapModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a live capture starts
-    return require('cap') as CapModule;
+    cap = require('@pakeana/cap') as CapModule;
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new LiveCaptureError(`${INSTALL_HINT} (${detail})`);
   }
+  if (typeof cap.Cap.prototype.stats !== 'function') throw new LiveCaptureError(`${INSTALL_HINT} (the addon was built from other sources)`);
+  return cap;
 }
 
 /**
- * Captures frames from an interface through libpcap (`cap`). `cap` gives no timestamps, so
- * each frame is stamped when it reaches the process (microsecond wall clock). libpcap's bytes
- * are valid only during its callback, so frames are copied into a batch and handed on some
- * milliseconds later, many under one run of the guard (see FrameBatch). The handler gets a
- * reused Frame object, as from file sources.
+ * Captures frames from an interface through libpcap (`@pakeana/cap`), each with the time
+ * libpcap stamped it (nanoseconds where libpcap has them) and its length on the wire.
+ * libpcap's bytes are valid only during its callback, so frames are copied into a batch and
+ * handed on some milliseconds later, many under one run of the guard (see FrameBatch). The
+ * handler gets a reused Frame object, as from file sources.
  */
 export class LiveCapture {
   readonly linkType: number;
   private readonly cap: CapInstance;
   private readonly batch: FrameBatch;
   private closed = false;
+  /** libpcap's counters as the capture closed; null before, or when the device keeps none. */
+  counters: LibpcapCounters | null = null;
 
   constructor(options: LiveCaptureOptions, onFrame: FrameHandler) {
     const { Cap } = loadCap();
@@ -92,7 +109,7 @@ export class LiveCapture {
     this.linkType = linkType;
     const batch = new FrameBatch(onFrame, { linkType, guard: options.guard });
     this.batch = batch;
-    this.cap.on('packet', (nbytes) => batch.add(buffer, nbytes, performance.timeOrigin + performance.now()));
+    this.cap.on('packet', (nbytes, _truncated, tsSec, tsNsec, wireLength) => batch.add(buffer, nbytes, wireLength, tsSec, tsNsec));
   }
 
   /** Frames captured so far. */
@@ -100,9 +117,9 @@ export class LiveCapture {
     return this.batch.received;
   }
 
-  /** Capture time now, on the same clock as the frames. */
+  /** Capture time now, on the clock libpcap stamps frames with (the system's wall clock). */
   static now(): number {
-    return (performance.timeOrigin + performance.now()) / 1000;
+    return Date.now() / 1000;
   }
 
   /** Hands on the frames captured so far now (before the sessions are expired). */
@@ -113,9 +130,18 @@ export class LiveCapture {
   /** Stops capturing; the frames captured before are handled first (unless Ctrl-C cut a batch). */
   close(): void {
     if (this.closed) return;
+    this.counters = this.readCounters();
     this.closed = true;
     this.cap.close();
     this.batch.flush();
+  }
+
+  private readCounters(): LibpcapCounters | null {
+    try {
+      return this.cap.stats();
+    } catch {
+      return null; // a device whose driver keeps no counters
+    }
   }
 }
 

@@ -36,8 +36,8 @@ export class FakeContext<RecordType extends object = object, Options extends obj
   implements SessionContext<Options>
 {
   readonly id: number;
-  readonly client: Endpoint;
-  readonly server: Endpoint;
+  client: Endpoint;
+  server: Endpoint;
   readonly options: Options;
   readonly displaying: boolean;
   readonly services: Services;
@@ -47,7 +47,7 @@ export class FakeContext<RecordType extends object = object, Options extends obj
   readonly displayLines: DisplayLine[] = [];
   /** Every `mark` call, in order. */
   readonly marks: string[] = [];
-  /** `confirm` and `reject` calls, in order: `'confirm'`, `'reject: REASON'`. */
+  /** `confirm`, `reject` and `swapRoles` calls, in order: `'confirm'`, `'reject: REASON'`, `'swapRoles'`. */
   readonly calls: string[] = [];
   /** What the dissector logged through `services.logger`: `'warn: ...'`, `'debug: ...'`. */
   readonly logs: string[] = [];
@@ -91,6 +91,14 @@ export class FakeContext<RecordType extends object = object, Options extends obj
   reject(reason: string): void {
     this.calls.push(`reject: ${reason}`);
     if (!this.confirmed) this.rejected = true;
+  }
+
+  /** Swaps `client` and `server` before a confirm, as the pipeline does (which then starts a new DissectorSession). */
+  swapRoles(): boolean {
+    this.calls.push('swapRoles');
+    if (this.confirmed || this.rejected) return false;
+    [this.client, this.server] = [this.server, this.client];
+    return true;
   }
 }
 

@@ -159,6 +159,14 @@ class SegmentStore {
     this.times[this.count++] = event.time;
   }
 
+  /** The session's roles were swapped: each kept segment's direction and the two states change places. */
+  swapRoles(): void {
+    const words = this.words;
+    for (let at = Word.Packed; at < this.count * WORDS_PER_SEGMENT; at += WORDS_PER_SEGMENT) words[at] = swappedStates(words[at]!) ^ FROM_CLIENT;
+    if (this.lastStates >= 0) this.lastStates = swappedStates(this.lastStates);
+    this.clientState = this.serverState = null;
+  }
+
   line(index: number): SegmentLine {
     const at = index * WORDS_PER_SEGMENT;
     const words = this.words;
@@ -203,6 +211,14 @@ class SegmentStore {
     if (length === TIMESTAMP_ONLY) return timestampOnlyOptions(start, words[at + Word.TsEcr]!);
     return length > 0 ? Buffer.from(this.optionPool.subarray(start, start + length)) : null;
   }
+}
+
+/** Packed bits with the client's and the server's state codes exchanged. */
+function swappedStates(packed: number): number {
+  const client = (packed >>> CLIENT_STATE_SHIFT) & STATE_MASK;
+  const server = (packed >>> SERVER_STATE_SHIFT) & STATE_MASK;
+  const others = packed & ~((STATE_MASK << CLIENT_STATE_SHIFT) | (STATE_MASK << SERVER_STATE_SHIFT));
+  return others | (server << CLIENT_STATE_SHIFT) | (client << SERVER_STATE_SHIFT);
 }
 
 /** A copy of `array`, doubled in size until it holds `needed` elements. */
@@ -265,6 +281,10 @@ export class SegmentRecorder implements SessionObserver {
     const before = store.bytes;
     store.add(event);
     if (this.memory && store.bytes !== before) this.memory.charge(MemoryKind.Records, store.bytes - before);
+  }
+
+  swapped(session: TcpSession): void {
+    (session.observerState[this.slot] as SegmentStore | undefined)?.swapRoles();
   }
 
   /** The session's segment lines, built on demand (empty when the recorder was not attached to it). */

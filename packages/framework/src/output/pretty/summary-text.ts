@@ -20,9 +20,9 @@ export function summaryText(stats: Statistics): string {
     ['Overlap conflicts', stats.overlapConflicts + stats.fragmentOverlaps],
     ['Out-of-order given up', `${stats.outOfOrderGivenUp} bytes`],
     ['Unsupported link type', stats.unsupportedLinkType],
+    ['Timestamp outliers', stats.timestampOutliers],
   ];
   for (const [plugin, count] of Object.entries(stats.pluginErrors)) rows.push([`Plugin errors: ${plugin}`, count]);
-  if (stats.captureDrops !== null) rows.push(['Capture drops', stats.captureDrops]);
   const memory = stats.memory;
   if (memory) {
     rows.push(['Memory held (peak)', `${mib(memory.peak)} of ${mib(memory.limit)} MiB`]);
@@ -36,9 +36,12 @@ export function summaryText(stats: Statistics): string {
   ];
   // miruo's columns; a longer label (a trigger, mark or plugin name) still has a space before its colon.
   const row = ([label, value]: [string, string | number]) => `${label.padEnd(21)} : ${value}`;
+  // miruo's block for a live capture.
+  const libpcap: [string, number][] = stats.libpcap ? [['recv', stats.libpcap.recv], ['drop', stats.libpcap.drop], ['ifdrop', stats.libpcap.ifdrop]] : [];
   return [
     '===== Session Statistics =====',
     ...rows.map(row),
+    ...(stats.libpcap ? ['===== libpcap Statistics =====', ...libpcap.map(row)] : []),
     '===== Header Error Count =====',
     ...errors.map(row),
     '==============================',
