@@ -3,7 +3,7 @@ import { chunkedCoding, contentLength } from './body-framing.js';
 import type { HttpOptions } from './http-options.js';
 import type { HttpExchange } from './http-record.js';
 import { MessageBody, type BodyOwner } from './message-body.js';
-import { Deviation, type MessageHead } from './message-head.js';
+import { Deviation, isHttpSlash, looksLikeMessageStart, type MessageHead } from './message-head.js';
 import { MessageReader, type BodyKind, type MessageEvents } from './message-reader.js';
 
 function cutShort(exchange: HttpExchange): HttpExchange {
@@ -25,6 +25,8 @@ class Side implements MessageEvents, BodyOwner {
   isResponse = false;
   /** The first bytes of this direction were not HTTP. */
   notHttpSeen = false;
+  /** This direction's first bytes were looked at for roles the wrong way round. */
+  started = false;
   /** The body being kept, made the first time one is (most sides never keep a body). */
   private body: MessageBody | null = null;
   /** Marks this direction made (each is made once). */
@@ -145,11 +147,31 @@ export class HttpSession implements DissectorSession {
   }
 
   data(dir: Direction, bytes: Uint8Array, at: number): void {
-    if (!this.rejected) this.side(dir).reader.data(bytes, at);
+    const side = this.side(dir);
+    if (!side.started && this.rolesReversed(side, bytes, 0, bytes.length)) return;
+    if (!this.rejected) side.reader.data(bytes, at);
   }
 
   dataRange(dir: Direction, buf: Buffer, offset: number, length: number, at: number): void {
-    if (!this.rejected) this.side(dir).reader.dataRange(buf, offset, offset + length, at);
+    const side = this.side(dir);
+    if (!side.started && this.rolesReversed(side, buf, offset, offset + length)) return;
+    if (!this.rejected) side.reader.dataRange(buf, offset, offset + length, at);
+  }
+
+  /**
+   * A side's first bytes are what only the other side sends (a status line from the client, a
+   * request from the server): the roles, guessed from the ports when no handshake was seen,
+   * are the wrong way round. The framework swaps them once (then this session gets no more
+   * calls, and a new one reads the bytes again); true then.
+   */
+  private rolesReversed(side: Side, buf: Uint8Array, from: number, to: number): boolean {
+    side.started = true;
+    if (this.confirmed || this.rejected) return false;
+    if (looksLikeMessageStart(buf, from, to) !== 'yes') return false;
+    const statusLine = isHttpSlash(buf, from);
+    if (statusLine !== (side.dir === 'client') || !this.context.swapRoles()) return false;
+    this.rejected = true;
+    return true;
   }
 
   gap(dir: Direction, length: number, at: number): void {

@@ -2,7 +2,7 @@ import type { Dissector } from '@pakeana/framework';
 import { DEFAULT_HTTP_OPTIONS, httpOptionsSchema, type HttpOptions } from './http-options.js';
 import { httpRecordSchema, type HttpExchange } from './http-record.js';
 import { HttpSession } from './http-session.js';
-import { isHttpSlash, looksLikeMessageStart } from './message-head.js';
+import { looksLikeMessageStart } from './message-head.js';
 
 /**
  * @pakeana/dissector-http: HTTP/1.0 and 1.1 over reassembled TCP streams. Claims the usual
@@ -14,11 +14,9 @@ const http: Dissector<HttpOptions> = {
   name: 'http',
   description: 'HTTP/1.x: one record per request/response exchange',
   ports: [80, 8000, 8008, 8080, 8888, 3128, 3000, 5000],
-  probe(dir, head) {
-    const verdict = looksLikeMessageStart(head, 0, head.length);
-    if (verdict !== 'yes') return verdict;
-    return (dir === 'server') === (head.length >= 5 && isHttpSlash(head, 0)) ? 'yes' : 'no';
-  },
+  // Either side may start: with roles guessed from the ports the wrong way round, the
+  // session swaps them (see HttpSession).
+  probe: (_dir, head) => looksLikeMessageStart(head, 0, head.length),
   options: httpOptionsSchema,
   defaultOptions: DEFAULT_HTTP_OPTIONS,
   records: httpRecordSchema,
