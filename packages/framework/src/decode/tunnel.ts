@@ -13,10 +13,19 @@ const IPPROTO_IPV6 = 41;
 const IPPROTO_GRE = 47;
 
 /**
+ * The IP protocols that carry a tunnel by themselves (IP in IP, IPv6 in IP, GRE): their
+ * fragments are worth reassembling to open the tunnel (UDP tunnels are not: most fragmented
+ * UDP is no tunnel, and its fragments would take the reassembly's room).
+ */
+export function isTunnelProtocol(protocol: number): boolean {
+  return protocol === IPPROTO_IPIP || protocol === IPPROTO_IPV6 || protocol === IPPROTO_GRE;
+}
+
+/**
  * Opens the tunnels the decoded IP packet carries, one after the other, until the transport
  * is not a tunnel (IP in IP, GRE, VXLAN, Geneve). Each layer goes in the path, which bounds
- * the depth (`MAX_PATH`; deeper is a link error). A fragment is left as it is: a tunnel
- * whose outer packet came in IP fragments is not opened.
+ * the depth (`MAX_PATH`; deeper is a link error). A fragment is left as it is: the pipeline
+ * opens a tunnel whose outer packet came in IP fragments once it has reassembled it.
  */
 export function decapsulate(out: DecodedPacket): DecodeStatus {
   let status: DecodeStatus = DecodeStatus.Ok;

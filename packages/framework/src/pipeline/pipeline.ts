@@ -6,6 +6,7 @@ import type { Dissector, EndReason, Services } from '../dissect/api.js';
 import { DissectorTable } from '../dissect/dispatcher.js';
 import { IpDefragmenter, type DefragmenterLimits } from '../reassembly/ip-defragmenter.js';
 import { transportKnownAfterReassembly } from '../decode/ipv6.js';
+import { decapsulate, isTunnelProtocol } from '../decode/tunnel.js';
 import { MemoryAccount, storedFrameCost } from '../memory/memory-account.js';
 import { HeapPressure } from '../memory/heap-pressure.js';
 import type { SessionObserver } from '../sessions/observer.js';
@@ -103,7 +104,7 @@ export class Pipeline {
       this.countDecodeFailure(status);
       return;
     }
-    if (pkt.protocol !== IPPROTO_TCP && !transportKnownAfterReassembly(pkt)) {
+    if (pkt.protocol !== IPPROTO_TCP && !transportKnownAfterReassembly(pkt) && !(pkt.isFragment && isTunnelProtocol(pkt.protocol))) {
       stats.nonTcp++;
       return;
     }
@@ -113,8 +114,17 @@ export class Pipeline {
       if (!this.defragmenter.add(pkt, time, this.keepFrames ? copyFrame(frame) : null)) return;
       fragmentFrames = this.keepFrames ? (this.defragmenter.takeAttachments().filter((f: StoredFrame | null) => f !== null) as StoredFrame[]) : [];
       fragmentConflict = this.defragmenter.completedWithConflict;
-      // An IPv6 fragment's transport shows only once it is reassembled (extension headers first).
-      if (pkt.protocol !== IPPROTO_TCP) {
+      // A tunnel opens once its outer datagram is whole (decodeLink left it closed).
+      if (isTunnelProtocol(pkt.protocol)) {
+        const status = decapsulate(pkt);
+        if (status !== DecodeStatus.Ok) {
+          this.countDecodeFailure(status);
+          return;
+        }
+      }
+      // An IPv6 fragment's transport shows only once it is reassembled (extension headers
+      // first); a fragment inside the tunnel is not reassembled again.
+      if (pkt.protocol !== IPPROTO_TCP || pkt.isFragment) {
         stats.nonTcp++;
         return;
       }
