@@ -27,14 +27,7 @@ export default class Plugins extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Plugins);
-    const registry = new PluginRegistry(defaultServices());
-    const names = [...Object.keys(BUILTIN_PLUGINS), ...installedPackages(process.cwd()), ...(flags.plugin ?? [])];
-    for (const name of names) {
-      await registry.load([name]).catch((error) => {
-        if (flags.plugin?.includes(name)) failUsage(this, error);
-        this.warn(`${name}: ${error instanceof Error ? error.message : error}`);
-      });
-    }
+    const registry = await loadListedPlugins(this, flags.plugin);
     const built = builtDissectors(registry, (message) => this.warn(message));
     const dissectors = registry.dissectorEntries.map((entry) => {
       const d = built.get(entry.name);
@@ -129,8 +122,23 @@ function typeText(s: JsonSchema): string {
   return s.type ?? 'any';
 }
 
+/**
+ * The plugins these commands list: those that ship with pakeana, the ones installed in the
+ * current directory, and `given` (one that fails to load is a usage error; another, a warning).
+ */
+export async function loadListedPlugins(command: Command, given: readonly string[] = []): Promise<PluginRegistry> {
+  const registry = new PluginRegistry(defaultServices());
+  for (const name of [...Object.keys(BUILTIN_PLUGINS), ...installedPackages(process.cwd()), ...given]) {
+    await registry.load([name]).catch((error) => {
+      if (given.includes(name)) failUsage(command, error);
+      command.warn(`${name}: ${error instanceof Error ? error.message : error}`);
+    });
+  }
+  return registry;
+}
+
 /** Packages named pakeana-* or @scope/pakeana-* in ./node_modules. */
-export function installedPackages(cwd: string): string[] {
+function installedPackages(cwd: string): string[] {
   const root = join(cwd, 'node_modules');
   if (!existsSync(root)) return [];
   const found: string[] = [];

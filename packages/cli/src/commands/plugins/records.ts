@@ -1,9 +1,9 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import type { Dissector, JsonSchema } from '@pakeana/framework';
-import { BUILTIN_PLUGINS, PluginRegistry, defaultServices, recordJsonSchema, sessionJsonSchema } from '@pakeana/framework/internal';
+import { recordJsonSchema, sessionJsonSchema } from '@pakeana/framework/internal';
 import { failUsage } from '../../errors.js';
-import { installedPackages } from '../plugins.js';
+import { loadListedPlugins } from '../plugins.js';
 
 export default class PluginsRecords extends Command {
   static override summary = 'Print the JSON Schema of the session record, with the records of every dissector under its name.';
@@ -17,13 +17,7 @@ export default class PluginsRecords extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(PluginsRecords);
-    const registry = new PluginRegistry(defaultServices());
-    for (const name of [...Object.keys(BUILTIN_PLUGINS), ...installedPackages(process.cwd()), ...(flags.plugin ?? [])]) {
-      await registry.load([name]).catch((error) => {
-        if (flags.plugin?.includes(name)) failUsage(this, error);
-        this.warn(`${name}: ${error instanceof Error ? error.message : error}`);
-      });
-    }
+    const registry = await loadListedPlugins(this, flags.plugin);
     try {
       this.log(flags.markdown ? markdown(registry.dissectors) : JSON.stringify(sessionJsonSchema(registry.dissectors), null, 2));
     } catch (error) {
