@@ -2,7 +2,7 @@ import { parseDuration, type Trigger } from '@pakeana/framework';
 import { TriggerBuilder, type ConfigFile, type PluginRegistry } from '@pakeana/framework/internal';
 
 /** Trigger plugins that ship with pakeana, always loaded. */
-export const BUNDLED_TRIGGER_PLUGINS = ['trigger-tcp', 'trigger-http', 'trigger-match'];
+export const BUNDLED_TRIGGER_PLUGINS = ['trigger-tcp', 'trigger-http', 'trigger-tls', 'trigger-match'];
 
 /**
  * miruo's defaults, used when neither the command line nor the config names a trigger:

@@ -9,8 +9,10 @@ import type { PluginModule } from './plugin-module.js';
 /** Short names of the plugins that ship with pakeana. */
 export const BUILTIN_PLUGINS: Readonly<Record<string, string>> = {
   http: '@pakeana/dissector-http',
+  tls: '@pakeana/dissector-tls',
   'trigger-tcp': '@pakeana/trigger-tcp',
   'trigger-http': '@pakeana/trigger-http',
+  'trigger-tls': '@pakeana/trigger-tls',
   'trigger-match': '@pakeana/trigger-match',
 };
 

@@ -25,7 +25,7 @@ import type { TimedFrame } from './packet-builder.js';
  * The trigger plugins that ship with pakeana. With `triggers`, the ones installed where the
  * test runs (as dependencies of `pakeana`, or on their own) are loaded, as the CLI loads them.
  */
-export const BUNDLED_TRIGGER_PACKAGES: readonly string[] = ['@pakeana/trigger-tcp', '@pakeana/trigger-http', '@pakeana/trigger-match'];
+export const BUNDLED_TRIGGER_PACKAGES: readonly string[] = ['@pakeana/trigger-tcp', '@pakeana/trigger-http', '@pakeana/trigger-tls', '@pakeana/trigger-match'];
 
 export interface DissectOptions {
   /** Plugins to load by name or path, as `--plugin` takes them (`'./'`: the package under test). */
