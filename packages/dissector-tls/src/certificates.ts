@@ -69,7 +69,13 @@ function selfSigned(cert: X509Certificate): boolean {
   }
 }
 
-/** One DER certificate, or null when Node cannot parse it. */
+/** OpenSSL's `Jan  2 00:00:00 2027 GMT` as ISO 8601, or null for a time it printed but no date parses (a damaged certificate). */
+function isoDate(text: string): string | null {
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+/** One DER certificate, or null when Node cannot parse it (or its validity). */
 export function readCertificate(der: Uint8Array): TlsCertificate | null {
   let cert: X509Certificate;
   try {
@@ -77,13 +83,16 @@ export function readCertificate(der: Uint8Array): TlsCertificate | null {
   } catch {
     return null;
   }
+  const notBefore = isoDate(cert.validFrom);
+  const notAfter = isoDate(cert.validTo);
+  if (notBefore === null || notAfter === null) return null;
   return {
     subject: rfc4514Name(cert.subject),
     issuer: rfc4514Name(cert.issuer),
     sans: subjectAltNames(cert.subjectAltName),
     serial: cert.serialNumber.toUpperCase(),
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
+    notBefore,
+    notAfter,
     ...publicKeyOf(cert),
     sha256: createHash('sha256').update(der).digest('hex'),
     selfSigned: selfSigned(cert),

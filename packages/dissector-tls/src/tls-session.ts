@@ -142,7 +142,7 @@ export class TlsSession implements DissectorSession {
     if (!this.retired) this.side(dir).records.feed(buf, offset, offset + length, at);
   }
 
-  gap(dir: Direction, length: number): void {
+  gap(dir: Direction, length: number, _at: number): void {
     const side = this.side(dir);
     if (this.retired || side.records.stopped) return;
     const type = side.records.type;
