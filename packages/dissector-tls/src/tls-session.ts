@@ -1,4 +1,4 @@
-import type { Direction, DissectorSession, SessionContext } from '@pakeana/framework';
+import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
 import { certificateList, nameMatches, readCertificate } from './certificates.js';
 import { ja3, ja3s, ja4, ja4s } from './fingerprints.js';
 import { CERTIFICATE, CLIENT_HELLO, HandshakeReader, NEW_SESSION_TICKET, SERVER_HELLO, SERVER_KEY_EXCHANGE, type HandshakeSink } from './handshake-layer.js';
@@ -155,7 +155,7 @@ export class TlsSession implements DissectorSession {
     }
   }
 
-  end(): void {
+  end(_reason: EndReason): void {
     if (!this.retired) this.emit();
   }
 
