@@ -298,6 +298,7 @@ export class TlsSession implements DissectorSession {
     current.serverHelloTime = at;
     const specs = 13 + certLength;
     if (specsLength >= 3 && specs + 3 <= record.length) current.cipher = cipherName((record[specs] << 16) | (record[specs + 1] << 8) | record[specs + 2]);
+    if (this.context.displaying) this.context.display({ label: 'ServerHello', text: `${current.version} ${current.cipher ?? '-'}`, dir: 'server' });
     if (record[4] === 1 && 13 + certLength <= record.length) this.certificates(this.server, [record.subarray(13, 13 + certLength)]);
     this.client.records.stop();
     this.seen = true;
