@@ -98,7 +98,7 @@ export const tlsHandshake: TriggerKind<{ over: number }> = {
 /** Handshakes that negotiated a version below `below` (without a ServerHello: the client offered nothing as recent). */
 export const tlsVersion: TriggerKind<{ below: number }> = {
   name: 'tls.version',
-  description: 'TLS handshakes on a version below below (without a ServerHello: when the client offered none as recent)',
+  description: 'TLS handshakes on a version older than below (without a ServerHello: when the client offered none as recent)',
   options: versionOptions,
   create: ({ below }) => ({ name: 'tls.version', watch: (_session, fire) => new VersionWatch(below, fire) }),
 };
