@@ -1,11 +1,13 @@
 /**
  * The alert descriptions `tls.alert` takes, as the RFCs name them (IANA's TLS Alerts
- * registry, reserved ones included: old peers still send them). The TLS record names an
+ * registry, reserved ones included: old peers still send them; end_of_early_data from TLS 1.3's
+ * drafts). The TLS record names an
  * alert the same way (a number without a name is `unknown(N)` there); a test checks that the
  * two lists agree. Kept here because a trigger package may not load the dissector.
  */
 export const ALERT_NAMES = [
   'close_notify',
+  'end_of_early_data',
   'unexpected_message',
   'bad_record_mac',
   'decryption_failed',
@@ -38,7 +40,9 @@ export const ALERT_NAMES = [
   'bad_certificate_hash_value',
   'unknown_psk_identity',
   'certificate_required',
+  'general_error',
   'no_application_protocol',
+  'ech_required',
 ] as const;
 
 export type AlertName = (typeof ALERT_NAMES)[number];

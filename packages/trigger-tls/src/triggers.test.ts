@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import type { Dissector, TcpSession, TriggerContext, TriggerKind } from '@pakeana/framework';
 import { Conversation, dissectFrames } from '@pakeana/framework/testing';
 import { tlsRecordSchema, type TlsCertificate, type TlsHandshake } from '@pakeana/dissector-tls';
+// The dissector's name table, to check that the names tls.alert takes are the ones records carry.
+import { alertDescription } from '@pakeana/dissector-tls/dist/names.js';
+import { ALERT_NAMES } from './alert-names.js';
 import { tlsAlert, tlsCertificate, tlsHandshake, tlsVersion } from './index.js';
 import { optionVersionRank } from './versions.js';
 
@@ -47,12 +50,17 @@ test('tls.alert: fatal alerts by default; level any adds warnings and encrypted 
   assert.deepEqual(firings(tlsAlert, { level: 'any' }, [handshake()]), []);
 });
 
+test('tls.alert takes exactly the alert names the dissector gives', () => {
+  const named = Array.from({ length: 256 }, (_, code) => alertDescription(code)).filter((name) => !name.startsWith('unknown('));
+  assert.deepEqual(named, [...ALERT_NAMES]);
+});
+
 test('tls.alert options: bare, a name or a list of names; a wrong name lists the known ones', () => {
   assert.deepEqual(parsed(tlsAlert, undefined), { level: 'fatal' });
   assert.deepEqual(parsed(tlsAlert, { level: 'any', description: 'certificate_expired' }), { level: 'any', description: ['certificate_expired'] });
   assert.match(String(parsed(tlsAlert, { description: 'handshake' })), /^description: not a TLS alert name: "handshake" \(known: /);
   const wrong = parsed(tlsAlert, { description: ['handshake_failure', 'handshake_failed'] });
-  assert.match(String(wrong), /^description\.1: not a TLS alert name: "handshake_failed" \(known: close_notify, unexpected_message, .*, no_application_protocol\)$/);
+  assert.match(String(wrong), /^description\.1: not a TLS alert name: "handshake_failed" \(known: close_notify, end_of_early_data, unexpected_message, .*, no_application_protocol, ech_required\)$/);
   assert.match(String(parsed(tlsAlert, { description: [] })), /^description: /);
   assert.equal(parsed(tlsAlert, { level: 'warning' }), 'level: Invalid option: expected one of "fatal"|"any"');
   assert.match(String(parsed(tlsAlert, { levels: 'any' })), /^: Unrecognized key: "levels"/);
