@@ -1,8 +1,8 @@
 // The TLS triggers end to end: `pakeana read --plugin tls --config FILE` as a process on Zeek's
-// TLS traces (../shared/public/zeek-tls), asserting which sessions are reported (by client
-// port) and why; what the expectations rest on is tshark's view of each capture, given beside
-// it. Also the commands and YAML of packages/trigger-tls/README.md, and bad options with their
-// FILE:LINE:COL messages.
+// TLS traces (../shared/public/zeek-tls) and the TLS lab's captures (test/fixtures/tls-lab),
+// asserting which sessions are reported (by client port) and why; what the expectations rest
+// on is tshark's view of each trace, given beside it, and the lab's manifest. Also the commands
+// and YAML of packages/trigger-tls/README.md, and bad options with their FILE:LINE:COL messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { runPakeana } from './helpers.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const traces = join(root, '../shared/public/zeek-tls');
+const lab = join(root, 'test/fixtures/tls-lab');
 const skip = existsSync(traces) ? false : `no ${traces}`;
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-tls-triggers-'));
 
@@ -22,7 +23,7 @@ function config(name, ...triggers) {
   return file;
 }
 
-/** The reported sessions of a trace as [client port, triggers] by port, with `triggers` (YAML lines) configured. */
+/** The reported sessions of a Zeek trace as [client port, triggers] by port, with `triggers` (YAML lines) configured. */
 function reported(trace, ...triggers) {
   const run = runPakeana(['read', join(traces, trace), '--format', 'json', '--config', config('t.yaml', ...triggers)]);
   assert.equal(run.status, 0, run.stderr);
@@ -79,6 +80,33 @@ test('match on sni, and a TLS 1.3 draft is no older than 1.3, on tls13draft23-ch
   assert.deepEqual(reported(trace, "match: { sni: 'mozilla.org' }"), []);
   assert.deepEqual(reported(trace, 'tls.version: { below: "1.3" }'), []);
   assert.deepEqual(reported(trace, 'record: { protocol: tls, where: { version: TLSv13-draft23 } }'), [[63449, ['record']]]);
+});
+
+/** Whether each trigger (a YAML line) fired on the one connection of a lab capture. */
+function firesOnLab(capture, ...triggers) {
+  return triggers.map((trigger) => {
+    const run = runPakeana(['read', join(lab, `${capture}.pcap`), '--format', 'json', '--config', config('lab.yaml', trigger)]);
+    assert.equal(run.status, 0, run.stderr);
+    return run.sessions.length > 0;
+  });
+}
+
+// The lab's manifest: self.example's leaf is self-signed, b.example was asked of a server whose
+// certificate is for a.example, expired.example's leaf ran 2020-01-01 to 2021-01-01 (and the
+// client sent a fatal certificate_expired), the other leaves are valid 30 days from the lab's
+// run; handshake-failure's client was capped at TLS 1.2 and got no ServerHello.
+test('tls.certificate and tls.version on the TLS lab: self-signed, SNI mismatch, expired, 30 days left, no ServerHello', () => {
+  const selfSigned = 'tls.certificate: { selfSigned: true }';
+  const mismatch = 'tls.certificate: { nameMismatch: true }';
+  assert.deepEqual(firesOnLab('self-signed', selfSigned, mismatch), [true, false]);
+  assert.deepEqual(firesOnLab('sni-mismatch', selfSigned, mismatch), [false, true]);
+  assert.deepEqual(firesOnLab('openssl-tls12', selfSigned, mismatch), [false, false]);
+  assert.deepEqual(firesOnLab('expired', 'tls.certificate: { expiresWithin: 1h }', 'tls.alert: { description: certificate_expired }'), [true, true]);
+  // The time left is measured from the capture, however long ago the lab ran.
+  assert.deepEqual(firesOnLab('node-tls12', 'tls.certificate: { expiresWithin: 30d }', 'tls.certificate: { expiresWithin: 29d }'), [true, false]);
+  // TLS 1.3 encrypts the certificate: nothing to judge.
+  assert.deepEqual(firesOnLab('node-tls13', 'tls.certificate: { expiresWithin: 3650d, selfSigned: true }', 'tls.version: { below: "1.3" }'), [false, false]);
+  assert.deepEqual(firesOnLab('handshake-failure', 'tls.version: { below: "1.3" }', 'tls.version: { below: "1.2" }', 'tls.alert'), [true, false, true]);
 });
 
 test('bad TLS trigger options: each problem at its line and column', () => {
