@@ -2,16 +2,15 @@ import { duration, isRecord, lazySchema, type PluginModule, type SessionWatch, t
 // The TLS record's type, for `isRecord('tls', ...)` (declaration merging; types only).
 import type { TlsAlert, TlsHandshake } from '@pakeana/dissector-tls';
 import { ALERT_NAMES } from './alert-names.js';
-import { optionVersionRank, recordVersionRank, versionName } from './versions.js';
+import { optionVersionRank, recordVersionRank, rankName } from './versions.js';
 
 // Each kind reads the TLS record the dissector emits once a handshake is over (at the next
 // handshake or the session's end), so each decides on that record: none fires mid-handshake.
 // Option schemas are built on first use: a run without these triggers needs none.
 
-const KNOWN_ALERTS: ReadonlySet<string> = new Set(ALERT_NAMES);
-
-const alertOptions = lazySchema((z) =>
-  z
+const alertOptions = lazySchema((z) => {
+  const known: ReadonlySet<string> = new Set(ALERT_NAMES);
+  return z
     .object({
       level: z
         .enum(['fatal', 'any'])
@@ -24,7 +23,7 @@ const alertOptions = lazySchema((z) =>
         .transform((value, ctx) => {
           const names = typeof value === 'string' ? [value] : value;
           names.forEach((name, i) => {
-            if (KNOWN_ALERTS.has(name)) return;
+            if (known.has(name)) return;
             const path = typeof value === 'string' ? [] : [i];
             ctx.addIssue({ code: 'custom', path, message: `not a TLS alert name: ${JSON.stringify(name)} (known: ${ALERT_NAMES.join(', ')})` });
           });
@@ -32,8 +31,8 @@ const alertOptions = lazySchema((z) =>
         })
         .optional(),
     })
-    .strict(),
-);
+    .strict();
+});
 
 const handshakeOptions = lazySchema((z) =>
   z.object({ over: duration().describe('a duration (500ms, 2s): the longest handshake, from the ClientHello to the client\'s first application data') }).strict(),
@@ -175,7 +174,7 @@ class VersionWatch implements SessionWatch {
       return;
     }
     const offered = clientBest(record);
-    if (offered !== null && offered < this.below) this.fire(`client offered at most ${versionName(offered)}`);
+    if (offered !== null && offered < this.below) this.fire(`client offered at most ${rankName(offered)}`);
   }
 }
 
@@ -188,8 +187,9 @@ function clientBest(record: TlsHandshake): number | null {
 
 /**
  * Fires on a server certificate with a problem asked for, naming each. "Soon" is measured
- * from the handshake's capture time (the ServerHello's, else the ClientHello's), never the
- * wall clock: a capture replayed a year later gives the same answer.
+ * from the handshake's capture time (the ServerHello's, else the ClientHello's, else the
+ * session's last segment), never the wall clock: a capture replayed a year later gives the
+ * same answer.
  */
 class CertificateWatch implements SessionWatch {
   constructor(

@@ -5,7 +5,7 @@
 const RECORD_NAMES = ['SSLv2', 'SSLv3', 'TLSv10', 'TLSv11', 'TLSv12', 'TLSv13'] as const;
 
 /** The version `rank` stands for, as the record names it. */
-export function versionName(rank: number): string {
+export function rankName(rank: number): string {
   return RECORD_NAMES[rank]!;
 }
 
