@@ -97,7 +97,7 @@ test('bad configs: every problem, with its line and column', () => {
   assert.deepEqual(problems('type.yaml', 'limits:\n  sessions: many\n'), ['2:13: limits.sessions: Invalid input: expected number, received string']);
   assert.deepEqual(problems('key.yaml', 'output:\n  format: json\n  colour: true\n'), ['3:3: output.colour: unknown key "colour"']);
   assert.deepEqual(problems('unknown.yaml', 'triggers:\n  - tcp.reset\n  - tcp.retransmitt\n'), [
-    '3:5: triggers.1: unknown trigger "tcp.retransmitt" (known: all, http.latency, http.status, ip.fragment, mark, match, record, tcp.delay, tcp.duration, tcp.reset, tcp.retransmit, tcp.syn-retransmit)',
+    '3:5: triggers.1: unknown trigger "tcp.retransmitt" (known: all, http.latency, http.status, ip.fragment, mark, match, record, tcp.delay, tcp.duration, tcp.reset, tcp.retransmit, tcp.syn-retransmit, tls.alert, tls.certificate, tls.handshake, tls.version)',
   ]);
   assert.deepEqual(problems('option.yaml', 'triggers:\n  - tcp.retransmit: { after: soon }\n  - tcp.reset: { mod: all }\n'), [
     '2:30: triggers.0.tcp.retransmit.after: not a duration: "soon" (write 300ms, 10s, 2m)',
@@ -122,7 +122,7 @@ test('the example config validates, and the JSON Schema names every trigger', ()
   assert.equal(run.status, 0, run.stderr);
   const schema = JSON.parse(runPakeana(['config', 'schema']).stdout);
   const names = schema.properties.triggers.items.anyOf[0].enum;
-  assert.deepEqual(names, ['all', 'http.latency', 'http.status', 'ip.fragment', 'mark', 'match', 'record', 'tcp.delay', 'tcp.duration', 'tcp.reset', 'tcp.retransmit', 'tcp.syn-retransmit']);
+  assert.deepEqual(names, ['all', 'http.latency', 'http.status', 'ip.fragment', 'mark', 'match', 'record', 'tcp.delay', 'tcp.duration', 'tcp.reset', 'tcp.retransmit', 'tcp.syn-retransmit', 'tls.alert', 'tls.certificate', 'tls.handshake', 'tls.version']);
 });
 
 test('the default and shortcut triggers, built without their schemas, have the options the schemas give', async () => {

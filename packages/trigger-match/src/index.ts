@@ -4,7 +4,7 @@ import { compilePattern } from './pattern.js';
 import { markTrigger, recordTrigger } from './record-triggers.js';
 
 /**
- * `match`: address, port and HTTP conditions, composable with `any`, `all` and `not`, where
+ * `match`: address, port, HTTP and TLS conditions, composable with `any`, `all` and `not`, where
  * any item may also be another trigger (`{ tcp.duration: { over: 10s } }`), true once it fired.
  *
  *   match: { all: [ { server: 10.0.0.0/8 }, { tcp.duration: { over: 10s } } ] }
@@ -15,26 +15,28 @@ import { markTrigger, recordTrigger } from './record-triggers.js';
  */
 type Node = { kind: 'all' | 'any'; items: Node[] } | { kind: 'not'; item: Node } | { kind: 'leaf'; slot: number };
 
-type HttpField = 'method' | 'host' | 'uri';
+/** The record field each record leaf reads: HTTP's method, host and URI, TLS's server name (SNI). */
+const RECORD_FIELDS = { method: ['http', 'method'], host: ['http', 'host'], path: ['http', 'uri'], sni: ['tls', 'serverName'] } as const;
+type RecordLeaf = keyof typeof RECORD_FIELDS;
 
 /**
  * The compiled expression. Every leaf has a slot, where each session's watch keeps whether it
- * holds: address and port leaves are decided when the watch starts, HTTP leaves on the first
- * record that matches, trigger leaves when the nested trigger fires. Leaves only ever become
- * true, so each record is tested once, and the tree is evaluated only when a slot changes.
+ * holds: address and port leaves are decided when the watch starts, HTTP and TLS leaves on the
+ * first record that matches, trigger leaves when the nested trigger fires. Leaves only ever
+ * become true, so each record is tested once, and the tree is evaluated only when a slot changes.
  */
 interface Compiled {
   root: Node;
   slots: number;
   statics: { slot: number; test: (session: TcpSession) => boolean }[];
-  http: { slot: number; field: HttpField; test: (value: string) => boolean }[];
+  fields: { slot: number; protocol: string; field: string; test: (value: string) => boolean }[];
   triggers: { slot: number; trigger: Trigger }[];
   decidedAtEnd: boolean;
 }
 
 type Leaves = Omit<Compiled, 'root'>;
 
-const LEAVES = ['client', 'server', 'address', 'port', 'clientPort', 'serverPort', 'method', 'host', 'path'] as const;
+const LEAVES = ['client', 'server', 'address', 'port', 'clientPort', 'serverPort', 'method', 'host', 'path', 'sni'] as const;
 // Schemas are built on first use: a run without `match` needs none.
 const port = lazySchema((z) => z.union([z.number().int().min(0).max(65535), z.array(z.number().int().min(0).max(65535))]));
 
@@ -43,7 +45,7 @@ const options = lazySchema((z) =>
   z
     .record(z.string(), z.unknown())
     .describe(
-      `a condition: ${LEAVES.join(', ')} (addresses as IP or CIDR, ports as a number or a list, method/host/path as a glob or /regex/), any: [...], all: [...], not: {...}, or another trigger`,
+      `a condition: ${LEAVES.join(', ')} (addresses as IP or CIDR, ports as a number or a list, method/host/path/sni as a glob or /regex/), any: [...], all: [...], not: {...}, or another trigger`,
     ),
 );
 
@@ -78,8 +80,9 @@ function compileEntry(key: string, value: unknown, context: TriggerContext, comp
     case 'method':
     case 'host':
     case 'path':
+    case 'sni':
       if (typeof value !== 'string') throw new Error(`${path.join('.')}: expected a pattern (glob or /regex/)`);
-      return httpNode(key === 'path' ? 'uri' : key, value, compiled, path);
+      return fieldNode(key, value, compiled, path);
     default:
       return nested({ [key]: value }, context, compiled, path.slice(0, -1));
   }
@@ -91,15 +94,16 @@ function nested(node: unknown, context: TriggerContext, compiled: Leaves, path: 
   return { kind: 'leaf', slot };
 }
 
-function httpNode(field: HttpField, pattern: string, compiled: Leaves, path: (string | number)[]): Node {
+function fieldNode(leaf: RecordLeaf, pattern: string, compiled: Leaves, path: (string | number)[]): Node {
   let test: (value: string) => boolean;
   try {
-    test = compilePattern(pattern, field === 'uri');
+    test = compilePattern(pattern, leaf === 'path');
   } catch (error) {
     throw new Error(`${path.join('.')}: ${(error as Error).message}`);
   }
   const slot = compiled.slots++;
-  compiled.http.push({ slot, field, test });
+  const [protocol, field] = RECORD_FIELDS[leaf];
+  compiled.fields.push({ slot, protocol, field, test });
   return { kind: 'leaf', slot };
 }
 
@@ -154,13 +158,12 @@ class MatchWatch implements SessionWatch {
 
   record(protocol: string, record: object): void {
     for (const w of this.watches) w.record?.(protocol, record);
-    if (protocol !== 'http') return;
-    const values = record as { [field in HttpField]?: string | null };
+    const values = record as Record<string, unknown>;
     let changed = false;
-    const leaves = this.compiled.http;
+    const leaves = this.compiled.fields;
     for (let i = 0; i < leaves.length; i++) {
-      const { slot, field, test } = leaves[i]!;
-      if (this.holds[slot]) continue;
+      const { slot, protocol: leafProtocol, field, test } = leaves[i]!;
+      if (leafProtocol !== protocol || this.holds[slot]) continue;
       const value = values[field];
       if (typeof value === 'string' && test(value)) changed = this.holds[slot] = true;
     }
@@ -202,10 +205,10 @@ class MatchWatch implements SessionWatch {
 
 export const match: TriggerKind<Record<string, unknown>> = {
   name: 'match',
-  description: 'address/CIDR, port, HTTP method/host/path conditions and other triggers, composed with any, all, not',
+  description: 'address/CIDR, port, HTTP method/host/path, TLS sni conditions and other triggers, composed with any, all, not',
   options: options,
   create(conditions, context) {
-    const partial: Leaves = { slots: 0, statics: [], http: [], triggers: [], decidedAtEnd: false };
+    const partial: Leaves = { slots: 0, statics: [], fields: [], triggers: [], decidedAtEnd: false };
     const root = compile(conditions, context, partial, []);
     const compiled: Compiled = { ...partial, root };
     return { name: 'match', watch: (session, fire) => new MatchWatch(compiled, session, () => fire()) };

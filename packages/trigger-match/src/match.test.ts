@@ -118,6 +118,23 @@ test('match composition: any, all, not and nested triggers, as the records arriv
   assert.deepEqual(firedAfter({ not: 'test.flag' }, [{ flag: true }]), [0, 0, 0]);
 });
 
+test('sni: a glob or /regex/ on the TLS server name (case-insensitive), not on an HTTP host', () => {
+  /** Whether `match: { sni: pattern }` fired over records given as [protocol, record]. */
+  const fires = (pattern: string, ...records: [string, object][]) => {
+    let fired = false;
+    const watch = builder.build({ match: { sni: pattern } }).watch(session, () => (fired = true));
+    for (const [protocol, record] of records) watch.record?.(protocol, record);
+    return fired;
+  };
+  const hello = (serverName: string | null): [string, object] => ['tls', { serverName, version: 'TLSv13' }];
+  assert.equal(fires('*.example.com', hello('WWW.Example.COM')), true);
+  assert.equal(fires('*.example.com', hello('example.com')), false);
+  assert.equal(fires('/^api\\d+\\./', hello(null), hello('api7.example.net')), true);
+  assert.equal(fires('*', hello(null)), false);
+  assert.equal(fires('www.example.com', ['http', { method: 'GET', host: 'www.example.com', uri: '/', serverName: 'www.example.com' }]), false);
+  assert.deepEqual(builder.check({ match: { sni: ['a'] } }), [{ path: ['match'], message: 'sni: expected a pattern (glob or /regex/)' }]);
+});
+
 test('a bad pattern is a config problem at its place in the tree', () => {
   assert.deepEqual(builder.check({ match: { any: [{ port: 80 }, { path: '/^(a)\\1$/' }] } }), [
     { path: ['match'], message: 'any.1.path: /^(a)\\1$/: the backreference \\1 cannot be matched in linear time (regexes run on RE2)' },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseDuration, parseSize } from './units.js';
 
 test('durations as people write them, in seconds', () => {
-  assert.deepEqual(['300ms', '10s', '1.5s', '2m', '1h', '7', 3].map(parseDuration), [0.3, 10, 1.5, 120, 3600, 7, 3]);
+  assert.deepEqual(['300ms', '10s', '1.5s', '2m', '1h', '30d', '7', 3].map(parseDuration), [0.3, 10, 1.5, 120, 3600, 2_592_000, 7, 3]);
   assert.equal(parseDuration('soon'), null);
   assert.equal(parseDuration(-1), null);
 });

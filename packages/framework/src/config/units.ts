@@ -1,11 +1,11 @@
 import { zod } from './zod.js';
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
 const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/;
-const SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+const SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 const BYTES: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
-/** Seconds from `300ms`, `10s`, `1.5s`, `2m`, `1h`, or a bare number of seconds. */
+/** Seconds from `300ms`, `10s`, `1.5s`, `2m`, `1h`, `30d`, or a bare number of seconds. */
 export function parseDuration(text: string | number): number | null {
   if (typeof text === 'number') return text >= 0 ? text : null;
   const m = DURATION.exec(text.trim());
@@ -24,7 +24,7 @@ export const duration = () => {
   const z = zod();
   return z
     .union([z.number().nonnegative(), z.string()])
-    .describe('a duration: 300ms, 10s, 1.5s, 2m, 1h; a bare number is seconds')
+    .describe('a duration: 300ms, 10s, 1.5s, 2m, 1h, 30d; a bare number is seconds')
     .transform((value, ctx) => {
       const seconds = parseDuration(value);
       if (seconds === null) {
