@@ -62,6 +62,6 @@ test('pakeana plugins lists the bundled dissectors and triggers, and plugins giv
   const run = runPakeana(['plugins', '--plugin', './examples/dissector-redis', '--json'], { cwd: root });
   assert.equal(run.status, 0, run.stderr);
   const list = JSON.parse(run.stdout);
-  assert.deepEqual(list.dissectors.map((d) => d.name), ['http', 'redis']);
+  assert.deepEqual(list.dissectors.map((d) => d.name), ['http', 'tls', 'redis']);
   assert.ok(list.triggers.some((t) => t.name === 'tcp.retransmit' && t.options.some((o) => o.name === 'after')));
 });

@@ -69,20 +69,21 @@ test('docs/records.md holds the tables `pakeana plugins records --markdown` prin
   assert.equal(run.status, 0, run.stderr);
   const printed = sections(run.stdout, /^## (\S+)\n\n([^]*?)(?=^## |$(?![^]))/gm);
   const doc = sections(readFileSync(join(root, 'docs/records.md'), 'utf8'), /^<!-- generated: (\S+) -->\n([^]*?)^<!-- end generated -->/gm);
-  assert.deepEqual(Object.keys(doc), ['session', 'http']);
+  assert.deepEqual(Object.keys(doc), ['session', 'http', 'tls']);
   for (const name of Object.keys(doc)) assert.equal(doc[name], printed[name], `docs/records.md, table ${name}: regenerate it with pakeana plugins records --markdown`);
 });
 
-test('docs/records.md lists every mark the HTTP dissector and the framework make', () => {
+test('docs/records.md lists every mark the HTTP and TLS dissectors and the framework make', () => {
   const doc = readFileSync(join(root, 'docs/records.md'), 'utf8');
   const sources = [
     ...readdirSync(join(root, 'packages/dissector-http/src')).map((f) => join('packages/dissector-http/src', f)),
+    ...readdirSync(join(root, 'packages/dissector-tls/src')).map((f) => join('packages/dissector-tls/src', f)),
     'packages/framework/src/sessions/session-tracker.ts',
-  ].filter((f) => !f.endsWith('.test.ts'));
+  ].filter((f) => f.endsWith('.ts') && !f.includes('.test.'));
   const marks = new Set();
   for (const file of sources) {
     const text = readFileSync(join(root, file), 'utf8');
-    for (const [, mark] of text.matchAll(/'((?:http|tcp|ip)\.[a-z-]+)'/g)) marks.add(mark);
+    for (const [, mark] of text.matchAll(/'((?:http|tls|tcp|ip)\.[a-z0-9-]+)'/g)) marks.add(mark);
     for (const [, prefix] of text.matchAll(/`(http\.[a-z-]+)\$\{side\.dir\}`/g)) ['client', 'server'].forEach((dir) => marks.add(prefix + dir));
   }
   assert.ok(marks.size >= 11, [...marks].join(' '));

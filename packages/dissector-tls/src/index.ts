@@ -34,3 +34,6 @@ export { TlsSession } from './tls-session.js';
 export { probeTls } from './probe.js';
 export { tlsOptionsSchema, DEFAULT_TLS_OPTIONS, DEFAULT_MAX_HANDSHAKE_MESSAGE, type TlsOptions } from './tls-options.js';
 export { tlsRecordSchema, type TlsHandshake, type TlsCertificate, type TlsAlert } from './tls-record.js';
+export { parseClientHello, parseServerHello, parseSslv2ClientHello, isGrease, type ClientHello, type ServerHello } from './hello.js';
+export { ja3, ja3s, ja4, ja4s, ja3String, ja3sString } from './fingerprints.js';
+export { versionName, cipherName, extensionName, groupName, alertDescription } from './names.js';

@@ -7,7 +7,7 @@ import type { Dissector, TcpSession, TriggerContext, TriggerKind } from '@pakean
 import { Conversation, dissectFrames } from '@pakeana/framework/testing';
 import { tlsRecordSchema, type TlsCertificate, type TlsHandshake } from '@pakeana/dissector-tls';
 // The dissector's name table, to check that the names tls.alert takes are the ones records carry.
-import { alertDescription } from '@pakeana/dissector-tls/dist/names.js';
+import { alertDescription } from '@pakeana/dissector-tls';
 import { ALERT_NAMES } from './alert-names.js';
 import { tlsAlert, tlsCertificate, tlsHandshake, tlsVersion } from './index.js';
 import { optionVersionRank } from './versions.js';
