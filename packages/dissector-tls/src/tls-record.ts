@@ -9,6 +9,8 @@ import type { z } from 'zod';
  * fields elsewhere. The schema is the one source of the record's shape: `TlsHandshake` is its
  * type, `pakeana plugins records` prints it, `record:` triggers check field names against it,
  * and docs/records.md is generated from it. Built on first use (a run does not load zod).
+ * What the hellos alone give (fingerprints, lists of names) comes last: the record computes it
+ * when it is read (see HandshakeRecord).
  */
 export const tlsRecordSchema = lazySchema((z) => {
   const text = (meaning: string) => z.string().nullable().describe(meaning);
@@ -51,15 +53,7 @@ export const tlsRecordSchema = lazySchema((z) => {
       subject: text('subject of the server\'s certificate (the first of its chain), or null when not seen (TLS 1.3 encrypts it)'),
       issuer: text('issuer of the server\'s certificate, or null'),
       sniMatchesCert: z.boolean().nullable().describe('the server name matches the server certificate\'s SANs (or its CN without SANs; wildcards one label deep), or null without both'),
-      ja3: text('JA3 fingerprint of the ClientHello (MD5 of its string, GREASE values left out), or null'),
-      ja3s: text('JA3S fingerprint of the ServerHello, or null'),
-      ja4: text('JA4 fingerprint of the ClientHello (FoxIO\'s definition, `t13d1516h2_8daaf6152771_e5627efa2ab1`), or null'),
-      ja4s: text('JA4S fingerprint of the ServerHello, or null'),
       clientVersion: text('legacy version field of the ClientHello (`TLSv12` in every TLS 1.3 hello), or null'),
-      clientVersions: names('versions the client offered in supported_versions, GREASE left out (empty without the extension)'),
-      clientCiphers: names('cipher suites the client offered, IANA names, in its order, GREASE left out'),
-      clientExtensions: names('extensions the client sent, by IANA name (`server_name`, `unknown-65281`), in its order, GREASE left out'),
-      serverExtensions: names('extensions of the ServerHello, as clientExtensions'),
       alpn: names('application protocols the client offered (ALPN), in its order'),
       resumption: z
         .array(z.enum(['session-id', 'ticket', 'psk']))
@@ -74,6 +68,14 @@ export const tlsRecordSchema = lazySchema((z) => {
       serverHelloTime: time('capture time of the ServerHello, or null'),
       clientDataTime: time('capture time of the client\'s first application data record (in TLS 1.3 its first encrypted record, which carries its Finished), or null'),
       serverDataTime: time('capture time of the server\'s first application data record, or null'),
+      ja3: text('JA3 fingerprint of the ClientHello (MD5 of its string, GREASE values left out), or null'),
+      ja3s: text('JA3S fingerprint of the ServerHello, or null'),
+      ja4: text('JA4 fingerprint of the ClientHello (FoxIO\'s definition, `t13d1516h2_8daaf6152771_e5627efa2ab1`), or null'),
+      ja4s: text('JA4S fingerprint of the ServerHello, or null'),
+      clientVersions: names('versions the client offered in supported_versions, GREASE left out (empty without the extension)'),
+      clientCiphers: names('cipher suites the client offered, IANA names, in its order, GREASE left out'),
+      clientExtensions: names('extensions the client sent, by IANA name (`server_name`, `unknown-65281`), in its order, GREASE left out'),
+      serverExtensions: names('extensions of the ServerHello, as clientExtensions'),
     })
     .strict();
 });

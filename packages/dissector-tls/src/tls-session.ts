@@ -1,9 +1,9 @@
 import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
 import { certificateList, nameMatches, readCertificate } from './certificates.js';
-import { ja3, ja3s, ja4, ja4s } from './fingerprints.js';
+import { HandshakeRecord } from './handshake-record.js';
 import { CERTIFICATE, CLIENT_HELLO, HandshakeReader, NEW_SESSION_TICKET, SERVER_HELLO, SERVER_KEY_EXCHANGE, type HandshakeSink } from './handshake-layer.js';
 import { isGrease, parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
-import { alertDescription, cipherName, extensionName, groupName, versionName } from './names.js';
+import { alertDescription, cipherName, groupName, versionName } from './names.js';
 import { ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, HEARTBEAT, RecordReader, type RecordSink } from './record-layer.js';
 import type { TlsOptions } from './tls-options.js';
 import type { TlsCertificate, TlsHandshake } from './tls-record.js';
@@ -63,50 +63,14 @@ class Side implements RecordSink, HandshakeSink {
   }
 }
 
-/** The record of a handshake before anything is seen. */
-function emptyHandshake(renegotiation: boolean): TlsHandshake {
-  return {
-    version: null,
-    cipher: null,
-    curve: null,
-    serverName: null,
-    resumed: false,
-    lastAlert: null,
-    nextProtocol: null,
-    established: false,
-    subject: null,
-    issuer: null,
-    sniMatchesCert: null,
-    ja3: null,
-    ja3s: null,
-    ja4: null,
-    ja4s: null,
-    clientVersion: null,
-    clientVersions: [],
-    clientCiphers: [],
-    clientExtensions: [],
-    serverExtensions: [],
-    alpn: [],
-    resumption: [],
-    helloRetryRequest: false,
-    sslv2Hello: false,
-    renegotiation,
-    certificates: [],
-    clientCertificates: [],
-    alerts: [],
-    clientHelloTime: null,
-    serverHelloTime: null,
-    clientDataTime: null,
-    serverDataTime: null,
-  };
-}
+/** `TLSv13` as the display lines write it: `TLS1.3` (each name rewritten once). */
+const DISPLAY_VERSIONS = new Map<string, string>();
 
-/** `TLSv13` as the display lines write it: `TLS1.3`. */
 function displayVersion(name: string): string {
-  return name.replace(/^TLSv1(\d)/, 'TLS1.$1');
+  let text = DISPLAY_VERSIONS.get(name);
+  if (text === undefined) DISPLAY_VERSIONS.set(name, (text = name.replace(/^TLSv1(\d)/, 'TLS1.$1')));
+  return text;
 }
-
-const names = (values: readonly number[], name: (value: number) => string) => values.filter((v) => !isGrease(v)).map(name);
 
 /**
  * One TLS connection: the two directions' records and handshakes, and the record of the
@@ -115,7 +79,7 @@ const names = (values: readonly number[], name: (value: number) => string) => va
 export class TlsSession implements DissectorSession {
   private readonly client: Side;
   private readonly server: Side;
-  private current = emptyHandshake(false);
+  private current = new HandshakeRecord(false);
   /** The handshake has anything worth a record. */
   private seen = false;
   private clientHello: ClientHello | null = null;
@@ -208,7 +172,7 @@ export class TlsSession implements DissectorSession {
     if (side === this.client) {
       current.clientDataTime ??= at;
       // TLS 1.3: the client's first encrypted record after the ServerHello carries its Finished.
-      if (this.tls13) current.established = true;
+      if (!current.established && this.tls13) current.established = true;
     } else current.serverDataTime ??= at;
     this.seen = true;
   }
@@ -346,13 +310,9 @@ export class TlsSession implements DissectorSession {
     current.serverName = hello.serverName;
     current.alpn = hello.alpn;
     current.clientVersion = versionName(hello.version);
-    current.clientVersions = names(hello.supportedVersions, versionName);
-    current.clientCiphers = names(hello.ciphers, cipherName);
-    current.clientExtensions = names(hello.extensions, extensionName);
     current.resumption = resumptionTried(hello, this.offersTls13);
     current.sslv2Hello = hello.sslv2;
-    current.ja3 = ja3(hello);
-    current.ja4 = ja4(hello);
+    current.clientHello = hello;
     if (this.context.displaying) {
       const offered = hello.supportedVersions.filter((v) => !isGrease(v));
       const version = displayVersion(versionName(offered.length > 0 ? Math.max(...offered) : hello.version));
@@ -383,10 +343,8 @@ export class TlsSession implements DissectorSession {
     current.cipher = cipherName(hello.cipher);
     current.curve = hello.keyShareGroup !== null ? groupName(hello.keyShareGroup) : null;
     current.nextProtocol = hello.alpn;
-    current.serverExtensions = names(hello.extensions, extensionName);
     current.serverHelloTime = at;
-    current.ja3s = ja3s(hello);
-    current.ja4s = ja4s(hello);
+    current.serverHello = hello;
     const clientId = this.clientHello?.sessionId ?? '';
     current.resumed = this.tls13 ? hello.psk : hello.sessionId !== '' && hello.sessionId === clientId;
     // TLS 1.3 encrypts everything after the ServerHello.
@@ -445,7 +403,7 @@ export class TlsSession implements DissectorSession {
   /** A new ClientHello after a whole handshake: the finished handshake's record goes out, the next one starts. */
   private startRenegotiation(): void {
     this.emit();
-    this.current = emptyHandshake(true);
+    this.current = new HandshakeRecord(true);
     this.serverHello = null;
     this.serverMessagesAfterHello = 0;
     for (const side of [this.client, this.server]) {
