@@ -29,7 +29,8 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null || true
   done
   [ -n "$TCPDUMP" ] && kill "$TCPDUMP" 2>/dev/null
-  if [ $status -ne 0 ] && [ -d "$LOGS" ]; then tail -n 5 "$LOGS"/* >&2 || true; fi
+  # the logs say why a run failed (not when it was stopped)
+  if [ $status -ne 0 ] && [ $status -ne 130 ] && [ -d "$LOGS" ]; then tail -n 5 "$LOGS"/* >&2 || true; fi
   rm -rf "$TMP"
   exit $status
 }
