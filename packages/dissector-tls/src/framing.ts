@@ -79,10 +79,8 @@ export abstract class Framer {
         this.startFrame(buf, i, at);
         i += this.headerLength;
       } else {
-        const n = Math.min(this.headerLength - this.headHave, to - i);
-        this.head.set(buf.subarray(i, i + n), this.headHave);
-        this.headHave += n;
-        i += n;
+        // A header split between pieces: copied byte by byte (no view object per piece).
+        while (this.headHave < this.headerLength && i < to) this.head[this.headHave++] = buf[i++];
         if (this.headHave === this.headerLength) {
           this.headHave = 0;
           this.startFrame(this.head, 0, at);

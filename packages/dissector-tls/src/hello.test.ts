@@ -77,6 +77,7 @@ test('ClientHello lengths that lie are null', () => {
     'no compression method': Uint8Array.from([...u16(0x0303), ...new Array<number>(32).fill(0), 0, ...vector(2, u16(0x1301)), 0]),
     'odd cipher_suites length': Uint8Array.from([...u16(0x0303), ...new Array<number>(32).fill(0), 0, 0, 3, 0x13, 0x01, 0x13, 1, 0]),
     'extension longer than its block': clientHelloBody({ extensions: [[0, 10, 0, 9, 0, 2, 0, 29]] }),
+    'bytes after the extensions block': Uint8Array.from([...clientHelloBody({ extensions: [extension(23)] }), 0]),
     'extensions block longer than the hello': Uint8Array.from([...clientHelloBody({ extensions: [] }).subarray(0, -2), 0, 8, 0, 10, 0, 4]),
     'server_name list longer than the extension': clientHelloBody({ extensions: [extension(0, [0, 40, 0, 0, 1, 0x61])] }),
     'host_name longer than the list': clientHelloBody({ extensions: [extension(0, vector(2, [0, 0, 9, 0x61]))] }),
@@ -142,6 +143,7 @@ test('a ServerHello cut anywhere or with lengths that lie is null', () => {
     'two ALPN protocols chosen': serverHelloBody({ extensions: [extension(16, vector(2, vector(1, ascii('h2')), vector(1, ascii('h3'))))] }),
     'key_share without a group': serverHelloBody({ extensions: [extension(51, [0])] }),
     'session id over 32 bytes': serverHelloBody({ sessionId: new Array<number>(33).fill(0) }),
+    'bytes after the extensions block': Uint8Array.from([...serverHelloBody({ extensions: [] }), 0, 0]),
   };
   for (const [name, body] of Object.entries(cases)) assert.equal(parseServerHello(body), null, name);
 });

@@ -69,21 +69,7 @@ export function parseClientHello(body: Uint8Array): ClientHello | null {
   if (!c.ok || sessionId.remaining > MAX_SESSION_ID || compression.remaining === 0) return null;
   const ciphers = u16s(suites);
   if (ciphers === null) return null;
-  const hello: ClientHello = {
-    version,
-    sessionId: hex(sessionId.rest()),
-    ciphers,
-    extensions: [],
-    serverName: null,
-    alpn: [],
-    supportedVersions: [],
-    groups: [],
-    pointFormats: [],
-    signatureAlgorithms: [],
-    ticket: false,
-    psk: false,
-    sslv2: false,
-  };
+  const hello = clientHello(version, hex(sessionId.rest()), ciphers, false);
   return readExtensions(c, hello.extensions, (type, data) => clientExtension(hello, type, data)) ? hello : null;
 }
 
@@ -132,9 +118,19 @@ export function parseSslv2ClientHello(record: Uint8Array): ClientHello | null {
     // A kind whose first byte is 0 is a TLS suite; pure SSLv2 kinds keep their 3-byte value (0x010080), as Zeek does.
     ciphers.push((specs[i]! << 16) | (specs[i + 1]! << 8) | specs[i + 2]!);
   }
+  return clientHello(version, hex(sessionId), ciphers, true);
+}
+
+/** RFC 8701's GREASE values (0x0a0a, 0x1a1a, ... 0xfafa). */
+export function isGrease(value: number): boolean {
+  return (value & 0x0f0f) === 0x0a0a && value >> 8 === (value & 0xff);
+}
+
+/** A ClientHello with what every format has; the extensions fill in the rest. */
+function clientHello(version: number, sessionId: string, ciphers: number[], sslv2: boolean): ClientHello {
   return {
     version,
-    sessionId: hex(sessionId),
+    sessionId,
     ciphers,
     extensions: [],
     serverName: null,
@@ -145,13 +141,8 @@ export function parseSslv2ClientHello(record: Uint8Array): ClientHello | null {
     signatureAlgorithms: [],
     ticket: false,
     psk: false,
-    sslv2: true,
+    sslv2,
   };
-}
-
-/** RFC 8701's GREASE values (0x0a0a, 0x1a1a, ... 0xfafa). */
-export function isGrease(value: number): boolean {
-  return (value & 0x0f0f) === 0x0a0a && value >> 8 === (value & 0xff);
 }
 
 const RANDOM_LENGTH = 32;
@@ -178,7 +169,8 @@ const EXT = {
 
 /**
  * Reads the optional extensions block that ends a hello, recording each type and handing its
- * data to `read` (false: malformed). A hello without the block (TLS 1.0 and older) has none.
+ * data to `read` (false: malformed). A hello without the block (TLS 1.0 and older) has none;
+ * bytes after the block mean a length lies.
  */
 function readExtensions(c: Cursor, types: number[], read: (type: number, data: Cursor) => boolean): boolean {
   if (c.remaining === 0) return true;
@@ -190,7 +182,7 @@ function readExtensions(c: Cursor, types: number[], read: (type: number, data: C
     types.push(type);
     if (!read(type, data)) return false;
   }
-  return block.ok;
+  return block.ok && c.done;
 }
 
 function clientExtension(hello: ClientHello, type: number, data: Cursor): boolean {

@@ -2,7 +2,7 @@ import { lazySchema, size } from '@pakeana/framework';
 import type { z } from 'zod';
 
 /** The longest handshake message kept whole unless `maxHandshakeMessage` says otherwise. */
-export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 256 * 1024;
+export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 1024 * 1024;
 
 /**
  * The TLS dissector's options (config `dissectors: { tls: {...} }`, `--option tls.KEY=VALUE`).
@@ -13,7 +13,7 @@ export const tlsOptionsSchema = lazySchema((z) =>
     .object({
       maxHandshakeMessage: size()
         .default(DEFAULT_MAX_HANDSHAKE_MESSAGE)
-        .describe('the longest handshake message kept to be read (a certificate chain is one message; default 256KiB); a longer one is skipped and marked tls.handshake-too-large'),
+        .describe('the longest handshake message kept to be read (a certificate chain is one message; default 1MiB); a longer one is skipped and marked tls.handshake-too-large'),
       certificates: z.boolean().default(true).describe('read the certificates of TLS 1.0-1.2 handshakes (subject, issuer, SANs, validity, key); false: chains are left empty'),
     })
     .strict(),

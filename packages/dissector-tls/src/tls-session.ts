@@ -1,4 +1,4 @@
-import type { Direction, DissectorSession, SessionContext } from '@pakeana/framework';
+import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
 import { certificateList, nameMatches, readCertificate } from './certificates.js';
 import { ja3, ja3s, ja4, ja4s } from './fingerprints.js';
 import { CERTIFICATE, CLIENT_HELLO, HandshakeReader, NEW_SESSION_TICKET, SERVER_HELLO, SERVER_KEY_EXCHANGE, type HandshakeSink } from './handshake-layer.js';
@@ -142,7 +142,7 @@ export class TlsSession implements DissectorSession {
     if (!this.retired) this.side(dir).records.feed(buf, offset, offset + length, at);
   }
 
-  gap(dir: Direction, length: number): void {
+  gap(dir: Direction, length: number, _at: number): void {
     const side = this.side(dir);
     if (this.retired || side.records.stopped) return;
     const type = side.records.type;
@@ -155,7 +155,7 @@ export class TlsSession implements DissectorSession {
     }
   }
 
-  end(): void {
+  end(_reason: EndReason): void {
     if (!this.retired) this.emit();
   }
 
@@ -298,6 +298,7 @@ export class TlsSession implements DissectorSession {
     current.serverHelloTime = at;
     const specs = 13 + certLength;
     if (specsLength >= 3 && specs + 3 <= record.length) current.cipher = cipherName((record[specs] << 16) | (record[specs + 1] << 8) | record[specs + 2]);
+    if (this.context.displaying) this.context.display({ label: 'ServerHello', text: `${current.version} ${current.cipher ?? '-'}`, dir: 'server' });
     if (record[4] === 1 && 13 + certLength <= record.length) this.certificates(this.server, [record.subarray(13, 13 + certLength)]);
     this.client.records.stop();
     this.seen = true;
