@@ -33,7 +33,8 @@ const DERIVED = {
 
 /**
  * pakeana's sessions of a capture in start order, each with its TLS records and the first
- * (or null); `failures`: a failed run, plugin errors, marks.
+ * (or null); `failures`: a failed run, plugin errors, and marks (every TLS mark is an anomaly,
+ * and the lab's traffic has none).
  */
 function readTls(name, file) {
   const run = runPakeana(['read', file, '--plugin', 'tls', '--all', '--format', 'json']);
