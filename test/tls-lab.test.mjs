@@ -91,7 +91,7 @@ function tsharkFailures(name, got, view) {
       continue;
     }
     const ours = {
-      ...Object.fromEntries(['serverName', 'alpn', 'resumption', 'version', 'cipher', 'nextProtocol', 'resumed', 'ja3', 'ja3s'].map((k) => [k, r[k]])),
+      ...Object.fromEntries(['serverName', 'alpn', 'resumption', 'version', 'cipher', 'nextProtocol', 'resumed', 'helloRetryRequest', 'ja3', 'ja3s'].map((k) => [k, r[k]])),
       certificates: r.certificates.map(certificateView),
       clientCertificates: r.clientCertificates.map(certificateView),
       alerts: r.alerts.map(({ from, level, description }) => ({ from, level, description })),
