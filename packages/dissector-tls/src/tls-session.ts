@@ -180,7 +180,8 @@ export class TlsSession implements DissectorSession {
       this.applicationData(side, at);
       return false;
     }
-    if (!side.encrypted) return true;
+    // TLS 1.3 hides encrypted alerts in application data records: an alert record is in clear.
+    if (!side.encrypted || (type === ALERT && this.tls13)) return true;
     if (type === ALERT) this.alert(side, null, null, at);
     else if (type === HEARTBEAT) this.encryptedHeartbeat(side, length);
     return false;
