@@ -33,7 +33,8 @@ const DERIVED = {
 
 /**
  * pakeana's sessions of a capture in start order, each with its TLS records and the first
- * (or null); `failures`: a failed run, plugin errors, marks.
+ * (or null); `failures`: a failed run, plugin errors, and marks (every TLS mark is an anomaly,
+ * and the lab's traffic has none).
  */
 function readTls(name, file) {
   const run = runPakeana(['read', file, '--plugin', 'tls', '--all', '--format', 'json']);
@@ -90,7 +91,7 @@ function tsharkFailures(name, got, view) {
       continue;
     }
     const ours = {
-      ...Object.fromEntries(['serverName', 'alpn', 'resumption', 'version', 'cipher', 'nextProtocol', 'resumed', 'ja3', 'ja3s'].map((k) => [k, r[k]])),
+      ...Object.fromEntries(['serverName', 'alpn', 'resumption', 'version', 'cipher', 'nextProtocol', 'resumed', 'helloRetryRequest', 'ja3', 'ja3s'].map((k) => [k, r[k]])),
       certificates: r.certificates.map(certificateView),
       clientCertificates: r.clientCertificates.map(certificateView),
       alerts: r.alerts.map(({ from, level, description }) => ({ from, level, description })),
@@ -116,6 +117,26 @@ for (const [name, { what, sessions }] of scenarios) {
     const { failures, sessions: got } = readTls(name, file);
     failures.push(...manifestFailures(name, got, sessions), ...tsharkFailures(name, got, readJson(`${file}.tshark-tls.json`)));
     assert.deepEqual(failures, []);
+  });
+}
+
+/** The display lines of `--format pretty` (the default), arrows left out. */
+const DISPLAY = {
+  'openssl-tls12': ['ClientHello rsa.example TLS1.2', 'ServerHello TLS1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    'Certificate CN=rsa.example (expires 2027-01-01)', 'Alert encrypted', 'Alert encrypted'],
+  'openssl-tls13': ['ClientHello lab.example TLS1.3', 'ServerHello TLS1.3 TLS_AES_128_GCM_SHA256'],
+  'handshake-failure': ['ClientHello lab.example TLS1.2', 'Alert fatal handshake_failure'],
+  expired: ['ClientHello expired.example TLS1.2', 'ServerHello TLS1.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    'Certificate CN=expired.example (expires 2021-01-01)', 'Alert fatal certificate_expired'],
+  'node-http2': ['ClientHello lab.example alpn=h2 TLS1.2', 'ServerHello TLS1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 alpn=h2',
+    'Certificate CN=lab.example (expires 2027-01-01)', 'Alert encrypted', 'Alert encrypted'],
+};
+for (const [name, lines] of Object.entries(DISPLAY)) {
+  test(`lab capture ${name}: the pretty output's DPI:TLS lines`, () => {
+    const run = runPakeana(['read', join(fixtures, `${name}.pcap`), '--plugin', 'tls', '--all']);
+    assert.equal(run.status, 0, run.stderr);
+    const shown = run.stdout.split('\n').filter((l) => l.startsWith('DPI:TLS:')).map((l) => l.replace(/^DPI:TLS:(\w+) [<>]+ /, '$1 '));
+    assert.deepEqual(shown, lines);
   });
 }
 
