@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The TLS dissector's cost on the TLS benchmark capture (tls-benchcap.sh): `pakeana read FILE`
 // and `read FILE --all --format json`, each TCP only (no dissector), with the null dissector
-// (null-dissector/: takes port 8443 and ignores the bytes, the framework's floor for any
+// (null-dissector/: takes port 8443, confirms and ignores the bytes, the framework's floor for any
 // dissector) and with `--plugin tls`, as fresh processes in turn (the VM's speed drifts, so
 // the three alternate), RUNS times (5 by default). Prints the medians of wall time and of CPU
 // time (user + system, from /usr/bin/time: steadier than wall time on a shared machine) and
