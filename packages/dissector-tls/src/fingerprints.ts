@@ -95,11 +95,8 @@ function alpnChars(protocol: string | undefined): string {
 
 const ALPHANUMERIC = /^[0-9A-Za-z]$/;
 
-/** Four hex digits per 16-bit value, each made once: a hello lists dozens, every connection. */
-const HEX4: string[] = [];
-
 function hex4(value: number): string {
-  return (HEX4[value] ??= value.toString(16).padStart(4, '0'));
+  return value.toString(16).padStart(4, '0');
 }
 
 /** SHA-256 (hex) truncated to 12 characters; an empty list is '000000000000', not a hash of nothing. */
