@@ -20,16 +20,27 @@
 //     handshakes[]  a ClientHello starts one (the ClientHello answering a HelloRetryRequest
 //                   stays in it); messages before any ClientHello start one without it:
 //       client, retry  the ClientHello and the one after a HelloRetryRequest (or null):
-//                   { time, version, versions, ciphers, extensions, sni, alpn, ja3, ja3Full, sslv2 }
+//                   { time, version, versions, ciphers, extensions, sni, alpn, ja3, ja3Full,
+//                     sessionId (hex, null when empty), sslv2 }
 //       hrr         the HelloRetryRequest (a ServerHello with the RFC 8446 random, or a draft's
 //                   hello_retry_request message), or null
-//       server      the ServerHello: { time, version, selected, cipher, extensions, alpn, ja3s, ja3sFull, sslv2 }
+//       server      the ServerHello: { time, version, selected, cipher, extensions, alpn, ja3s,
+//                     ja3sFull, sessionId, keyShare (group of its key_share), sslv2 }
+//       serverCurve the named curve of the ServerKeyExchange, or null
 //       certificates, clientCertificates  each side's first Certificate message, leaf first:
-//                   { subject, issuer: [[oid, value], ...] in DER order, notBefore, notAfter: ISO 8601 }
+//                   { subject, issuer: [[oid, value], ...] in DER order, notBefore, notAfter: ISO 8601,
+//                     serial (hex of the DER integer), sans (subjectAltName: DNS names, `IP:`,
+//                     `email:`, `URI:`, ['DirName', pairs]), sha256 (of the DER tshark shows), key: { algorithm (OID),
+//                     bits (RSA modulus, DSA p), curve (OID) } }
+//       clientCcs, serverCcs  each side sent a ChangeCipherSpec record during the handshake
+//       clientData, serverData  time of each side's first record of content type 23 (application
+//                   data; in TLS 1.3 every encrypted record) during the handshake, or null
+//                   (a handshake lasts from its first message to the next handshake's)
 //     alerts[]      { handshake (index), from, time, level, desc } (level/desc numbers; null when encrypted)
 //   Versions, ciphers, extensions and groups are numbers as on the wire (GREASE kept); time is
 //   frame.time_epoch of the frame in which tshark finished the message.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -168,12 +179,35 @@ function certificate(node) {
     const holder = find(signed, which);
     return holder ? asn1Time(find(holder, 'x509af.utcTime') ?? find(holder, 'x509af.generalizedTime')) : null;
   };
+  const spki = find(signed, 'x509af.subjectPublicKeyInfo_element');
+  const keyBytes = find(spki, 'pkcs1.modulus') ?? find(spki, 'x509af.p') ?? find(spki, 'pkcs1.p');
   return {
     subject: distinguishedName(find(signed, 'x509af.subject') ?? { children: [] }),
     issuer: distinguishedName(find(signed, 'x509af.issuer') ?? { children: [] }),
     notBefore: validityTime('x509af.notBefore'),
     notAfter: validityTime('x509af.notAfter'),
+    serial: find(signed, 'x509af.serialNumber')?.value ?? null,
+    sans: subjectAltNames(signed),
+    sha256: createHash('sha256').update(Buffer.from(node.value, 'hex')).digest('hex'),
+    key: { algorithm: text(find(spki, 'x509af.algorithm.id')), bits: keyBytes ? bitLength(keyBytes.value) : null, curve: text(find(spki, 'pkcs1.namedCurve')) },
   };
+}
+
+/** Bit length of a big-endian unsigned integer given in hex. */
+function bitLength(hex) {
+  const digits = hex.replace(/^0+/, '');
+  return digits ? (digits.length - 1) * 4 + parseInt(digits[0], 16).toString(2).length : 0;
+}
+
+const SAN_PREFIX = { 'x509ce.dNSName': '', 'x509ce.iPAddress': 'IP:', 'x509ce.rfc822Name': 'email:', 'x509ce.uniformResourceIdentifier': 'URI:' };
+
+/** The subjectAltName extension's names, in order, prefixed by their kind; a directory name as ['DirName', pairs]. */
+function subjectAltNames(signed) {
+  const extension = findAll(signed, 'x509af.Extension_element').find((e) => text(find(e, 'x509af.extension.id')) === '2.5.29.17');
+  if (!extension) return [];
+  return findAll(extension, 'x509ce.GeneralName').flatMap((name) =>
+    name.children.flatMap((c) => (c.name === 'x509ce.directoryName' ? [['DirName', distinguishedName(c)]] : c.name in SAN_PREFIX ? [SAN_PREFIX[c.name] + c.show] : [])),
+  );
 }
 
 const numbers = (node, name) => findAll(node, name).map(number);
@@ -189,9 +223,12 @@ function clientHello(node, sslv2, time) {
     alpn: findAll(node, 'tls.handshake.extensions_alpn_str').map(text),
     ja3: text(find(node, 'tls.handshake.ja3')),
     ja3Full: text(find(node, 'tls.handshake.ja3_full')),
+    sessionId: sessionId(node),
     sslv2,
   };
 }
+
+const sessionId = (node) => find(node, 'tls.handshake.session_id')?.value || null;
 
 function serverHello(node, sslv2, time) {
   return {
@@ -203,6 +240,8 @@ function serverHello(node, sslv2, time) {
     alpn: text(find(node, 'tls.handshake.extensions_alpn_str')),
     ja3s: text(find(node, 'tls.handshake.ja3s')),
     ja3sFull: text(find(node, 'tls.handshake.ja3s_full')),
+    sessionId: sessionId(node),
+    keyShare: number(find(node, 'tls.handshake.extensions_key_share_group')),
     sslv2,
   };
 }
@@ -210,19 +249,24 @@ function serverHello(node, sslv2, time) {
 /** SSLv2's message types (tshark reports them in tls.handshake.type). */
 const SSL2 = { clientHello: 1, serverHello: 4 };
 /** TLS's, with the HelloRetryRequest message of TLS 1.3 drafts up to 21. */
-const TLS = { clientHello: 1, serverHello: 2, draftHelloRetryRequest: 6, certificate: 11 };
+const TLS = { clientHello: 1, serverHello: 2, draftHelloRetryRequest: 6, certificate: 11, serverKeyExchange: 12 };
 
 /** Folds one stream's messages, in capture order, into handshakes and alerts. */
 function foldStream(messages, client) {
   const handshakes = [];
+  const starts = [];
   const alerts = [];
+  let time;
   const current = () => handshakes.at(-1) ?? start(null);
   const start = (hello) => {
-    const h = { client: hello, retry: null, hrr: null, server: null, certificates: [], clientCertificates: [] };
+    const h = { client: hello, retry: null, hrr: null, server: null, serverCurve: null, certificates: [], clientCertificates: [] };
     handshakes.push(h);
+    starts.push(time);
     return h;
   };
-  for (const { kind, node, sslv2, from, time } of messages) {
+  for (const message of messages) {
+    const { kind, node, sslv2, from } = message;
+    time = message.time;
     if (kind === 'alert') {
       alerts.push({ handshake: Math.max(handshakes.length - 1, 0), from: from === client ? 'client' : 'server', time, level: number(find(node, 'tls.alert_message.level')), desc: number(find(node, 'tls.alert_message.desc')) });
       continue;
@@ -240,17 +284,46 @@ function foldStream(messages, client) {
       if (type === TLS.draftHelloRetryRequest || text(find(node, 'tls.handshake.random'))?.replace(/:/g, '') === HRR_RANDOM) h.hrr = hello;
       else if (!h.server) h.server = hello;
       if (sslv2) h.certificates = findAll(node, 'tls.handshake.certificate').map(certificate);
+    } else if (type === TLS.serverKeyExchange && !sslv2) {
+      current().serverCurve ??= number(find(node, 'tls.handshake.server_named_curve'));
     } else if (type === TLS.certificate && !sslv2) {
       const h = current();
       const list = from === client ? 'clientCertificates' : 'certificates';
       if (!h[list].length) h[list] = findAll(node, 'tls.handshake.certificate').map(certificate);
     }
   }
-  return { handshakes, alerts };
+  return { handshakes, starts, alerts };
+}
+
+/** Per handshake, from the stream's records: each side's ChangeCipherSpec and first application data. */
+function addRecordFacts(handshakes, starts, records, client) {
+  handshakes.forEach((h, i) => {
+    const during = records.filter((r) => r.time >= starts[i] && !(r.time >= starts[i + 1]));
+    const side = (name) => during.filter((r) => (r.from === client) === (name === 'client'));
+    h.clientCcs = side('client').some((r) => r.types.includes(20));
+    h.serverCcs = side('server').some((r) => r.types.includes(20));
+    h.clientData = side('client').find((r) => r.types.includes(23))?.time ?? null;
+    h.serverData = side('server').find((r) => r.types.includes(23))?.time ?? null;
+  });
+}
+
+/** Per TCP stream, its frames with TLS records: { from, time, types (content types; TLS 1.3's outer ones too) }. */
+function readRecords(file) {
+  const byStream = new Map();
+  const fields = ['tcp.stream', 'ip.src', 'ipv6.src', 'tcp.srcport', 'frame.time_epoch', 'tls.record.content_type', 'tls.record.opaque_type'];
+  const out = tshark(['-r', file, '-Y', 'tls', '-T', 'fields', '-E', 'separator=\t', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])]);
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const [stream, src4, src6, sport, time, ...types] = line.split('\t');
+    if (!byStream.has(stream)) byStream.set(stream, []);
+    byStream.get(stream).push({ from: endpoint(src4 || src6, sport), time: Number(time), types: types.join(',').split(',').filter(Boolean).map(Number) });
+  }
+  return byStream;
 }
 
 function describe(file) {
   const streams = readStreams(file);
+  const records = readRecords(file);
   const pdml = tshark(['-r', file, '-Y', 'tls.handshake.type or tls.alert_message', '-T', 'pdml', '-J', 'geninfo ip ipv6 tcp tls']);
   const messagesByStream = new Map();
   for (const packet of readPackets(pdml)) {
@@ -269,7 +342,9 @@ function describe(file) {
     const s = streams.get(stream);
     const firstHello = messages.find((m) => m.kind === 'handshake' && number(find(m.node, 'tls.handshake.type')) === 1);
     const [client, server] = s.syn ?? (firstHello ? (s.first[0] === firstHello.from ? s.first : [s.first[1], s.first[0]]) : s.first);
-    result.push({ stream: Number(stream), client, server, ...foldStream(messages, client) });
+    const { handshakes, starts, alerts } = foldStream(messages, client);
+    addRecordFacts(handshakes, starts, records.get(stream) ?? [], client);
+    result.push({ stream: Number(stream), client, server, handshakes, alerts });
   }
   return { tshark: tsharkVersion(), udp: countFrames(file, 'udp'), dtls: countFrames(file, 'dtls'), streams: result };
 }
@@ -279,7 +354,7 @@ function format(view) {
   const line = (v) => JSON.stringify(v);
   const certs = (list) => (list.length ? `[\n        ${list.map(line).join(',\n        ')}\n      ]` : '[]');
   const handshake = (h) =>
-    `{\n      "client": ${line(h.client)},\n      "retry": ${line(h.retry)},\n      "hrr": ${line(h.hrr)},\n      "server": ${line(h.server)},\n      "certificates": ${certs(h.certificates)},\n      "clientCertificates": ${certs(h.clientCertificates)}\n    }`;
+    `{\n      "client": ${line(h.client)},\n      "retry": ${line(h.retry)},\n      "hrr": ${line(h.hrr)},\n      "server": ${line(h.server)},\n      "serverCurve": ${line(h.serverCurve)}, "clientCcs": ${h.clientCcs}, "serverCcs": ${h.serverCcs}, "clientData": ${line(h.clientData)}, "serverData": ${line(h.serverData)},\n      "certificates": ${certs(h.certificates)},\n      "clientCertificates": ${certs(h.clientCertificates)}\n    }`;
   const stream = (s) =>
     `{\n  "stream": ${s.stream}, "client": ${line(s.client)}, "server": ${line(s.server)},\n  "handshakes": [${s.handshakes.map(handshake).join(', ')}],\n  "alerts": [${s.alerts.map((a) => `\n    ${line(a)}`).join(',')}${s.alerts.length ? '\n  ' : ''}]\n}`;
   return `{"tshark": ${line(view.tshark)}, "udp": ${view.udp}, "dtls": ${view.dtls}, "streams": [${view.streams.map(stream).join(', ')}]}\n`;
