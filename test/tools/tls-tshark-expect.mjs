@@ -21,7 +21,8 @@
 //                   stays in it); messages before any ClientHello start one without it:
 //       client, retry  the ClientHello and the one after a HelloRetryRequest (or null):
 //                   { time, version, versions, ciphers, extensions, sni, alpn, ja3, ja3Full,
-//                     sessionId (hex, null when empty), sslv2 }
+//                     sessionId (hex, null when empty), ticket (length of the session_ticket
+//                     extension's data, null without it), sslv2 }
 //       hrr         the HelloRetryRequest (a ServerHello with the RFC 8446 random, or a draft's
 //                   hello_retry_request message), or null
 //       server      the ServerHello: { time, version, selected, cipher, extensions, alpn, ja3s,
@@ -224,8 +225,16 @@ function clientHello(node, sslv2, time) {
     ja3: text(find(node, 'tls.handshake.ja3')),
     ja3Full: text(find(node, 'tls.handshake.ja3_full')),
     sessionId: sessionId(node),
+    ticket: extensionLength(node, 35),
     sslv2,
   };
+}
+
+/** The data length of the hello's extension of that type, or null without it. */
+function extensionLength(node, type) {
+  const types = numbers(node, 'tls.handshake.extension.type');
+  const at = types.indexOf(type);
+  return at < 0 ? null : numbers(node, 'tls.handshake.extension.len')[at];
 }
 
 const sessionId = (node) => find(node, 'tls.handshake.session_id')?.value || null;
