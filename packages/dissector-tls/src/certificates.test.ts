@@ -72,3 +72,10 @@ test('SNI against the certificate: exact, one-label wildcards, case, CN without 
   assert.equal(nameMatches('self.test', self), true, 'the CN, without DNS SANs');
   assert.equal(nameMatches('Ops', self), false);
 });
+
+test('a certificate seen again is not parsed again: the same frozen record comes back', () => {
+  const der = fixture('ca.der');
+  const first = readCertificate(der);
+  assert.equal(readCertificate(Buffer.from(der)), first);
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first!.sans));
+});

@@ -108,7 +108,7 @@ export function sslv2ClientHello(version: number, kinds: number[]): Buffer {
   return Buffer.concat([u16(0x8000 | body.length), body]);
 }
 
-/** The certificates made with openssl for the tests (see test/fixtures/README.md). */
+/** A certificate made with openssl for the tests (test/fixtures/README.md says how). */
 export function fixture(name: string): Buffer {
   return readFileSync(join(__dirname, '..', 'test', 'fixtures', name));
 }

@@ -179,13 +179,16 @@ test('TLS 1.3 with a HelloRetryRequest: the second ClientHello, the group asked 
   );
 });
 
-test('TLS 1.3 stops reading the server in clear after its ServerHello: a handshake record after it is not read', () => {
+test('TLS 1.3 stops reading the server\'s handshake in clear after its ServerHello; an alert record is still in clear', () => {
   const { context } = run([
     ['client', record(22, clientHello({ extensions: [ext.supportedVersions([TLS13])] }))],
     ['server', record(22, Buffer.concat([serverHello({ cipher: 0x1301, extensions: [ext.selectedVersion(TLS13), ext.serverKeyShare(0x1d)] }), certificate([Buffer.from('not a certificate')])]))],
+    ['server', alert(2, 80)],
   ]);
   assert.deepEqual(context.marks, []);
-  assert.deepEqual(context.records[0].certificates, []);
+  const r = context.records[0];
+  assert.deepEqual(r.certificates, []);
+  assert.deepEqual(r.alerts.map((a) => [a.from, a.level, a.description]), [['server', 'fatal', 'internal_error']]);
 });
 
 test('resumption: a session id echoed, and a ticket answered by an abbreviated handshake', () => {

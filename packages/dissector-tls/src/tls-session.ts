@@ -1,4 +1,4 @@
-import type { Direction, DissectorSession, SessionContext } from '@pakeana/framework';
+import type { Direction, DissectorSession, EndReason, SessionContext } from '@pakeana/framework';
 import { certificateList, nameMatches, readCertificate } from './certificates.js';
 import { ja3, ja3s, ja4, ja4s } from './fingerprints.js';
 import { CERTIFICATE, CLIENT_HELLO, HandshakeReader, NEW_SESSION_TICKET, SERVER_HELLO, SERVER_KEY_EXCHANGE, type HandshakeSink } from './handshake-layer.js';
@@ -155,7 +155,7 @@ export class TlsSession implements DissectorSession {
     }
   }
 
-  end(): void {
+  end(_reason: EndReason): void {
     if (!this.retired) this.emit();
   }
 
@@ -180,7 +180,8 @@ export class TlsSession implements DissectorSession {
       this.applicationData(side, at);
       return false;
     }
-    if (!side.encrypted) return true;
+    // TLS 1.3 hides encrypted alerts in application data records: an alert record is in clear.
+    if (!side.encrypted || (type === ALERT && this.tls13)) return true;
     if (type === ALERT) this.alert(side, null, null, at);
     else if (type === HEARTBEAT) this.encryptedHeartbeat(side, length);
     return false;
@@ -298,6 +299,7 @@ export class TlsSession implements DissectorSession {
     current.serverHelloTime = at;
     const specs = 13 + certLength;
     if (specsLength >= 3 && specs + 3 <= record.length) current.cipher = cipherName((record[specs] << 16) | (record[specs + 1] << 8) | record[specs + 2]);
+    if (this.context.displaying) this.context.display({ label: 'ServerHello', text: `${current.version} ${current.cipher ?? '-'}`, dir: 'server' });
     if (record[4] === 1 && 13 + certLength <= record.length) this.certificates(this.server, [record.subarray(13, 13 + certLength)]);
     this.client.records.stop();
     this.seen = true;
