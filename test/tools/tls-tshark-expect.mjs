@@ -50,7 +50,7 @@ const PREFERENCES = [
   'tcp.analyze_sequence_numbers:TRUE',
   'tcp.check_checksum:FALSE',
   'tcp.desegment_tcp_streams:TRUE',
-  'tcp.reassemble_out_of_order:FALSE',
+  'tcp.reassemble_out_of_order:TRUE',
   'tcp.no_subdissector_on_error:TRUE',
   // TLS found by content on any port, as pakeana finds it (port 80 carries TLS in two captures)
   'tcp.try_heuristic_first:TRUE',
