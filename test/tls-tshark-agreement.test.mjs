@@ -1,13 +1,13 @@
 // Agreement with tshark on TLS: runs `pakeana read FILE --plugin tls --all --format json` on
 // Zeek's TLS traces (test/fixtures/tls-tshark/*.pcap), the TLS lab's captures
-// (test/fixtures/tls-lab/*.pcap) and a few traces cut, reordered or with a segment left out
-// (test/fixtures/tls-tshark/crafted/, made by its make.sh) and compares each session's `tls` records with tshark 4.0's
-// view of the same stream (FILE.json, made by test/tools/tls-tshark-expect.mjs):
-// per handshake the ClientHello (SNI, versions, ciphers, extensions, ALPN, JA3, time), the
-// ServerHello (version, cipher, extensions, ALPN, JA3S, time, resumed), the key exchange group,
-// whether it finished and each side's first application data, the certificate chains (subject,
-// issuer, validity, serial, SANs, SHA-256, key), and per stream the alerts (side, level,
-// description, time).
+// (test/fixtures/tls-lab/*.pcap) and a few crafted ones (test/fixtures/tls-tshark/crafted/:
+// traces cut, reordered or with a segment left out, a HelloRetryRequest), and compares each
+// session's `tls` records with tshark 4.0's view of the same stream (FILE.json, made by
+// test/tools/tls-tshark-expect.mjs): per handshake the ClientHello (SNI, versions, ciphers,
+// extensions, ALPN, JA3, resumption attempts, time), the ServerHello (version, cipher,
+// extensions, ALPN, JA3S, time, resumed), the key exchange group, whether it finished and
+// each side's first application data, the certificate chains (subject, issuer, validity,
+// serial, SANs, SHA-256, key), and per stream the alerts (side, level, description, time).
 // Every difference must be listed in EXPLAINED (and in docs/tls-agreement.md, whose table
 // must match it); an unexplained difference fails the test, and so does an explained one that
 // no longer occurs.
