@@ -33,7 +33,8 @@ const DERIVED = {
 
 /**
  * pakeana's sessions of a capture in start order, each with its TLS records and the first
- * (or null); `failures`: a failed run, plugin errors, marks.
+ * (or null); `failures`: a failed run, plugin errors, and marks (every TLS mark is an anomaly,
+ * and the lab's traffic has none).
  */
 function readTls(name, file) {
   const run = runPakeana(['read', file, '--plugin', 'tls', '--all', '--format', 'json']);
@@ -90,7 +91,7 @@ function tsharkFailures(name, got, view) {
       continue;
     }
     const ours = {
-      ...Object.fromEntries(['serverName', 'alpn', 'resumption', 'version', 'cipher', 'nextProtocol', 'resumed', 'ja3', 'ja3s'].map((k) => [k, r[k]])),
+      ...Object.fromEntries(['serverName', 'alpn', 'resumption', 'version', 'cipher', 'nextProtocol', 'resumed', 'helloRetryRequest', 'ja3', 'ja3s'].map((k) => [k, r[k]])),
       certificates: r.certificates.map(certificateView),
       clientCertificates: r.clientCertificates.map(certificateView),
       alerts: r.alerts.map(({ from, level, description }) => ({ from, level, description })),

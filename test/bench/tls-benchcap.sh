@@ -4,7 +4,8 @@
 # handshake, every K), Node's https between two network namespaces, captured with tcpdump.
 # Odd clients are capped at TLS 1.2 (certificates in clear), even ones use TLS 1.3.
 #
-#   P=4 N=54000 K=15 test/bench/tls-benchcap.sh /dev/shm/tls-bench.pcap     (root)
+#   P=4 N=40000 K=15 test/bench/tls-benchcap.sh /dev/shm/tls-bench.pcap     (root)
+# That one: 483k packets, 106 MB, 10,668 connections, 160,000 requests, 3 minutes to make.
 set -euo pipefail
 OUT=$(realpath -m "${1:-./tls-bench.pcap}"); P=${P:-4}; N=${N:-10000}; K=${K:-15}
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -12,7 +12,7 @@
 set -euo pipefail
 
 SCENARIOS=(openssl-tls12 openssl-tls13 node-tls12 node-tls13 expired self-signed sni-mismatch
-  handshake-failure resume-tls12 resume-tls13 alpn-h2-tls13 node-http2 mutual-tls12)
+  handshake-failure resume-tls12 resume-tls13 alpn-h2-tls13 node-http2 mutual-tls12 hello-retry-tls13)
 
 OUT=$(realpath -m "${1:?usage: tls-lab.sh OUTDIR [SCENARIO...]}"); shift
 [ $# -gt 0 ] && SCENARIOS=("$@")
@@ -29,7 +29,8 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null || true
   done
   [ -n "$TCPDUMP" ] && kill "$TCPDUMP" 2>/dev/null
-  if [ $status -ne 0 ] && [ -d "$LOGS" ]; then tail -n 5 "$LOGS"/* >&2 || true; fi
+  # the logs say why a run failed (not when it was stopped)
+  if [ $status -ne 0 ] && [ $status -ne 130 ] && [ -d "$LOGS" ]; then tail -n 5 "$LOGS"/* >&2 || true; fi
   rm -rf "$TMP"
   exit $status
 }
@@ -121,6 +122,7 @@ start() { # SCENARIO PORT
     alpn-h2-tls13) openssl_server "$p" lab -tls1_3 -alpn h2 ;;
     node-http2) node_server "$p" http2 lab ;;
     mutual-tls12) openssl_server "$p" lab -tls1_2 -Verify 1 -CAfile "$CERTS/ca.pem" ;;
+    hello-retry-tls13) openssl_server "$p" lab -tls1_3 -groups P-384 ;;
     *) echo "tls-lab.sh: unknown scenario $1" >&2; exit 2 ;;
   esac
 }
@@ -142,6 +144,8 @@ run() { # SCENARIO PORT
     alpn-h2-tls13) openssl_client "$p" lab.example -alpn h2,http/1.1 ;;
     node-http2) node_client "$p" http2 lab.example TLSv1.2 ;;
     mutual-tls12) openssl_client "$p" lab.example -tls1_2 -cert "$CERTS/client.pem" -key "$CERTS/client.key" ;;
+    # the client's key share is for X25519 only: the server asks again for P-384
+    hello-retry-tls13) openssl_client "$p" lab.example -tls1_3 -groups X25519:P-384 ;;
   esac
 }
 listening() { ip netns exec $S ss -Hltn "sport = :$1" | grep -q .; }

@@ -19,7 +19,8 @@
 //   nextProtocol       ALPN of the ServerHello, or null (TLS 1.3 encrypts it)
 //   resumed            tshark's tls.resumed (TLS 1.2: session id or ticket accepted) or a
 //                      ServerHello pre_shared_key extension (TLS 1.3)
-//   ja3, ja3s          tshark's tls.handshake.ja3 / ja3s, or null
+//   helloRetryRequest  a ServerHello with the HelloRetryRequest random (TLS 1.3)
+//   ja3, ja3s          tshark's tls.handshake.ja3 / ja3s (of the last hello), or null
 //   certificates, clientCertificates   each {subject, issuer, notBefore, notAfter, sans} in
 //                      RFC 4514 form (`CN=a.example`) and ISO 8601 UTC; empty when not in clear
 //   alerts             {from, level, description} in order; level and description null for an
@@ -30,6 +31,8 @@ import { writeFileSync } from 'node:fs';
 const VERSIONS = { '0x0300': 'SSLv3', '0x0301': 'TLSv10', '0x0302': 'TLSv11', '0x0303': 'TLSv12', '0x0304': 'TLSv13' };
 const ATTRIBUTES = { commonName: 'CN', organizationName: 'O', organizationalUnitName: 'OU', countryName: 'C', stateOrProvinceName: 'ST', localityName: 'L' };
 const CLIENT_HELLO = '1', SERVER_HELLO = '2', CERTIFICATE = '11';
+/** The random of a ServerHello that is a HelloRetryRequest (RFC 8446 4.1.3). */
+const HELLO_RETRY_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
 function tshark(args) {
   const r = spawnSync('tshark', ['-n', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
@@ -66,7 +69,7 @@ function serverPorts(file) {
 function newSession(client) {
   return {
     client, server: null, serverName: null, alpn: [], resumption: [], version: null, cipher: null,
-    nextProtocol: null, resumed: false, ja3: null, ja3s: null, certificates: [], clientCertificates: [], alerts: [],
+    nextProtocol: null, resumed: false, helloRetryRequest: false, ja3: null, ja3s: null, certificates: [], clientCertificates: [], alerts: [],
   };
 }
 
@@ -125,6 +128,7 @@ function serverHello(session, hello, f) {
   else if (f.name === 'tls.handshake.extensions_alpn_str') session.nextProtocol = f.show;
   else if (f.name === 'tls.handshake.ja3s') session.ja3s = f.show;
   else if (f.name === 'tls.handshake.extension.type' && f.show === '41') session.resumed = true;
+  else if (f.name === 'tls.handshake.random' && f.show.replace(/:/g, '') === HELLO_RETRY_RANDOM) session.helloRetryRequest = true;
 }
 
 const files = process.argv.slice(2);
