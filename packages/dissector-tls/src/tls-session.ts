@@ -182,7 +182,9 @@ export class TlsSession implements DissectorSession {
     // TLS 1.3's ChangeCipherSpec is a middlebox decoy: the hellos after it are still in clear.
     if (this.offersTls13 && (this.serverHello === null || this.tls13)) return;
     side.encrypted = true;
-    if (side === this.server && this.serverHello !== null && this.serverMessagesAfterHello === 0) this.current.resumed = true;
+    // No server message between its ServerHello and its ChangeCipherSpec: an abbreviated (resumed)
+    // handshake, unless a hole in the capture hid those messages.
+    if (side === this.server && this.serverHello !== null && this.serverMessagesAfterHello === 0 && !side.handshakes.stopped) this.current.resumed = true;
     if (this.client.sentChangeCipherSpec && this.server.sentChangeCipherSpec) this.current.established = true;
   }
 
