@@ -168,3 +168,14 @@ test(`live lab: every scenario made afresh between two namespaces gives what the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the README's TLS example prints what the README shows", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = /^\$ npx pakeana (read test\/fixtures\/tls-lab\/\S+ [^\n]*)\n([^]*?)^```/m.exec(readme);
+  assert.ok(block, 'the README has the TLS example');
+  const run = runPakeana(block[1].split(' '), { cwd: root });
+  assert.equal(run.status, 0, run.stderr);
+  const shown = block[2].split('\n').filter((line) => line !== '' && line !== '...');
+  assert.equal(shown.length, 5);
+  for (const line of shown) assert.ok(run.stdout.split('\n').includes(line), `the README shows a line the run does not print: ${line}`);
+});
