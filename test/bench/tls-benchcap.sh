@@ -9,13 +9,11 @@
 set -euo pipefail
 OUT=$(realpath -m "${1:-./tls-bench.pcap}"); P=${P:-4}; N=${N:-10000}; K=${K:-15}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lab/netns.sh"
 C=tbc$$ S=tbs$$ TMP=$(mktemp -d /tmp/tls-benchcap.XXXXXX)
 cleanup() {
   local status=$?
-  for ns in $C $S; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-  done
+  remove_namespaces $C $S
   rm -rf "$TMP"
   exit $status
 }

@@ -17,6 +17,7 @@ SCENARIOS=(openssl-tls12 openssl-tls13 node-tls12 node-tls13 expired self-signed
 OUT=$(realpath -m "${1:?usage: tls-lab.sh OUTDIR [SCENARIO...]}"); shift
 [ $# -gt 0 ] && SCENARIOS=("$@")
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns.sh"
 C=ptc$$ S=pts$$ SERVER_IP=10.79.0.2
 TMP=$(mktemp -d /tmp/tls-lab.XXXXXX)
 CERTS=$TMP/certs LOGS=$TMP/logs WWW=$TMP/www
@@ -24,10 +25,7 @@ TCPDUMP=
 
 cleanup() {
   local status=$?
-  for ns in $C $S; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-  done
+  remove_namespaces $C $S
   [ -n "$TCPDUMP" ] && kill "$TCPDUMP" 2>/dev/null
   # the logs say why a run failed (not when it was stopped)
   if [ $status -ne 0 ] && [ $status -ne 130 ] && [ -d "$LOGS" ]; then tail -n 5 "$LOGS"/* >&2 || true; fi
