@@ -1,19 +1,18 @@
 // The TLS triggers end to end: `pakeana read --plugin tls --config FILE` as a process on Zeek's
-// TLS traces (../shared/public/zeek-tls) and the TLS lab's captures (test/fixtures/tls-lab),
+// TLS traces (test/fixtures/tls-tshark) and the TLS lab's captures (test/fixtures/tls-lab),
 // asserting which sessions are reported (by client port) and why; what the expectations rest
 // on is tshark's view of each trace, given beside it, and the lab's manifest. Also the commands
 // and YAML of packages/trigger-tls/README.md, and bad options with their FILE:LINE:COL messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPakeana } from './helpers.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const traces = join(root, '../shared/public/zeek-tls');
+const traces = join(root, 'test/fixtures/tls-tshark'); // Zeek's TLS traces, as committed
 const lab = join(root, 'test/fixtures/tls-lab');
-const skip = existsSync(traces) ? false : `no ${traces}`;
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-tls-triggers-'));
 
 /** A config file holding `plugins: [tls]` and `triggers`, given as YAML lines. */
@@ -32,13 +31,13 @@ function reported(trace, ...triggers) {
 
 // tshark: one ClientHello (53525 -> 443, 1393957586.786031), answered by a fatal handshake_failure
 // (level 2, description 40) 5 ms later; FINs both ways, the last segment 10.7 ms after the hello.
-test('tls.alert on tls-1.2-handshake-failure.pcap: the fatal handshake_failure', { skip }, () => {
+test('tls.alert on tls-1.2-handshake-failure.pcap: the fatal handshake_failure', () => {
   assert.deepEqual(reported('tls-1.2-handshake-failure.pcap', 'tls.alert'), [[53525, ['tls.alert']]]);
   assert.deepEqual(reported('tls-1.2-handshake-failure.pcap', 'tls.alert: { description: [handshake_failure, unknown_ca] }'), [[53525, ['tls.alert']]]);
   assert.deepEqual(reported('tls-1.2-handshake-failure.pcap', 'tls.alert: { level: any, description: certificate_expired }'), []);
 });
 
-test('tls.handshake on tls-1.2-handshake-failure.pcap: unfinished, it counts until the last segment (10.7 ms)', { skip }, () => {
+test('tls.handshake on tls-1.2-handshake-failure.pcap: unfinished, it counts until the last segment (10.7 ms)', () => {
   assert.deepEqual(reported('tls-1.2-handshake-failure.pcap', 'tls.handshake: { over: 5ms }'), [[53525, ['tls.handshake']]]);
   assert.deepEqual(reported('tls-1.2-handshake-failure.pcap', 'tls.handshake: { over: 50ms }'), []);
 });
@@ -46,7 +45,7 @@ test('tls.handshake on tls-1.2-handshake-failure.pcap: unfinished, it counts unt
 // tshark: captured 2014-03-13; 60539's leaf certificate expired 2014-03-04 23:59:59, 60540's
 // expires 2014-03-14 23:59:59. ClientHello to the client's first application data: 60539 4.03 s
 // (1394745602.951961 to 1394745606.982543), 60540 3.63 s (1394745618.791420 to 1394745622.420851).
-test('tls.certificate and tls.handshake on tls-expired-cert.pcap: expiry from the capture time, handshake times', { skip }, () => {
+test('tls.certificate and tls.handshake on tls-expired-cert.pcap: expiry from the capture time, handshake times', () => {
   const trace = 'tls-expired-cert.pcap';
   assert.deepEqual(reported(trace, 'tls.certificate: { expiresWithin: 1h }'), [[60539, ['tls.certificate']]]);
   assert.deepEqual(reported(trace, 'tls.certificate: { expiresWithin: 30d }'), [
@@ -60,7 +59,7 @@ test('tls.certificate and tls.handshake on tls-expired-cert.pcap: expiry from th
 
 // tshark: three connections (58868, 58869, 58870) whose ServerHello says 0x0301 (TLS 1.0; the
 // file's name notwithstanding), certificates valid 2006-11-14 to 2007-11-14, captured 2007-02-06.
-test('tls.version and record: on ssl.v3.pcap, three TLS 1.0 connections', { skip }, () => {
+test('tls.version and record: on ssl.v3.pcap, three TLS 1.0 connections', () => {
   const trace = 'ssl.v3.pcap';
   const all = (trigger) => [58868, 58869, 58870].map((port) => [port, [trigger]]);
   assert.deepEqual(reported(trace, 'tls.version: { below: "1.2" }'), all('tls.version'));
@@ -73,7 +72,7 @@ test('tls.version and record: on ssl.v3.pcap, three TLS 1.0 connections', { skip
 });
 
 // tshark: SNI tls13.crypto.mozilla.org, supported_versions 0x7f17 (draft 23) chosen by the server.
-test('match on sni, and a TLS 1.3 draft is no older than 1.3, on tls13draft23-chrome67.0.3368.0-canary.pcap', { skip }, () => {
+test('match on sni, and a TLS 1.3 draft is no older than 1.3, on tls13draft23-chrome67.0.3368.0-canary.pcap', () => {
   const trace = 'tls13draft23-chrome67.0.3368.0-canary.pcap';
   assert.deepEqual(reported(trace, "match: { sni: '*.MOZILLA.org' }"), [[63449, ['match']]]);
   assert.deepEqual(reported(trace, "match: { sni: '/^tls13\\.crypto\\./' }"), [[63449, ['match']]]);
@@ -144,7 +143,7 @@ test('the README: each YAML example is a valid config', () => {
   });
 });
 
-test('the README: its commands, with its first config, on tls-expired-cert.pcap', { skip }, () => {
+test('the README: its commands, with its first config, on tls-expired-cert.pcap', () => {
   const file = join(dir, 'tls.yaml');
   writeFileSync(file, blocks('yaml')[0]);
   const commands = blocks('sh')[0]

@@ -1,20 +1,19 @@
 /**
- * Zeek's TLS traces (../shared/public/zeek-tls next to the repository) through the whole
+ * Zeek's TLS traces (committed in test/fixtures/tls-tshark) through the whole
  * pipeline. Every value asserted was read from the same capture with tshark 4.0 (`tshark -r F
  * -T fields -e tls.handshake.extensions_server_name -e tls.handshake.ciphersuite -e
  * tls.handshake.ja3 ...`), and the certificates with `openssl x509 -nameopt RFC2253` on the
  * bytes tshark exports (`-e tls.handshake.certificate`).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { dissectCapture } from '@pakeana/framework/testing';
 import tls from './index.js';
 import type { TlsHandshake } from './tls-record.js';
 
-const traces = resolve(__dirname, '..', '..', '..', '..', 'shared', 'public', 'zeek-tls');
-const skip = existsSync(traces) ? false : `no Zeek traces at ${traces}`;
+// Zeek's TLS traces, as committed with their tshark views for the agreement test.
+const traces = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls-tshark');
 
 async function handshakes(name: string, plugins: string[] = []) {
   const { sessions, error, warnings } = await dissectCapture(resolve(traces, name), { dissectors: [tls], plugins });
@@ -29,7 +28,7 @@ async function only(name: string): Promise<TlsHandshake> {
   return all[0];
 }
 
-test('tls1.2.pcap: version, cipher, JA3, the server chain with its fingerprints', { skip }, async () => {
+test('tls1.2.pcap: version, cipher, JA3, the server chain with its fingerprints', async () => {
   const r = await only('tls1.2.pcap');
   assert.equal(r.version, 'TLSv12');
   assert.equal(r.cipher, 'TLS_RSA_WITH_RC4_128_MD5');
@@ -48,7 +47,7 @@ test('tls1.2.pcap: version, cipher, JA3, the server chain with its fingerprints'
   assert.equal(r.issuer, r.certificates[1].subject);
 });
 
-test('client-certificate.pcap: SNI, ALPN both ways, offered versions, both chains', { skip }, async () => {
+test('client-certificate.pcap: SNI, ALPN both ways, offered versions, both chains', async () => {
   const r = await only('client-certificate.pcap');
   assert.equal(r.serverName, 'certauth.idrix.fr');
   assert.deepEqual(r.alpn, ['h2', 'http/1.1']);
@@ -70,7 +69,7 @@ test('client-certificate.pcap: SNI, ALPN both ways, offered versions, both chain
   );
 });
 
-test('chrome-34-google.pcap: ALPN offered and chosen', { skip }, async () => {
+test('chrome-34-google.pcap: ALPN offered and chosen', async () => {
   const r = await only('chrome-34-google.pcap');
   assert.equal(r.serverName, 'google.de');
   assert.deepEqual(r.alpn, ['spdy/3', 'spdy/3.1', 'http/1.1']);
@@ -79,7 +78,7 @@ test('chrome-34-google.pcap: ALPN offered and chosen', { skip }, async () => {
   assert.equal(r.ja3, 'a607f3a5c94c2ee592af1456f36c8367');
 });
 
-test('TLS 1.3: a draft version from supported_versions, the key share group; PSK resumption', { skip }, async () => {
+test('TLS 1.3: a draft version from supported_versions, the key share group; PSK resumption', async () => {
   const [draft] = (await handshakes('tls13draft23-chrome67.0.3368.0-canary.pcap')).flatMap((s) => s.tls);
   assert.equal(draft.version, 'TLSv13-draft23');
   assert.equal(draft.cipher, 'TLS_AES_128_GCM_SHA256');
@@ -96,7 +95,7 @@ test('TLS 1.3: a draft version from supported_versions, the key share group; PSK
   assert.deepEqual(psk.resumption, ['psk']);
 });
 
-test('tls-1.2-handshake-failure.pcap: the fatal alert from the server', { skip }, async () => {
+test('tls-1.2-handshake-failure.pcap: the fatal alert from the server', async () => {
   const r = await only('tls-1.2-handshake-failure.pcap');
   assert.deepEqual(r.alerts.map((a) => [a.from, a.level, a.description]), [['server', 'fatal', 'handshake_failure']]);
   assert.equal(r.lastAlert, 'handshake_failure');
@@ -104,13 +103,13 @@ test('tls-1.2-handshake-failure.pcap: the fatal alert from the server', { skip }
   assert.equal(r.ja3, '62bd27c43a9a4d7fcbc45d8c9e7e04dd');
 });
 
-test('ocsp-stapling.pcap: the curve of the ECDHE ServerKeyExchange', { skip }, async () => {
+test('ocsp-stapling.pcap: the curve of the ECDHE ServerKeyExchange', async () => {
   const r = await only('ocsp-stapling.pcap');
   assert.equal(r.version, 'TLSv10');
   assert.equal(r.curve, 'secp384r1');
 });
 
-test('ssl-v2.pcap: an SSLv2 connection, its certificate from the SERVER-HELLO', { skip }, async () => {
+test('ssl-v2.pcap: an SSLv2 connection, its certificate from the SERVER-HELLO', async () => {
   const r = await only('ssl-v2.pcap');
   assert.equal(r.version, 'SSLv2');
   assert.equal(r.sslv2Hello, true);
@@ -119,14 +118,14 @@ test('ssl-v2.pcap: an SSLv2 connection, its certificate from the SERVER-HELLO', 
   assert.equal(r.certificates[0].selfSigned, true);
 });
 
-test('tls-fragmented-handshake.pcap: a 332 KB Certificate message over 21 records is read whole', { skip }, async () => {
+test('tls-fragmented-handshake.pcap: a 332 KB Certificate message over 21 records is read whole', async () => {
   const [{ session, tls: [r] }] = await handshakes('tls-fragmented-handshake.pcap');
   assert.deepEqual(session.marks, []);
   assert.equal(r.subject, 'CN=Bro');
   assert.equal(r.certificates[0].sha256, 'af4a46e989dc24078ee2a205490856e059e7f2f9d2114cec4d4c44974add9d34');
 });
 
-test('heartbleed traces are marked, in clear and encrypted', { skip }, async () => {
+test('heartbleed traces are marked, in clear and encrypted', async () => {
   for (const name of ['heartbleed.pcap', 'heartbleed-success.pcap', 'heartbleed-encrypted-success.pcap', 'heartbleed-encrypted-short.pcap']) {
     const [{ session }] = await handshakes(name);
     assert.ok(session.marks.includes('tls.heartbleed'), name);
@@ -135,7 +134,7 @@ test('heartbleed traces are marked, in clear and encrypted', { skip }, async () 
   assert.deepEqual(benign.marks, ['tls.heartbeat'], 'one heartbeat from the server, answered by nothing larger');
 });
 
-test('DTLS (UDP) is passed over; STARTTLS is left to the cleartext dissector', { skip }, async () => {
+test('DTLS (UDP) is passed over; STARTTLS is left to the cleartext dissector', async () => {
   for (const name of ['dtls1_0.pcap', 'dtls1_2.pcap', 'dtls13-cid.pcap', 'dtls13-wolfssl.pcap', 'smtp-starttls.pcap', 'imap-starttls.pcap']) {
     for (const { session, tls: records } of await handshakes(name)) {
       assert.deepEqual(records, [], name);
@@ -144,7 +143,7 @@ test('DTLS (UDP) is passed over; STARTTLS is left to the cleartext dissector', {
   }
 });
 
-test('https-to-http.pcap with http loaded: the ClientHello to an HTTP server is read, the HTML answer marked', { skip }, async () => {
+test('https-to-http.pcap with http loaded: the ClientHello to an HTTP server is read, the HTML answer marked', async () => {
   const [{ session, tls: [r] }] = await handshakes('https-to-http.pcap', ['http']);
   assert.equal(session.protocol, 'tls');
   assert.deepEqual(r.alpn, ['h2', 'http/1.1']);

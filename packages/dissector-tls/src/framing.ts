@@ -11,6 +11,14 @@ export type GapEffect = 'skipped' | 'body-lost' | 'sync-lost';
 /** A kept body starts this large and doubles as its bytes arrive (a length may lie). */
 const FIRST_BODY_SIZE = 64 * 1024;
 
+/**
+ * The bytes all framers of the run hold in kept bodies, and the most they may: without a bound
+ * across sessions, hostile traffic could make every session hold a record (18 KiB) and a
+ * handshake message (up to maxHandshakeMessage) at once. A body that does not fit is not kept:
+ * its framer stops (`onOverBudget`).
+ */
+export const heldBodies = { bytes: 0, limit: 64 * 1024 * 1024 };
+
 export abstract class Framer {
   /** Bytes of the current header (its length can change between frames: SSLv2's is 2). */
   protected headerLength: number;
@@ -41,6 +49,9 @@ export abstract class Framer {
   /** A whole kept body (valid only during the call). */
   protected abstract onBody(body: Uint8Array, at: number): void;
 
+  /** A body could not be kept within `heldBodies.limit`: the framer has stopped. */
+  protected abstract onOverBudget(): void;
+
   /** The header's body is to be read whole: `onBody` gets it. */
   protected keepBody(length: number): void {
     this.bodyLength = length;
@@ -57,7 +68,7 @@ export abstract class Framer {
   /** Nothing more is read from this stream. */
   stop(): void {
     this.stopped = true;
-    this.body = null;
+    this.release();
   }
 
   /** Bytes held now (a partial header and body): what this framer costs in memory. */
@@ -102,7 +113,7 @@ export abstract class Framer {
     }
     const left = this.bodyLength - this.bodyHave;
     if (this.headHave === 0 && this.bodyLength > 0 && length <= left) {
-      this.body = null;
+      this.release();
       this.skipBody(left - length);
       return 'body-lost';
     }
@@ -127,26 +138,41 @@ export abstract class Framer {
       return from + want;
     }
     const n = Math.min(want, to - from);
-    this.reserve(this.bodyHave + n);
+    if (!this.reserve(this.bodyHave + n)) {
+      this.stop();
+      this.onOverBudget();
+      return to;
+    }
     this.body!.set(buf.subarray(from, from + n), this.bodyHave);
     this.bodyHave += n;
     if (this.bodyHave === this.bodyLength) {
       const body = this.body!.subarray(0, this.bodyLength);
-      this.body = null;
+      this.release();
       this.bodyLength = 0;
       this.onBody(body, at);
     }
     return from + n;
   }
 
-  private reserve(size: number): void {
+  /** Room for `size` bytes of the body; false when that would pass `heldBodies.limit`. */
+  private reserve(size: number): boolean {
     const body = this.body;
-    if (body && body.length >= size) return;
+    if (body && body.length >= size) return true;
     let capacity = body ? body.length * 2 : Math.min(this.bodyLength, FIRST_BODY_SIZE);
     while (capacity < size) capacity *= 2;
-    const grown = new Uint8Array(Math.min(capacity, this.bodyLength));
+    capacity = Math.min(capacity, this.bodyLength);
+    const held = body?.length ?? 0;
+    if (heldBodies.bytes - held + capacity > heldBodies.limit) return false;
+    heldBodies.bytes += capacity - held;
+    const grown = new Uint8Array(capacity);
     if (body) grown.set(body.subarray(0, this.bodyHave));
     this.body = grown;
+    return true;
+  }
+
+  private release(): void {
+    if (this.body) heldBodies.bytes -= this.body.length;
+    this.body = null;
   }
 }
 

@@ -13,6 +13,8 @@ export interface HandshakeSink {
   message(type: number, body: Uint8Array, at: number): void;
   /** A message longer than the bound: it is skipped by count, never buffered. */
   tooLarge(type: number, length: number): void;
+  /** A message could not be kept within the run's budget for buffered bytes: no more messages are read. */
+  overBudget(): void;
 }
 
 /**
@@ -40,5 +42,9 @@ export class HandshakeReader extends Framer {
 
   protected onBody(body: Uint8Array, at: number): void {
     this.sink.message(this.type, body, at);
+  }
+
+  protected onOverBudget(): void {
+    this.sink.overBudget();
   }
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -12,8 +12,8 @@ import { Conversation, pcapFile } from '@pakeana/framework/testing';
 import { HRR_RANDOM, TLS13, clientHello, ext, record, serverHello } from './crafted.test.helpers.js';
 
 const cli = resolve(__dirname, '..', '..', 'cli', 'bin', 'run.js');
-const traces = resolve(__dirname, '..', '..', '..', '..', 'shared', 'public', 'zeek-tls');
-const skip = existsSync(traces) ? false : `no Zeek traces at ${traces}`;
+// Zeek's TLS traces, as committed with their tshark views for the agreement test.
+const traces = resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls-tshark');
 const readme = readFileSync(resolve(__dirname, '..', 'README.md'), 'utf8');
 
 function pakeana(...args: string[]): string {
@@ -24,7 +24,7 @@ function pakeana(...args: string[]): string {
 
 const dpiLines = (output: string) => output.split('\n').filter((line) => line.startsWith('DPI:TLS:'));
 
-test('the README\'s display lines are what the pretty output prints', { skip }, () => {
+test('the README\'s display lines are what the pretty output prints', () => {
   const shown = [
     ...dpiLines(pakeana('read', join(traces, 'client-certificate.pcap'), '--plugin', 'tls', '--all')),
     ...dpiLines(pakeana('read', join(traces, 'tls-1.2-handshake-failure.pcap'), '--plugin', 'tls', '--all')),
@@ -41,7 +41,7 @@ test('the README\'s display lines are what the pretty output prints', { skip }, 
   for (const line of documented) assert.ok(shown.includes(line), `not printed: ${line}`);
 });
 
-test('the README\'s commands run: --plugin http --plugin tls as JSON, an option on the command line', { skip }, () => {
+test('the README\'s commands run: --plugin http --plugin tls as JSON, an option on the command line', () => {
   const json = pakeana('read', join(traces, 'tls1.2.pcap'), '--plugin', 'http', '--plugin', 'tls', '--all', '--format', 'json');
   const session = JSON.parse(json.split('\n')[0]);
   assert.equal(session.tls[0].version, 'TLSv12');

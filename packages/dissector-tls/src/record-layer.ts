@@ -70,6 +70,10 @@ export class RecordReader extends Framer {
     this.keepBody(length - 3);
   }
 
+  protected onOverBudget(): void {
+    this.sink.unreadable('tls.over-memory-budget');
+  }
+
   private lose(mark: string): void {
     this.stop();
     this.sink.unreadable(mark);

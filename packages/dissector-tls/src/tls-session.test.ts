@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Direction } from '@pakeana/framework';
 import { fakeContext, type FakeContext } from '@pakeana/framework/testing';
+import { heldBodies } from './framing.js';
 import tls from './index.js';
 import { tlsRecordSchema, type TlsHandshake } from './tls-record.js';
 import type { TlsSession } from './tls-session.js';
@@ -450,5 +451,31 @@ test('random mutations and cuts of a handshake never throw', () => {
     }
     r.session.end('fin');
     for (const emitted of r.context.records) tlsRecordSchema().parse(emitted);
+  }
+});
+
+test('the bytes all sessions buffer are bounded: past the budget a session stops reading that side, marked, and every byte held is given back', () => {
+  const limit = heldBodies.limit;
+  heldBodies.limit = 100_000;
+  try {
+    // A 60 KB Certificate message in records of 16 KiB: kept until whole, so each session holds 60 KB.
+    const message = Buffer.concat([Buffer.from([11, 0, 0xea, 0x60]), Buffer.alloc(60_000, 0x30)]);
+    const records = [];
+    for (let at = 0; at < message.length; at += 16384) records.push(record(22, message.subarray(at, at + 16384)));
+    const sessions = [start(), start()];
+    for (const r of sessions) {
+      r.feed('client', record(22, tls12ClientHello()));
+      r.feed('server', record(22, serverHello()));
+      for (const piece of records.slice(0, -1)) r.feed('server', piece);
+    }
+    assert.deepEqual(sessions[0]!.context.marks, []);
+    assert.deepEqual(sessions[1]!.context.marks, ['tls.over-memory-budget']);
+    assert.ok(heldBodies.bytes <= heldBodies.limit, `${heldBodies.bytes} held`);
+    sessions[1]!.feed('server', record(21, Buffer.from([2, 40])));
+    for (const r of sessions) r.session.end('fin');
+    assert.equal(heldBodies.bytes, 0, 'given back at the end');
+    assert.deepEqual(sessions[1]!.context.records[0]!.alerts.map((a) => a.description), ['handshake_failure'], 'records are still read');
+  } finally {
+    heldBodies.limit = limit;
   }
 });

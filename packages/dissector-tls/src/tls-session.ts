@@ -61,6 +61,10 @@ class Side implements RecordSink, HandshakeSink {
   tooLarge(_type: number, _length: number): void {
     this.session.mark('tls.handshake-too-large');
   }
+
+  overBudget(): void {
+    this.session.mark('tls.over-memory-budget');
+  }
 }
 
 /** `TLSv13` as the display lines write it: `TLS1.3` (each name rewritten once). */
@@ -121,6 +125,7 @@ export class TlsSession implements DissectorSession {
 
   end(_reason: EndReason): void {
     if (!this.retired) this.emit();
+    this.retire();
   }
 
   /** Bytes buffered by both directions now (partial records and handshake messages). */
@@ -437,8 +442,11 @@ export class TlsSession implements DissectorSession {
   /** No more reading: another session (or dissector) takes the bytes over. */
   private retire(): void {
     this.retired = true;
-    this.client.records.stop();
-    this.server.records.stop();
+    // Stopped framers give back the bytes they held to the run's budget (heldBodies).
+    for (const side of [this.client, this.server]) {
+      side.records.stop();
+      side.handshakes.stop();
+    }
   }
 
   /** A malformed hello: not TLS when nothing confirmed it yet, a mark otherwise. */
