@@ -2,7 +2,8 @@
  * X.509 certificates as the TLS record gives them, read by Node's `crypto.X509Certificate`
  * (OpenSSL underneath, as Zeek's x509 analyzer).
  */
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import { hexDigest } from './digest.js';
 import type { TlsCertificate } from './tls-record.js';
 
 /**
@@ -85,7 +86,7 @@ const RECENT_LIMIT = 1024;
 
 /** One DER certificate, or null when Node cannot parse it (or its validity). */
 export function readCertificate(der: Uint8Array): Readonly<TlsCertificate> | null {
-  const sha256 = createHash('sha256').update(der).digest('hex');
+  const sha256 = hexDigest('sha256', der);
   const known = recent.get(sha256);
   if (known !== undefined) return known;
   const cert = parseCertificate(der, sha256);

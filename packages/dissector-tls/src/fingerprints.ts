@@ -3,7 +3,7 @@
  * tls.handshake.ja3 / ja3s compute them) and JA4 and JA4S (FoxIO's technical_details/JA4.md).
  * GREASE values (RFC 8701) are left out of every list.
  */
-import * as crypto from 'node:crypto';
+import { hexDigest } from './digest.js';
 import { isGrease, type ClientHello, type ServerHello } from './hello.js';
 
 /** JA3: MD5 (hex) of `version,ciphers,extensions,groups,pointFormats`, GREASE left out. */
@@ -107,15 +107,6 @@ function hash12(text: string): string {
 function md5(text: string): string {
   return hexDigest('md5', text);
 }
-
-/**
- * One-shot `crypto.hash` (Node 20.12 and later) is 3x faster than a Hash object for a short
- * text, and a connection hashes five; older Node 20 releases lack it.
- */
-const hexDigest: (algorithm: string, text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (algorithm, text) => crypto.hash(algorithm, text, 'hex')
-    : (algorithm, text) => crypto.createHash(algorithm).update(text).digest('hex');
 
 function withoutGrease(values: readonly number[]): number[] {
   return values.filter((value) => !isGrease(value));

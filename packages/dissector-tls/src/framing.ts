@@ -22,7 +22,8 @@ export const heldBodies = { bytes: 0, limit: 64 * 1024 * 1024 };
 export abstract class Framer {
   /** Bytes of the current header (its length can change between frames: SSLv2's is 2). */
   protected headerLength: number;
-  private readonly head: Uint8Array;
+  /** A header split between pieces, copied here (made on the first split: most sessions have none). */
+  private head: Uint8Array | null = null;
   private headHave = 0;
   /** Bytes of the current body still to skip. */
   private skip = 0;
@@ -35,9 +36,11 @@ export abstract class Framer {
   /** Set by `stop`: the stream cannot be read any further. */
   stopped = false;
 
-  protected constructor(headerLength: number, maxHeaderLength: number) {
+  protected constructor(
+    headerLength: number,
+    private readonly maxHeaderLength: number,
+  ) {
     this.headerLength = headerLength;
-    this.head = new Uint8Array(maxHeaderLength);
   }
 
   /**
@@ -91,10 +94,11 @@ export abstract class Framer {
         i += this.headerLength;
       } else {
         // A header split between pieces: copied byte by byte (no view object per piece).
-        while (this.headHave < this.headerLength && i < to) this.head[this.headHave++] = buf[i++];
+        const head = (this.head ??= new Uint8Array(this.maxHeaderLength));
+        while (this.headHave < this.headerLength && i < to) head[this.headHave++] = buf[i++];
         if (this.headHave === this.headerLength) {
           this.headHave = 0;
-          this.startFrame(this.head, 0, at);
+          this.startFrame(head, 0, at);
         }
       }
     }
