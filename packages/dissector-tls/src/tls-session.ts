@@ -67,13 +67,9 @@ class Side implements RecordSink, HandshakeSink {
   }
 }
 
-/** `TLSv13` as the display lines write it: `TLS1.3` (each name rewritten once). */
-const DISPLAY_VERSIONS = new Map<string, string>();
-
+/** `TLSv13` as the display lines write it: `TLS1.3` (`TLSv13-draft23`: `TLS1.3-draft23`). */
 function displayVersion(name: string): string {
-  let text = DISPLAY_VERSIONS.get(name);
-  if (text === undefined) DISPLAY_VERSIONS.set(name, (text = name.replace(/^TLSv1(\d)/, 'TLS1.$1')));
-  return text;
+  return name.startsWith('TLSv1') ? `TLS1.${name.slice(5)}` : name;
 }
 
 /**
