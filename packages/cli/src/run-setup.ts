@@ -43,6 +43,7 @@ export interface SessionFlagValues extends ShortcutFlags {
   'session-limit'?: number;
   'segment-limit'?: number;
   'memory-limit'?: number;
+  'dissect-all'?: boolean;
   debug?: boolean;
 }
 
@@ -62,11 +63,19 @@ export interface RunSetup {
   registry: PluginRegistry;
 }
 
+/** Where a run writes: sessions to `stdout`, the pretty summary to `stderr` (the process's own by default). */
+export interface RunMode {
+  live?: boolean;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream;
+}
+
 /**
  * Builds a run from the flags and the config file: plugins and their options, observers (TCP
  * analysis first, then triggers), sinks. Command-line flags win over the config file.
  */
-export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean } = {}): Promise<RunSetup> {
+export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Promise<RunSetup> {
+  const { stdout = process.stdout, stderr = process.stderr } = mode;
   const clock = new CaptureClock();
   const stats = new Statistics();
   const httpOptions = httpShortcutOptions(flags);
@@ -88,14 +97,14 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
   const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
   const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
   if (format === 'json') {
-    sinks.push(new JsonSink(process.stdout, mode.live));
-    if (mode.live) sinks.push({ session: () => {}, finish: (s) => void process.stderr.write(summaryText(s)) });
+    sinks.push(new JsonSink(stdout, mode.live));
+    if (mode.live) sinks.push({ session: () => {}, finish: (s) => void stderr.write(summaryText(s)) });
   } else {
     const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory);
     observers.push(recorder);
-    const color = flags.color ?? output.color ?? process.stdout.isTTY === true;
+    const color = flags.color ?? output.color ?? stdout.isTTY === true;
     const viewData = flags['view-data'] ?? output.viewData ?? 0;
-    sinks.push(new PrettySink(process.stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: process.stderr, live: mode.live }));
+    sinks.push(new PrettySink(stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: mode.live }));
   }
   return {
     registry,
@@ -111,6 +120,7 @@ export async function setupRun(flags: SessionFlagValues, mode: { live?: boolean 
       observers,
       keepFrames: exportFile !== undefined,
       keepDisplay: format === 'pretty',
+      dissectOnDemand: !flags['dissect-all'],
       limits: {
         ...(limits.sessions ? { sessions: limits.sessions } : {}),
         ...(limits.halfOpen ? { halfOpen: limits.halfOpen } : {}),

@@ -31,6 +31,9 @@ export const sessionFlags = {
   'long-connect': Flags.integer({ min: 0, description: 'report sessions open longer than MS (miruo -T)' }),
   'long-delay': Flags.integer({ min: 0, description: 'report a segment that waited longer than MS (miruo -t)' }),
   fragment: Flags.boolean({ description: 'report sessions carried in IP fragments (miruo -F)' }),
+  'dissect-all': Flags.boolean({
+    description: 'dissect every session, not only the reported ones (slower; the summary then counts the dissectors\' marks of every session)',
+  }),
   'session-limit': Flags.integer({ min: 1, description: 'live sessions held at once; the idlest is evicted beyond it [default: 100000]' }),
   'memory-limit': Flags.custom<number>({
     description: 'memory held for the traffic (sessions, buffers, records), e.g. 256MiB; load is shed beyond it [default: 512MiB]',

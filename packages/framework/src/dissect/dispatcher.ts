@@ -78,11 +78,14 @@ export class DissectorTable {
     return (this.byPort.get(session.serverPort) ?? NONE).includes(d) || (this.byPort.get(session.clientPort) ?? NONE).includes(d);
   }
 
+  /** True when some dissector may take the session (`bind` gives a binding). */
+  applies(session: TcpSession): boolean {
+    return this.dissectors.length > 0 && this.candidates(session.serverPort, session.clientPort).length > 0;
+  }
+
   bind(session: TcpSession, host: DispatchHost): DissectorBinding | null {
-    if (this.dissectors.length === 0) return null;
-    const candidates = this.candidates(session.serverPort, session.clientPort);
-    if (candidates.length === 0) return null;
-    return new DissectorBinding(session, candidates, this, host);
+    if (!this.applies(session)) return null;
+    return new DissectorBinding(session, this.candidates(session.serverPort, session.clientPort), this, host);
   }
 }
 

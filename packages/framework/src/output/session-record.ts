@@ -85,6 +85,7 @@ export function summaryRecord(stats: Statistics): Record<string, unknown> {
     timestampOutliers: stats.timestampOutliers,
     ...(stats.libpcap ? { libpcap: stats.libpcap } : {}),
     pluginErrors: stats.pluginErrors,
+    notDissected: stats.notDissected,
     markedSessions: stats.markedSessions,
     marks: stats.marks,
     elapsed: (Date.now() - stats.startedAt) / 1000,

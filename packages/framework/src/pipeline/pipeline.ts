@@ -25,6 +25,12 @@ export interface PipelineOptions {
   keepFrames?: boolean;
   /** Keep dissector display lines (pretty output). */
   keepDisplay?: boolean;
+  /**
+   * Dissect a session only if it is reported, when no trigger reads its records or marks as
+   * they happen (see `DeferredDissection`); the same output, less work. Off: every session is
+   * dissected as it arrives (and its dissector marks are counted in the summary).
+   */
+  dissectOnDemand?: boolean;
   dissectors?: readonly Dissector[];
   /** Called in order for every session event; put analyzers before triggers. */
   observers?: readonly SessionObserver[];
@@ -76,7 +82,7 @@ export class Pipeline {
     const services = options.services ?? defaultServices(clock);
     this.timers = new TimerClock(Math.max(limits.idleTimeout, SUSPECT_AHEAD), this.stats);
     this.tracker = new SessionTracker(
-      { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false },
+      { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false, dissectOnDemand: options.dissectOnDemand ?? false },
       this.stats,
       new DissectorTable(options.dissectors ?? []),
       options.observers ?? [],

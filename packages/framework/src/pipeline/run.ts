@@ -33,6 +33,11 @@ export interface RunResult {
   error: Error | null;
 }
 
+/** The pipeline's options: with every session reported, every session is dissected as it arrives. */
+function pipelineOptions(options: RunOptions, stats: Statistics): PipelineOptions {
+  return { ...options, stats, dissectOnDemand: (options.dissectOnDemand ?? false) && !options.reportAll };
+}
+
 /**
  * A guard for frame handling: a plugin call still running after `pluginTimeout` is stopped and
  * its plugin isolated for the session (`stopped`); Ctrl-C while it runs is `interrupted` (the
@@ -70,7 +75,7 @@ function finishGuarded(pipeline: Pipeline, guard: FrameGuard): void {
 export async function runCapture(input: string, options: RunOptions): Promise<RunResult> {
   const stats = options.stats ?? new Statistics();
   const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
-  const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
+  const pipeline = new Pipeline(pipelineOptions(options, stats), reporter.finished);
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let error: Error | null = null;
   const guard = guardPluginCalls(pipeline, options);
@@ -105,7 +110,7 @@ const LIVE_TICK_MS = 500;
 export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   const stats = options.stats ?? new Statistics();
   const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
-  const pipeline = new Pipeline({ ...options, stats }, reporter.finished);
+  const pipeline = new Pipeline(pipelineOptions(options, stats), reporter.finished);
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));

@@ -37,6 +37,11 @@ export class Statistics {
   libpcap: LibpcapCounters | null = null;
   /** Exceptions thrown by plugins (dissectors and triggers), by plugin name. */
   pluginErrors: Record<string, number> = {};
+  /**
+   * Sessions a dissector could have read but that were never dissected: their dissection
+   * waited for a report that did not come (see `DeferredDissection`).
+   */
+  notDissected = 0;
   /** Finished sessions (reported or not) that carry at least one mark. */
   markedSessions = 0;
   /** Finished sessions (reported or not) carrying each mark, by `markKey`, in order of first sight. */

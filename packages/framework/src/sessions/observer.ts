@@ -14,6 +14,12 @@ export interface SessionObserver {
   open?(session: TcpSession): void;
   segment?(session: TcpSession, event: SegmentEvent): void;
   record?(session: TcpSession, protocol: string, record: object): void;
+  /**
+   * True when this observer needs the session's dissector records and marks as they happen:
+   * otherwise the session's dissection may wait until it is reported (asked once, at the first
+   * payload). An observer without this method never needs them.
+   */
+  needsDissection?(session: TcpSession): boolean;
   /** The session got a new mark (`http.bad-chunk-size`, `tcp.overlap-conflict`, a plugin's own). */
   mark?(session: TcpSession, reason: string): void;
   /**

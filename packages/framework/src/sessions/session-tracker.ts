@@ -2,6 +2,7 @@ import type { DecodedPacket } from '../decode/packet.js';
 import { TcpFlag, type TcpHeader } from '../decode/tcp-header.js';
 import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
 import type { DispatchHost, DissectorBinding, DissectorTable } from '../dissect/dispatcher.js';
+import { DeferralBudget, DeferredDissection, type DeferralHost, type ReplayMoment } from '../dissect/deferred-dissection.js';
 import type { CaptureClock } from '../pipeline/services.js';
 import type { Statistics } from '../pipeline/statistics.js';
 import { BufferBudget, DEFAULT_STREAM_LIMITS, SegmentClass } from '../reassembly/tcp-stream.js';
@@ -57,6 +58,11 @@ export interface TrackerOptions {
   keepFrames: boolean;
   /** Keep dissector display lines (for the pretty printer). */
   keepDisplay: boolean;
+  /**
+   * Dissect a session only when it is reported, if no observer needs its records as they happen
+   * (see `DeferredDissection`); false: dissect every session as it arrives.
+   */
+  dissectOnDemand: boolean;
 }
 
 /**
@@ -64,8 +70,17 @@ export interface TrackerOptions {
  * the direction's stream reassembler, tells observers, and finishes sessions on close,
  * idle timeout, eviction or end of input. `onFinished` receives each session once.
  */
-export class SessionTracker implements DispatchHost {
+export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment {
   readonly table: FlowTable;
+  /** What sessions whose dissection waits hold, together. */
+  readonly deferral: DeferralBudget;
+  /**
+   * While a deferred stream is replayed: the segment its calls belong to (0 otherwise), where
+   * its next mark goes, and how many marks it has added so far.
+   */
+  private replaySegment = 0;
+  private replayMarkAt = 0;
+  private replayMarksAdded = 0;
   private readonly event = new SegmentEvent();
   /** Closed sessions waiting out their linger, in the order they closed. */
   private readonly closing = new SessionQueue<TcpSession>();
@@ -99,6 +114,7 @@ export class SessionTracker implements DispatchHost {
     private readonly failures: PluginFailures,
   ) {
     this.table = new FlowTable(new BufferBudget(memory, { ...DEFAULT_STREAM_LIMITS, bytes: options.limits.bufferedBytes }));
+    this.deferral = new DeferralBudget(memory);
     observers.forEach((o, slot) => o.attach?.(slot));
   }
 
@@ -227,6 +243,14 @@ export class SessionTracker implements DispatchHost {
   }
 
   mark(session: TcpSession, reason: string): void {
+    if (this.replaySegment > 0) {
+      // A replayed dissector's mark goes where it would have gone as the session arrived.
+      if (session.addMark(reason, this.replayMarkAt)) {
+        this.replayMarkAt++;
+        this.replayMarksAdded++;
+      }
+      return;
+    }
     if (!session.addMark(reason)) return;
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.mark?.(session, reason);
@@ -247,7 +271,7 @@ export class SessionTracker implements DispatchHost {
     if (!session.displayLines) return;
     this.memory.charge(MemoryKind.Records, displayLineCost(line.text));
     // A fixed-shape literal: a spread per line is a slow generic copy on this hot path.
-    session.displayLines.push({ label: line.label, text: line.text, dir: line.dir, segment: session.segments });
+    session.displayLines.push({ label: line.label, text: line.text, dir: line.dir, segment: this.replaySegment || session.segments });
   }
 
   private open(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): TcpSession {
@@ -308,11 +332,53 @@ export class SessionTracker implements DispatchHost {
    */
   private bindDissector(session: TcpSession): void {
     session.dissectorBound = true;
+    if (this.options.dissectOnDemand && this.mayDefer(session)) {
+      const deferred = new DeferredDissection(session, this);
+      session.toServer.receiver = deferred.clientReceiver;
+      session.toClient.receiver = deferred.serverReceiver;
+      session.dissector = deferred;
+      return;
+    }
     const binding = this.dissectors.bind(session, this);
     if (!binding) return;
     session.toServer.receiver = binding.clientReceiver;
     session.toClient.receiver = binding.serverReceiver;
     session.dissector = binding;
+  }
+
+  /**
+   * Whether the session's dissection can wait until it is reported: a dissector may apply, no
+   * observer needs its records as they happen, no trigger fired yet, and a SYN fixed the roles
+   * (a dissector that swaps them must do so before the observers see the session's segments).
+   */
+  private mayDefer(session: TcpSession): boolean {
+    if (session.triggers.length > 0 || session.rolesSwappable || !this.dissectors.applies(session)) return false;
+    for (const o of this.observers) if (o.needsDissection?.(session)) return false;
+    return true;
+  }
+
+  /** Dissects a deferred session now (it was reported, or outgrew its bound), and as it arrives from then on. */
+  dissectNow(session: TcpSession): void {
+    const deferred = session.dissector as DeferredDissection;
+    const binding = this.dissectors.bind(session, this)!;
+    session.toServer.receiver = binding.clientReceiver;
+    session.toClient.receiver = binding.serverReceiver;
+    session.dissector = binding;
+    this.replay(deferred, binding);
+  }
+
+  private replay(deferred: DeferredDissection, binding: DissectorBinding): void {
+    const time = this.clock.time;
+    this.replayMarksAdded = 0;
+    deferred.replayInto(binding, this);
+    this.replaySegment = 0;
+    this.clock.time = time;
+  }
+
+  replayAt(at: number, segment: number, marks: number): void {
+    this.clock.time = at;
+    this.replaySegment = segment;
+    this.replayMarkAt = marks + this.replayMarksAdded;
   }
 
   /** A SYN from the client on a tuple whose connection closed, or with a new ISN. */
@@ -386,6 +452,7 @@ export class SessionTracker implements DispatchHost {
     // Indexed: an array iterator per segment is garbage on the hottest path.
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.segment?.(session, event);
+    if (session.triggers.length > 0 && session.dissector instanceof DeferredDissection) this.dissectNow(session);
   }
 
   private onReset(session: TcpSession, event: SegmentEvent): void {
@@ -463,6 +530,7 @@ export class SessionTracker implements DispatchHost {
     session.dissector = null; // before end(): a repeat does not call it twice
     dissector?.end(reason);
     for (const o of this.observers) o.close?.(session);
+    if (dissector instanceof DeferredDissection) this.settleDeferred(session, dissector);
     // After the plugin calls: a session whose finish was cut off stays open, and found again.
     session.finished = true;
     this.table.leaveAgeOrder(session);
@@ -478,6 +546,17 @@ export class SessionTracker implements DispatchHost {
     session.displayLines = null;
     session.records = {};
     session.observerState.length = 0;
+  }
+
+  /** A finished deferred session is dissected if it is reported; its kept stream is let go either way. */
+  private settleDeferred(session: TcpSession, deferred: DeferredDissection): void {
+    if (session.triggers.length === 0) {
+      deferred.release();
+      this.stats.notDissected++;
+      return;
+    }
+    const binding = this.dissectors.bind(session, this)!;
+    this.replay(deferred, binding);
   }
 }
 

@@ -108,7 +108,7 @@ export class TcpSession implements FlowEntry {
   rolesSwapped = false;
   private clientEndpoint: Endpoint | null = null;
   private serverEndpoint: Endpoint | null = null;
-  /** The dissector driving this session's streams, if any. */
+  /** The dissector driving this session's streams, or the stream kept for it (`DeferredDissection`), if any. */
   dissector: { end(reason: EndReason): void } | null = null;
 
   constructor(
@@ -187,10 +187,13 @@ export class TcpSession implements FlowEntry {
     return true;
   }
 
-  /** Adds a mark once; true when it is new (observers are told by the tracker, see `SessionTracker.mark`). */
-  addMark(reason: string): boolean {
+  /**
+   * Adds a mark once, last or at index `at`; true when it is new (observers are told by the
+   * tracker, see `SessionTracker.mark`).
+   */
+  addMark(reason: string, at = this.marks.length): boolean {
     if (this.marks.includes(reason)) return false;
-    this.marks = [...this.marks, reason];
+    this.marks = [...this.marks.slice(0, at), reason, ...this.marks.slice(at)];
     return true;
   }
 

@@ -65,6 +65,11 @@ export class TriggerEngine implements SessionObserver {
     this.callingSession = null;
   }
 
+  /** A watch that hears records or marks needs them as they happen. */
+  needsDissection(session: TcpSession): boolean {
+    return this.watches(session).some((watch) => watch.record !== undefined || watch.mark !== undefined);
+  }
+
   // Indexed loops: an array iterator per segment was this engine's main allocation.
   segment(session: TcpSession, event: SegmentEvent): void {
     const watches = this.watches(session);

@@ -10,6 +10,7 @@ export function summaryText(stats: Statistics): string {
     ['Sessions', stats.sessions],
     ['  Reported', stats.reported],
     ...byName(stats.byTrigger),
+    ...(stats.notDissected > 0 ? [['  Not dissected', stats.notDissected] as [string, number]] : []),
     ['  Marked', stats.markedSessions],
     ...byName(stats.marks),
     ['Evicted sessions', stats.evictedSessions],

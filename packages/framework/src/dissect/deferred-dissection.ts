@@ -1,0 +1,174 @@
+import type { StreamReceiver } from '../reassembly/tcp-stream.js';
+import { MemoryKind, type MemoryAccount } from '../memory/memory-account.js';
+import type { TcpSession } from '../sessions/tcp-session.js';
+import type { EndReason } from './api.js';
+import type { DissectorBinding } from './dispatcher.js';
+
+/**
+ * Dissection on demand. When nothing reads a session's records or marks as they happen (no
+ * trigger watches them), its dissector output matters only if the session is reported. The
+ * session then keeps its reassembled stream here instead of dissecting it; when it is reported
+ * (a trigger fires, or it finishes reported) the stream is replayed through the dissector
+ * exactly as it arrived (same bytes, gaps, times, segment numbers, place among the marks), and
+ * a session that is never reported is never dissected. A stream that outgrows its bound, or
+ * the bound all sessions share, is replayed at once and dissected as it arrives from then on.
+ */
+
+/** What a replay tells its host before each call, so that the dissector sees the call's original moment. */
+export interface ReplayMoment {
+  /** The next call happened at capture time `at`, during segment `segment`, when the session had `marks` marks. */
+  replayAt(at: number, segment: number, marks: number): void;
+}
+
+/** Bytes one session keeps for a later dissection; a longer stream is dissected as it arrives. */
+export const DEFERRED_BYTES_PER_SESSION = 256 * 1024;
+/** Bytes all sessions keep together for a later dissection. */
+export const DEFERRED_BYTES_IN_ALL = 64 * 1024 * 1024;
+
+/** The bytes all deferred sessions keep, charged to the run's memory account as records. */
+export class DeferralBudget {
+  held = 0;
+
+  constructor(
+    private readonly memory: MemoryAccount,
+    readonly perSession = DEFERRED_BYTES_PER_SESSION,
+    readonly inAll = DEFERRED_BYTES_IN_ALL,
+  ) {}
+
+  /** Takes `bytes` more for a session that holds `sessionHeld`: false when either bound would be passed. */
+  take(sessionHeld: number, bytes: number): boolean {
+    if (sessionHeld + bytes > this.perSession || this.held + bytes > this.inAll || this.memory.over) return false;
+    this.held += bytes;
+    this.memory.charge(MemoryKind.Records, bytes);
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held -= bytes;
+    this.memory.release(MemoryKind.Records, bytes);
+  }
+}
+
+/** What a deferred session asks of the tracker. */
+export interface DeferralHost {
+  readonly deferral: DeferralBudget;
+  /** Capture time of the packet being processed. */
+  now(): number;
+  /** The stream outgrew its bound: dissect the session now, and as it arrives from then on. */
+  dissectNow(session: TcpSession): void;
+}
+
+// Per entry, five numbers: kind, length, capture time, segment number, marks before.
+const ENTRY_SIZE = 5;
+// An entry's kind: its direction (the receivers' index), plus GAP for a gap.
+const CLIENT_DATA = 0;
+const SERVER_DATA = 1;
+const GAP = 2;
+const FIRST_CAPACITY = 2048;
+
+/** One session's stream, kept in arrival order for a dissection that may never be needed. */
+export class DeferredDissection {
+  /** The data of every entry, back to back. */
+  private bytes: Buffer | null = null;
+  private used = 0;
+  /** Of `used`, the bytes the budget granted (the last chunk, refused, is kept until the replay). */
+  private charged = 0;
+  /** Flat: ENTRY_SIZE numbers per data or gap call (one array, not an object per segment). */
+  private readonly entries: number[] = [];
+  private endReason: EndReason | null = null;
+  private endMarks = 0;
+  readonly clientReceiver: StreamReceiver = new DeferredReceiver(this, CLIENT_DATA);
+  readonly serverReceiver: StreamReceiver = new DeferredReceiver(this, SERVER_DATA);
+
+  constructor(
+    private readonly session: TcpSession,
+    private readonly host: DeferralHost,
+  ) {}
+
+  data(kind: number, buf: Buffer, offset: number, length: number): void {
+    const fits = this.host.deferral.take(this.used, length);
+    this.keep(buf, offset, length, fits);
+    this.note(kind, length);
+    if (!fits) this.host.dissectNow(this.session);
+  }
+
+  gap(kind: number, length: number): void {
+    this.note(kind + GAP, length);
+  }
+
+  /** The session ended: kept until it is known whether it is reported. */
+  end(reason: EndReason): void {
+    this.endReason = reason;
+    this.endMarks = this.session.marks.length;
+  }
+
+  /**
+   * Feeds everything kept to `binding`, each call at its original moment (told to `moment`),
+   * then lets the bytes go. `end` reaches the binding too when the session has ended.
+   */
+  replayInto(binding: DissectorBinding, moment: ReplayMoment): void {
+    const { entries } = this;
+    const bytes = this.bytes ?? Buffer.alloc(0);
+    const receivers = [binding.clientReceiver, binding.serverReceiver];
+    let offset = 0;
+    for (let i = 0; i < entries.length; i += ENTRY_SIZE) {
+      const kind = entries[i]!;
+      const length = entries[i + 1]!;
+      moment.replayAt(entries[i + 2]!, entries[i + 3]!, entries[i + 4]!);
+      if (kind >= GAP) receivers[kind - GAP]!.gap(length);
+      else {
+        receivers[kind]!.data(bytes, offset, length);
+        offset += length;
+      }
+    }
+    if (this.endReason !== null) {
+      moment.replayAt(this.host.now(), this.session.segments, this.endMarks);
+      binding.end(this.endReason);
+    }
+    this.release();
+  }
+
+  /** Lets the kept bytes go without dissecting them (the session was not reported). */
+  release(): void {
+    this.host.deferral.give(this.charged);
+    this.bytes = null;
+    this.used = 0;
+    this.charged = 0;
+    this.entries.length = 0;
+  }
+
+  private keep(buf: Buffer, offset: number, length: number, charged: boolean): void {
+    if (charged) this.charged += length;
+    let bytes = this.bytes;
+    if (!bytes || bytes.length - this.used < length) {
+      const needed = this.used + length;
+      const grown = Buffer.allocUnsafe(Math.max(FIRST_CAPACITY, needed, Math.min(needed * 2, this.host.deferral.perSession)));
+      if (bytes) bytes.copy(grown, 0, 0, this.used);
+      this.bytes = bytes = grown;
+    }
+    buf.copy(bytes, this.used, offset, offset + length);
+    this.used += length;
+  }
+
+  private note(kind: number, length: number): void {
+    this.entries.push(kind, length, this.host.now(), this.session.segments, this.session.marks.length);
+  }
+}
+
+/** One direction's receiver (no closure per session). */
+class DeferredReceiver implements StreamReceiver {
+  constructor(
+    private readonly deferred: DeferredDissection,
+    private readonly kind: number,
+  ) {}
+
+  data(buf: Buffer, offset: number, length: number): void {
+    this.deferred.data(this.kind, buf, offset, length);
+  }
+
+  gap(length: number): void {
+    this.deferred.gap(this.kind, length);
+  }
+
+  end(): void {}
+}
