@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { runCapture } from '@pakeana/framework/internal';
 import { setupRun } from '../packages/cli/dist/run-setup.js';
+import { pakeanaBin } from './helpers.mjs';
 
 process.env.TZ = 'UTC';
 const here = new URL('.', import.meta.url).pathname;
@@ -93,4 +95,15 @@ test(`dissection on demand prints what dissecting every session prints (${files.
   t.diagnostic(`${compared} runs compared; ${deferredAway} sessions left undissected on demand`);
   // The comparison must have exercised deferral: sessions replayed and sessions never dissected.
   assert.ok(deferredAway > 0, 'no session was left undissected: on-demand never deferred');
+});
+
+test('read from a pipe, deferred sessions keep copies of their bytes: the same output as from the file, which is read again', () => {
+  const file = join(here, 'fixtures/corpus/tcp-reset.pcap');
+  const args = ['--plugin', 'http', '--reset', 'all', '--format', 'json'];
+  const withoutTimes = (r) => r.stdout.replace(/"elapsed":[^,]+,"peakRss":\d+,"memory":\{[^}]*\}/, '');
+  const fromFile = spawnSync(process.execPath, [pakeanaBin, 'read', file, ...args], { encoding: 'utf8' });
+  const fromPipe = spawnSync('sh', ['-c', `cat "$0" | "${process.execPath}" "${pakeanaBin}" read - ${args.join(' ')}`, file], { encoding: 'utf8' });
+  assert.equal(fromPipe.status, 0, fromPipe.stderr);
+  assert.match(fromFile.stdout, /"http":\[\{/);
+  assert.equal(withoutTimes(fromPipe), withoutTimes(fromFile));
 });

@@ -7,7 +7,8 @@ import type { DissectorBinding } from './dispatcher.js';
 /**
  * Dissection on demand. When nothing reads a session's records or marks as they happen (no
  * trigger watches them), its dissector output matters only if the session is reported. The
- * session then keeps its reassembled stream here instead of dissecting it; when it is reported
+ * session then keeps its reassembled stream here instead of dissecting it (where its bytes are
+ * in the capture file when it is read from one, else a copy); when it is reported
  * (a trigger fires, or it finishes reported) the stream is replayed through the dissector
  * exactly as it arrived (same bytes, gaps, times, segment numbers, place among the marks), and
  * a session that is never reported is never dissected. A stream that outgrows its bound, or
@@ -20,12 +21,20 @@ export interface ReplayMoment {
   replayAt(at: number, segment: number, marks: number): void;
 }
 
-/** Bytes one session keeps for a later dissection; a longer stream is dissected as it arrives. */
-export const DEFERRED_BYTES_PER_SESSION = 256 * 1024;
-/** Bytes all sessions keep together for a later dissection. */
+/** Stream bytes one session keeps for a later dissection; a longer stream is dissected as it arrives. */
+export const DEFERRED_BYTES_PER_SESSION = 1024 * 1024;
+/** Memory all sessions hold together for a later dissection (copies and the lists of calls). */
 export const DEFERRED_BYTES_IN_ALL = 64 * 1024 * 1024;
+/** Memory one kept call costs: its ENTRY_SIZE numbers in the list. */
+const ENTRY_COST = 48;
 
-/** The bytes all deferred sessions keep, charged to the run's memory account as records. */
+/** Where the input file's bytes can be read again (`InputFile`). */
+export interface RereadableInput {
+  /** `length` bytes at `position` (a view, valid until the next call); null when they cannot be read. */
+  bytes(position: number, length: number): Buffer | null;
+}
+
+/** The memory all deferred sessions hold, charged to the run's memory account as records. */
 export class DeferralBudget {
   held = 0;
 
@@ -35,11 +44,14 @@ export class DeferralBudget {
     readonly inAll = DEFERRED_BYTES_IN_ALL,
   ) {}
 
-  /** Takes `bytes` more for a session that holds `sessionHeld`: false when either bound would be passed. */
-  take(sessionHeld: number, bytes: number): boolean {
-    if (sessionHeld + bytes > this.perSession || this.held + bytes > this.inAll || this.memory.over) return false;
-    this.held += bytes;
-    this.memory.charge(MemoryKind.Records, bytes);
+  /**
+   * Takes `held` bytes of memory for `streamed` more bytes of a session's stream that has
+   * `sessionStreamed` already: false when its stream or everyone's memory would pass the bound.
+   */
+  take(sessionStreamed: number, streamed: number, held: number): boolean {
+    if (sessionStreamed + streamed > this.perSession || this.held + held > this.inAll || this.memory.over) return false;
+    this.held += held;
+    this.memory.charge(MemoryKind.Records, held);
     return true;
   }
 
@@ -52,14 +64,19 @@ export class DeferralBudget {
 /** What a deferred session asks of the tracker. */
 export interface DeferralHost {
   readonly deferral: DeferralBudget;
+  /** The input file, when the bytes can be read from it again. */
+  readonly input: RereadableInput | null;
   /** Capture time of the packet being processed. */
   now(): number;
+  /** Where `buf[offset]` is in the input file: -1 unless it is in the frame being processed, read from a file. */
+  inputPosition(buf: Buffer, offset: number): number;
   /** The stream outgrew its bound: dissect the session now, and as it arrives from then on. */
   dissectNow(session: TcpSession): void;
 }
 
-// Per entry, five numbers: kind, length, capture time, segment number, marks before.
-const ENTRY_SIZE = 5;
+// Per entry: kind, length, capture time, segment number, marks before, input file position
+// (-1: the bytes are the next ones of `bytes`).
+const ENTRY_SIZE = 6;
 // An entry's kind: its direction (the receivers' index), plus GAP for a gap.
 const CLIENT_DATA = 0;
 const SERVER_DATA = 1;
@@ -68,10 +85,12 @@ const FIRST_CAPACITY = 2048;
 
 /** One session's stream, kept in arrival order for a dissection that may never be needed. */
 export class DeferredDissection {
-  /** The data of every entry, back to back. */
+  /** The data of the entries not in the input file, back to back. */
   private bytes: Buffer | null = null;
   private used = 0;
-  /** Of `used`, the bytes the budget granted (the last chunk, refused, is kept until the replay). */
+  /** Stream bytes kept (copied or not). */
+  private streamed = 0;
+  /** Memory the budget granted (a last call it refused is kept uncharged until the replay that follows). */
   private charged = 0;
   /** Flat: ENTRY_SIZE numbers per data or gap call (one array, not an object per segment). */
   private readonly entries: number[] = [];
@@ -86,14 +105,19 @@ export class DeferredDissection {
   ) {}
 
   data(kind: number, buf: Buffer, offset: number, length: number): void {
-    const fits = this.host.deferral.take(this.used, length);
-    this.keep(buf, offset, length, fits);
-    this.note(kind, length);
+    const position = this.host.inputPosition(buf, offset);
+    const held = ENTRY_COST + (position < 0 ? length : 0);
+    const fits = this.host.deferral.take(this.streamed, length, held);
+    if (fits) this.charged += held;
+    if (position < 0) this.keep(buf, offset, length);
+    this.streamed += length;
+    this.note(kind, length, position);
     if (!fits) this.host.dissectNow(this.session);
   }
 
   gap(kind: number, length: number): void {
-    this.note(kind + GAP, length);
+    if (this.host.deferral.take(this.streamed, 0, ENTRY_COST)) this.charged += ENTRY_COST;
+    this.note(kind + GAP, length, -1);
   }
 
   /** The session ended: kept until it is known whether it is reported. */
@@ -108,17 +132,22 @@ export class DeferredDissection {
    */
   replayInto(binding: DissectorBinding, moment: ReplayMoment): void {
     const { entries } = this;
-    const bytes = this.bytes ?? Buffer.alloc(0);
     const receivers = [binding.clientReceiver, binding.serverReceiver];
     let offset = 0;
     for (let i = 0; i < entries.length; i += ENTRY_SIZE) {
       const kind = entries[i]!;
       const length = entries[i + 1]!;
+      const position = entries[i + 5]!;
       moment.replayAt(entries[i + 2]!, entries[i + 3]!, entries[i + 4]!);
       if (kind >= GAP) receivers[kind - GAP]!.gap(length);
-      else {
-        receivers[kind]!.data(bytes, offset, length);
+      else if (position < 0) {
+        receivers[kind]!.data(this.bytes!, offset, length);
         offset += length;
+      } else {
+        const bytes = this.host.input?.bytes(position, length);
+        // The file changed under the run: what cannot be read again is a gap.
+        if (bytes) receivers[kind]!.data(bytes, 0, length);
+        else receivers[kind]!.gap(length);
       }
     }
     if (this.endReason !== null) {
@@ -132,13 +161,11 @@ export class DeferredDissection {
   release(): void {
     this.host.deferral.give(this.charged);
     this.bytes = null;
-    this.used = 0;
-    this.charged = 0;
+    this.used = this.streamed = this.charged = 0;
     this.entries.length = 0;
   }
 
-  private keep(buf: Buffer, offset: number, length: number, charged: boolean): void {
-    if (charged) this.charged += length;
+  private keep(buf: Buffer, offset: number, length: number): void {
     let bytes = this.bytes;
     if (!bytes || bytes.length - this.used < length) {
       const needed = this.used + length;
@@ -150,8 +177,8 @@ export class DeferredDissection {
     this.used += length;
   }
 
-  private note(kind: number, length: number): void {
-    this.entries.push(kind, length, this.host.now(), this.session.segments, this.session.marks.length);
+  private note(kind: number, length: number, position: number): void {
+    this.entries.push(kind, length, this.host.now(), this.session.segments, this.session.marks.length, position);
   }
 }
 

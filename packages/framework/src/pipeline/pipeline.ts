@@ -3,6 +3,7 @@ import { DecodedPacket, DecodeStatus, IPPROTO_TCP } from '../decode/packet.js';
 import { decodeTcp } from '../decode/tcp.js';
 import { TcpHeader } from '../decode/tcp-header.js';
 import type { Dissector, EndReason, Services } from '../dissect/api.js';
+import type { RereadableInput } from '../dissect/deferred-dissection.js';
 import { DissectorTable } from '../dissect/dispatcher.js';
 import { IpDefragmenter, type DefragmenterLimits } from '../reassembly/ip-defragmenter.js';
 import { transportKnownAfterReassembly } from '../decode/ipv6.js';
@@ -31,6 +32,8 @@ export interface PipelineOptions {
    * dissected as it arrives (and its dissector marks are counted in the summary).
    */
   dissectOnDemand?: boolean;
+  /** The input file, opened again to read deferred sessions' bytes from it rather than copy them. */
+  input?: RereadableInput | null;
   dissectors?: readonly Dissector[];
   /** Called in order for every session event; put analyzers before triggers. */
   observers?: readonly SessionObserver[];
@@ -82,7 +85,7 @@ export class Pipeline {
     const services = options.services ?? defaultServices(clock);
     this.timers = new TimerClock(Math.max(limits.idleTimeout, SUSPECT_AHEAD), this.stats);
     this.tracker = new SessionTracker(
-      { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false, dissectOnDemand: options.dissectOnDemand ?? false },
+      { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false, dissectOnDemand: options.dissectOnDemand ?? false, input: options.input ?? null },
       this.stats,
       new DissectorTable(options.dissectors ?? []),
       options.observers ?? [],

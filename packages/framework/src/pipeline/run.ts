@@ -1,5 +1,6 @@
 import type { SessionSink } from '../output/sink.js';
 import { readCapture } from '../sources/capture-file.js';
+import { InputFile } from '../sources/input-file.js';
 import type { FrameGuard } from '../sources/frame-batch.js';
 import { LiveCapture } from '../sources/live-capture.js';
 import { Pipeline, type PipelineOptions } from './pipeline.js';
@@ -34,8 +35,8 @@ export interface RunResult {
 }
 
 /** The pipeline's options: with every session reported, every session is dissected as it arrives. */
-function pipelineOptions(options: RunOptions, stats: Statistics): PipelineOptions {
-  return { ...options, stats, dissectOnDemand: (options.dissectOnDemand ?? false) && !options.reportAll };
+function pipelineOptions(options: RunOptions, stats: Statistics, input: InputFile | null = null): PipelineOptions {
+  return { ...options, stats, input, dissectOnDemand: (options.dissectOnDemand ?? false) && !options.reportAll };
 }
 
 /**
@@ -75,7 +76,9 @@ function finishGuarded(pipeline: Pipeline, guard: FrameGuard): void {
 export async function runCapture(input: string, options: RunOptions): Promise<RunResult> {
   const stats = options.stats ?? new Statistics();
   const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
-  const pipeline = new Pipeline(pipelineOptions(options, stats), reporter.finished);
+  // Deferred sessions read their bytes again from the file rather than keep copies.
+  const file = options.dissectOnDemand && !options.reportAll ? InputFile.open(input) : null;
+  const pipeline = new Pipeline(pipelineOptions(options, stats, file), reporter.finished);
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let error: Error | null = null;
   const guard = guardPluginCalls(pipeline, options);
@@ -86,6 +89,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   }
   options.onInputDone?.();
   finishGuarded(pipeline, guard);
+  file?.close();
   await reporter.finish();
   return { stats, error };
 }

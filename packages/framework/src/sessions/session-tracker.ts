@@ -2,7 +2,7 @@ import type { DecodedPacket } from '../decode/packet.js';
 import { TcpFlag, type TcpHeader } from '../decode/tcp-header.js';
 import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
 import type { DispatchHost, DissectorBinding, DissectorTable } from '../dissect/dispatcher.js';
-import { DeferralBudget, DeferredDissection, type DeferralHost, type ReplayMoment } from '../dissect/deferred-dissection.js';
+import { DeferralBudget, DeferredDissection, type DeferralHost, type ReplayMoment, type RereadableInput } from '../dissect/deferred-dissection.js';
 import type { CaptureClock } from '../pipeline/services.js';
 import type { Statistics } from '../pipeline/statistics.js';
 import { BufferBudget, DEFAULT_STREAM_LIMITS, SegmentClass } from '../reassembly/tcp-stream.js';
@@ -63,6 +63,8 @@ export interface TrackerOptions {
    * (see `DeferredDissection`); false: dissect every session as it arrives.
    */
   dissectOnDemand: boolean;
+  /** The input file, read again for deferred sessions' bytes (null: they are copied). */
+  input: RereadableInput | null;
 }
 
 /**
@@ -81,6 +83,9 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   private replaySegment = 0;
   private replayMarkAt = 0;
   private replayMarksAdded = 0;
+  /** The frame being processed (null between frames), and where its buffer's first byte is in the input file (-1: not in one). */
+  private frameData: Buffer | null = null;
+  private frameDataAt = -1;
   private readonly event = new SegmentEvent();
   /** Closed sessions waiting out their linger, in the order they closed. */
   private readonly closing = new SessionQueue<TcpSession>();
@@ -122,6 +127,14 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     return this.clock.time;
   }
 
+  get input(): RereadableInput | null {
+    return this.options.input;
+  }
+
+  inputPosition(buf: Buffer, offset: number): number {
+    return buf === this.frameData && this.frameDataAt >= 0 && this.options.input !== null ? this.frameDataAt + offset : -1;
+  }
+
   /**
    * One TCP segment. `fragmentFrames`: the original frames when it was rebuilt from fragments;
    * `fragmentConflict`: its fragments overlapped with different bytes (the first were kept).
@@ -157,7 +170,10 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
     const timeBefore = session.packets === 1 ? this.timers.now : session.lastTime;
+    this.frameData = frame.data;
+    this.frameDataAt = frame.fileOffset >= 0 ? frame.fileOffset - frame.offset : -1;
     this.apply(session, pkt, tcp, frame, time, fromClient, fragmentFrames !== null);
+    this.frameData = null;
     if (fragmentConflict) this.mark(session, FRAGMENT_CONFLICT_MARK);
     session.lastTime = time;
     if (time === this.timers.suspect) this.holdSuspect(session, time, timeBefore);

@@ -20,6 +20,11 @@ export interface Frame {
   linkType: number;
   /** 1-based position of the record in the input, counting every packet record. */
   index: number;
+  /**
+   * Where the frame's first byte is in the input file, for reading it again later (see
+   * `InputFile`); -1 when the source cannot be read again (live capture).
+   */
+  fileOffset: number;
 }
 
 /** Receives frames in capture order. */
@@ -47,7 +52,7 @@ export function copyFrame(frame: Frame): StoredFrame {
 }
 
 export function newFrame(): Frame {
-  return { data: Buffer.alloc(0), offset: 0, caplen: 0, wireLen: 0, tsSec: 0, tsNsec: 0, linkType: 1, index: 0 };
+  return { data: Buffer.alloc(0), offset: 0, caplen: 0, wireLen: 0, tsSec: 0, tsNsec: 0, linkType: 1, index: 0, fileOffset: -1 };
 }
 
 /** Capture time in fractional seconds (microsecond precision survives a double). */

@@ -81,6 +81,7 @@ export class PcapParser extends UnitParser {
       frame.wireLen = this.u32(data, offset + 12);
       frame.caplen = caplen;
       frame.offset = offset + RECORD_HEADER;
+      frame.fileOffset = this.bytesRead + RECORD_HEADER;
       frame.index = ++this.packets;
       offset += RECORD_HEADER + caplen;
       this.bytesRead += RECORD_HEADER + caplen;

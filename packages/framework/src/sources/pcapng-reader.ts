@@ -32,6 +32,8 @@ interface Interface {
  */
 export class PcapngParser extends UnitParser {
   private readonly frame = newFrame();
+  /** Where the block being read starts in the buffer being consumed (its input offset is `bytesRead`). */
+  private blockStart = 0;
   private littleEndian = true;
   private interfaces: Interface[] = [];
   private sectionSeen = false;
@@ -58,6 +60,7 @@ export class PcapngParser extends UnitParser {
       const length = this.blockLength(data, offset);
       if (data.length - offset < length) break;
       this.unitEnd = this.bytesRead + length;
+      this.blockStart = offset;
       this.block(data, offset, length);
       offset += length;
       this.bytesRead += length;
@@ -153,6 +156,7 @@ export class PcapngParser extends UnitParser {
     const frame = this.frame;
     frame.data = data;
     frame.offset = at;
+    frame.fileOffset = this.bytesRead + at - this.blockStart;
     frame.caplen = caplen;
     frame.wireLen = wireLen;
     frame.linkType = iface.linkType;
