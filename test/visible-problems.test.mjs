@@ -66,14 +66,14 @@ test('the pretty header shows each session\'s marks after its triggers; the summ
 
 test('a dissector error is printed once per dissector and message, without a stack unless --debug', () => {
   const file = capture();
-  const run = runPakeana(['read', file, '--plugin', smtp, '--format', 'json']);
+  const run = runPakeana(['read', file, '--plugin', smtp, '--format', 'json', '--dissect-all']);
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(warnings(run.stderr), [
     'pakeana: warning: dissector smtp failed: bad reply (isolated for that session; counted in the summary)',
     'pakeana: warning: dissector smtp failed: worse reply (isolated for that session; counted in the summary)',
   ]);
   assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace without --debug');
-  const debug = runPakeana(['read', file, '--plugin', smtp, '--format', 'json', '--debug']);
+  const debug = runPakeana(['read', file, '--plugin', smtp, '--format', 'json', '--dissect-all', '--debug']);
   assert.equal(debug.status, 0, debug.stderr);
   assert.equal(warnings(debug.stderr).length, 2);
   for (const message of ['bad reply', 'worse reply']) {
@@ -82,8 +82,8 @@ test('a dissector error is printed once per dissector and message, without a sta
   }
 });
 
-test('the JSON summary counts marked sessions per mark, reported or not', () => {
-  const run = runPakeana(['read', capture(), '--plugin', smtp, '--format', 'json']);
+test('the JSON summary counts marked sessions per mark, reported or not (with --dissect-all; else the dissected ones)', () => {
+  const run = runPakeana(['read', capture(), '--plugin', smtp, '--format', 'json', '--dissect-all']);
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(
     run.sessions.map((s) => [s.triggers, s.marks]),
@@ -94,6 +94,12 @@ test('the JSON summary counts marked sessions per mark, reported or not', () => 
   assert.equal(run.summary.markedSessions, 4);
   assert.deepEqual(run.summary.marks, { 'smtp.odd-greeting': 1, 'dissector-error: smtp': 3 });
   assert.deepEqual(run.summary.pluginErrors, { smtp: 3 });
+  assert.equal(run.summary.notDissected, 0);
+  // On demand (the default), the three sessions no trigger reports are not dissected: the same
+  // sessions are reported, and the summary says how many were not dissected.
+  const onDemand = runPakeana(['read', capture(), '--plugin', smtp, '--format', 'json']);
+  assert.deepEqual(onDemand.sessions, run.sessions);
+  assert.deepEqual([onDemand.summary.notDissected, onDemand.summary.markedSessions, onDemand.summary.pluginErrors], [3, 1, { smtp: 1 }]);
 });
 
 test('a probe that throws is isolated, marked, counted and printed like any dissector failure', () => {

@@ -2,7 +2,7 @@ import type { StreamReceiver } from '../reassembly/tcp-stream.js';
 import { MemoryKind, type MemoryAccount } from '../memory/memory-account.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
 import type { EndReason } from './api.js';
-import type { DissectorBinding } from './dispatcher.js';
+import { DirectionReceiver, type DissectorBinding, type TwoWayReceiver } from './dispatcher.js';
 
 /**
  * Dissection on demand. When nothing reads a session's records or marks as they happen (no
@@ -84,7 +84,7 @@ const GAP = 2;
 const FIRST_CAPACITY = 2048;
 
 /** One session's stream, kept in arrival order for a dissection that may never be needed. */
-export class DeferredDissection {
+export class DeferredDissection implements TwoWayReceiver<number> {
   /** The data of the entries not in the input file, back to back. */
   private bytes: Buffer | null = null;
   private used = 0;
@@ -96,8 +96,8 @@ export class DeferredDissection {
   private readonly entries: number[] = [];
   private endReason: EndReason | null = null;
   private endMarks = 0;
-  readonly clientReceiver: StreamReceiver = new DeferredReceiver(this, CLIENT_DATA);
-  readonly serverReceiver: StreamReceiver = new DeferredReceiver(this, SERVER_DATA);
+  readonly clientReceiver: StreamReceiver = new DirectionReceiver(this, CLIENT_DATA);
+  readonly serverReceiver: StreamReceiver = new DirectionReceiver(this, SERVER_DATA);
 
   constructor(
     private readonly session: TcpSession,
@@ -180,22 +180,4 @@ export class DeferredDissection {
   private note(kind: number, length: number, position: number): void {
     this.entries.push(kind, length, this.host.now(), this.session.segments, this.session.marks.length, position);
   }
-}
-
-/** One direction's receiver (no closure per session). */
-class DeferredReceiver implements StreamReceiver {
-  constructor(
-    private readonly deferred: DeferredDissection,
-    private readonly kind: number,
-  ) {}
-
-  data(buf: Buffer, offset: number, length: number): void {
-    this.deferred.data(this.kind, buf, offset, length);
-  }
-
-  gap(length: number): void {
-    this.deferred.gap(this.kind, length);
-  }
-
-  end(): void {}
 }

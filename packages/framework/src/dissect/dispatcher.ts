@@ -93,7 +93,7 @@ export class DissectorTable {
  * Drives one session's dissector: picks it (port, then probes), feeds it, replaces it when
  * it rejects before confirming, and isolates it when it throws.
  */
-export class DissectorBinding {
+export class DissectorBinding implements TwoWayReceiver<Direction> {
   private active: DissectorSession | null = null;
   private activeDissector: Dissector | null = null;
   private activeContext: SessionContext | null = null;
@@ -330,19 +330,25 @@ export class DissectorBinding {
   }
 }
 
-/** One direction's stream receiver: the binding's calls with the direction added (no closures per session). */
-class DirectionReceiver implements StreamReceiver {
+/** What takes both directions' streams, told which direction each call is for. */
+export interface TwoWayReceiver<Side> {
+  data(side: Side, buf: Buffer, offset: number, length: number): void;
+  gap(side: Side, length: number): void;
+}
+
+/** One direction's stream receiver: `target`'s calls with the direction added (no closures per session). */
+export class DirectionReceiver<Side> implements StreamReceiver {
   constructor(
-    private readonly binding: DissectorBinding,
-    private readonly dir: Direction,
+    private readonly target: TwoWayReceiver<Side>,
+    private readonly side: Side,
   ) {}
 
   data(buf: Buffer, offset: number, length: number): void {
-    this.binding.data(this.dir, buf, offset, length);
+    this.target.data(this.side, buf, offset, length);
   }
 
   gap(length: number): void {
-    this.binding.gap(this.dir, length);
+    this.target.gap(this.side, length);
   }
 
   end(): void {}

@@ -102,6 +102,11 @@ export interface Trigger {
   watch(session: TcpSession, fire: (detail?: string) => void): SessionWatch;
 }
 
+/**
+ * Leave out `record` and `mark` when the watch does not use them: a session whose watches have
+ * neither is dissected only if it is reported (see the README's "Dissection on demand"), which
+ * spares the dissection of every session no trigger reports.
+ */
 export interface SessionWatch {
   segment?(event: SegmentEvent): void;
   /** A record of `protocol`'s dissector; `isRecord` narrows it to that protocol's type. */
