@@ -116,8 +116,10 @@ export class DeferredDissection implements TwoWayReceiver<number> {
   }
 
   gap(kind: number, length: number): void {
-    if (this.host.deferral.take(this.streamed, 0, ENTRY_COST)) this.charged += ENTRY_COST;
+    const fits = this.host.deferral.take(this.streamed, 0, ENTRY_COST);
+    if (fits) this.charged += ENTRY_COST;
     this.note(kind + GAP, length, -1);
+    if (!fits) this.host.dissectNow(this.session);
   }
 
   /** The session ended: kept until it is known whether it is reported. */
