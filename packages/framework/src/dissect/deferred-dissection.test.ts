@@ -14,16 +14,19 @@ import { DEFERRED_BYTES_PER_SESSION } from './deferred-dissection.js';
 
 /**
  * A dissector on port 7 that shows what it was given and when: a record and a display line per
- * data call (with the clock's time), a mark for data that says "mark", and when it was created.
+ * data call (with the clock's time), a mark for data that says "mark", and when it was created
+ * (the clock's time, and how many packets had been read then).
  */
-function echo(clock: CaptureClock) {
+function echo(clock: CaptureClock, stats: Statistics) {
   const created: number[] = [];
+  const createdAfter: number[] = [];
   let bytes = 0;
   const dissector: Dissector = {
     name: 'echo',
     ports: [7],
     create: (ctx) => {
       created.push(clock.time);
+      createdAfter.push(stats.packets);
       return {
         data: (dir, data, at) => {
           bytes += data.length;
@@ -37,7 +40,7 @@ function echo(clock: CaptureClock) {
       };
     },
   };
-  return { dissector, created, bytes: () => bytes };
+  return { dissector, created, createdAfter, bytes: () => bytes };
 }
 
 /** A trigger from a watch made per session. */
@@ -57,7 +60,7 @@ function run(frames: readonly TimedFrame[], triggers: Trigger[], dissectOnDemand
   const clock = new CaptureClock();
   const stats = new Statistics();
   const services = defaultServices(clock, {}, { warn: () => {}, debug: () => {} });
-  const { dissector, created, bytes } = echo(clock);
+  const { dissector, created, createdAfter, bytes } = echo(clock, stats);
   const reported: object[] = [];
   const sink = { session: (s: never) => void reported.push({ ...sessionRecord(s), display: structuredClone((s as { displayLines: unknown }).displayLines) }), finish: () => {} };
   const reporter = new Reporter([sink], stats, false);
@@ -70,7 +73,7 @@ function run(frames: readonly TimedFrame[], triggers: Trigger[], dissectOnDemand
     pipeline.frame(frame);
   }
   pipeline.finish('eof');
-  return { reported, created, bytes: bytes(), stats, held: pipeline.tracker.deferral.held };
+  return { reported, created, createdAfter, bytes: bytes(), stats, held: pipeline.tracker.deferral.held };
 }
 
 /** Both ways: what is reported must be the same, whether dissection waited or not. */
@@ -104,21 +107,21 @@ test('reported at its end: the replay gives the records, display lines, times an
   assert.deepEqual(session.marks, ['echo.mark-one', 'trigger-error: fails-8: on purpose', 'echo.mark-two', 'echo.end-fin']);
   assert.deepEqual(session.display.map((d) => d.segment), [4, 6, 8, 11]);
   for (const record of session.echo) if ('at' in record) assert.equal(record.now, record.at);
-  // Created once the session was over (at its last packet's time), not at its first payload.
-  assert.ok(onDemand.created[0]! > eager.created[0]!);
+  // Created once the session was over, at the moment of its first payload, as it would have been.
+  assert.deepEqual([eager.createdAfter, onDemand.createdAfter], [[4], [conversation().frames.length]]);
+  assert.deepEqual(onDemand.created, eager.created);
   assert.equal(onDemand.stats.notDissected, 0);
 });
 
 test('a trigger that fires mid-session starts the dissection there: what came before is replayed, the rest arrives live', () => {
   const { eager, onDemand } = bothWays(conversation().frames, [fireAtSegment(8)]);
-  assert.equal(onDemand.created.length, 1);
-  assert.ok(onDemand.created[0]! > eager.created[0]!);
+  assert.deepEqual([eager.createdAfter, onDemand.createdAfter, onDemand.created], [[4], [8], eager.created]);
   assert.equal((onDemand.reported[0] as { echo: unknown[] }).echo.length, 5);
 });
 
 test('a trigger that reads records gets them as they happen: no session waits', () => {
   const { eager, onDemand } = bothWays(conversation().frames, [readsRecords, fireAtEnd]);
-  assert.deepEqual(onDemand.created, eager.created);
+  assert.deepEqual(onDemand.createdAfter, eager.createdAfter);
 });
 
 test('a stream longer than the bound is dissected as it arrives from then on, reported or not', () => {

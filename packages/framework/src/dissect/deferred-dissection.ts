@@ -128,6 +128,13 @@ export class DeferredDissection implements TwoWayReceiver<number> {
     this.endMarks = this.session.marks.length;
   }
 
+  /** Tells `moment` when the kept stream began (the first payload, when the dissector would have been bound). */
+  replayStart(moment: ReplayMoment): void {
+    const { entries } = this;
+    if (entries.length > 0) moment.replayAt(entries[2]!, entries[3]!, entries[4]!);
+    else moment.replayAt(this.host.now(), this.session.segments, this.session.marks.length);
+  }
+
   /**
    * Feeds everything kept to `binding`, each call at its original moment (told to `moment`),
    * then lets the bytes go. `end` reaches the binding too when the session has ended.

@@ -376,16 +376,23 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   /** Dissects a deferred session now (it was reported, or outgrew its bound), and as it arrives from then on. */
   dissectNow(session: TcpSession): void {
     const deferred = session.dissector as DeferredDissection;
-    const binding = this.dissectors.bind(session, this)!;
-    session.toServer.receiver = binding.clientReceiver;
-    session.toClient.receiver = binding.serverReceiver;
-    session.dissector = binding;
-    this.replay(deferred, binding);
+    this.replay(session, deferred, (binding) => {
+      session.toServer.receiver = binding.clientReceiver;
+      session.toClient.receiver = binding.serverReceiver;
+      session.dissector = binding;
+    });
   }
 
-  private replay(deferred: DeferredDissection, binding: DissectorBinding): void {
+  /**
+   * Binds the session's dissector at the moment its first payload came (as it would have been
+   * bound then), tells `bound`, and replays the kept stream into it.
+   */
+  private replay(session: TcpSession, deferred: DeferredDissection, bound: (binding: DissectorBinding) => void = () => {}): void {
     const time = this.clock.time;
     this.replayMarksAdded = 0;
+    deferred.replayStart(this);
+    const binding = this.dissectors.bind(session, this)!;
+    bound(binding);
     deferred.replayInto(binding, this);
     this.replaySegment = 0;
     this.clock.time = time;
@@ -571,8 +578,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
       this.stats.notDissected++;
       return;
     }
-    const binding = this.dissectors.bind(session, this)!;
-    this.replay(deferred, binding);
+    this.replay(session, deferred);
   }
 }
 
