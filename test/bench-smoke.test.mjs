@@ -1,0 +1,77 @@
+// The benchmark script (test/bench/bench.mjs) in its quick form: one round on a small committed
+// capture, the large capture made of 2 copies of it in a temporary directory. Checks that it
+// prints the table of issue 16's targets with a figure for each target that can be measured
+// here, and that the figures are the ratios of the medians it prints.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { onPath } from './bench/measure.mjs';
+
+const bench = new URL('./bench/bench.mjs', import.meta.url).pathname;
+const capture = new URL('./fixtures/corpus/http-many.pcap', import.meta.url).pathname;
+
+function runBench(env) {
+  return spawnSync(process.execPath, [bench, '--smoke', capture], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+}
+
+/** The rows of the Markdown table that follows the line starting with `| ${firstHeader} |`, as arrays of cells. */
+function table(stdout, firstHeader) {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`| ${firstHeader} `));
+  assert.ok(start >= 0, `no table headed "${firstHeader}" in:\n${stdout}`);
+  const rows = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
+  }
+  return rows;
+}
+
+const bigCaptureTools = ['capinfos', 'editcap', 'mergecap'].every(onPath);
+const TARGETS = [
+  { row: '`read --plugin http` (pretty) / TCP-only `read --all --format json`', value: /^\d+\.\d\d$/, goal: '<= 1.3' },
+  { row: '`read --plugin http` (pretty) / `tcpdump -nn -r`', value: /^\d+\.\d\d$/, goal: '<= 0.44', needs: onPath('tcpdump') },
+  { row: "`read --plugin http --all --format json`: times faster than tshark's field export", value: /^\d+\.\d\dx$/, goal: '>= 10x', needs: onPath('tshark') },
+  { row: 'TCP-only `read --all --format json`: times faster than `tcpdump -nn -r`', value: /^\d+\.\d\dx$/, goal: '>= 3x', needs: onPath('tcpdump') },
+  { row: '1,388 packets: peak RSS (the larger of the two runs)', value: /^\d+ MB$/, goal: '< 200 MB', needs: bigCaptureTools && existsSync('/usr/bin/time') },
+  { row: '1,388 packets: `read --plugin http`, 1 worker, packets/s', value: /^\d+k$/, goal: '-', needs: bigCaptureTools },
+  { row: '1,388 packets: `read --plugin http --all --format json`, 1 worker, packets/s', value: /^\d+k$/, goal: '-', needs: bigCaptureTools },
+  { row: 'start-up: `read` of http-basic.pcap, seconds', value: /^\d+\.\d{3}$/, goal: '<= 0.1' },
+  { row: 'start-up reference: `node -e 0`, seconds', value: /^\d+\.\d{3}$/, goal: '-' },
+];
+
+test('bench --smoke prints every target with a figure, the ratios of the medians it prints', () => {
+  const r = runBench({ BENCH_RUNS: '1' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^capture: .*http-many\.pcap \(0\.1 MB, 694 packets, 1 sessions\)$/m);
+  const targets = table(r.stdout, 'target');
+  for (const { row, value, goal, needs = true } of TARGETS) {
+    const found = targets.find(([name]) => name === row.replace('1,388 packets', bigCaptureTools ? '1,388 packets' : '3M packets'));
+    assert.ok(found, `no row "${row}" in:\n${r.stdout}`);
+    const [, measured, , shownGoal, result] = found;
+    assert.equal(shownGoal, goal, row);
+    if (needs) {
+      assert.match(measured, value, row);
+      if (goal !== '-') assert.match(result, /^(PASS|MISS)$/, row);
+    } else assert.match(measured, /not installed|needs/, row);
+  }
+  assert.equal(targets.length, TARGETS.length + (onPath('miruo') ? 1 : 0), 'one row per target');
+
+  const commands = table(r.stdout, 'group');
+  const wall = (command) => Number(commands.find(([, name]) => name === `\`pakeana read FILE ${command}\``)[2].split(' ')[0]);
+  const ratio = Number(targets[0][1]);
+  assert.ok(Math.abs(ratio - wall('--plugin http') / wall('--all --format json')) < 0.01, `${ratio} is not the ratio of the medians`);
+
+  if (bigCaptureTools) {
+    const big = /^large capture: (\S+) \(2 copies, 1,388 packets, 2 sessions\)$/m.exec(r.stdout);
+    assert.ok(big, `two copies of the 694-packet capture, each session again:\n${r.stdout}`);
+    assert.ok(!existsSync(big[1]), 'the smoke run removes its large capture');
+  }
+});
+
+test('bench: a BENCH_RUNS that is not a count of rounds is refused in one line', () => {
+  const r = runBench({ BENCH_RUNS: 'five' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'BENCH_RUNS must be a whole number of rounds, at least 1 (got five)\n');
+});
