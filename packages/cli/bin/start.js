@@ -19,26 +19,26 @@ const vm = require('node:vm');
  * Returns the compiled script (for its code cache, not read with `codeCache: false`) or null.
  */
 function loadBundle(root, { codeCache = true } = {}) {
-  // USE_MAIN_CONTEXT_DEFAULT_LOADER (Node 20.12) lets the bundle's import() load ES module plugins.
-  if (process.env.PAKEANA_NO_BUNDLE === '1' || !vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER) return null;
+  if (process.env.PAKEANA_NO_BUNDLE === '1') return null;
   const dist = join(root, 'dist');
   const index = readIndex(join(dist, 'bundle.json'));
   if (!index || !index.stamps.every((stamp) => sameStamp(root, stamp))) return null;
   const file = join(dist, 'bundle.js');
   // latin1: the bundle is ASCII, and a one-byte string is what V8 reads fastest.
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'latin1')), {
-    filename: file,
-    cachedData: codeCache ? readCache(join(dist, 'bundle.cache')) : undefined,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(readFileSync(file, 'latin1'), { filename: file, cachedData: codeCache ? readCache(join(dist, 'bundle.cache')) : undefined });
   const bundle = new Module(file, module);
   bundle.filename = file;
-  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, dist);
+  script.runInThisContext()(bundle.exports, Module.createRequire(file), bundle, file, dist, importModule);
   bundle.loaded = true;
   Module._cache[file] = bundle;
   const base = resolve(root, index.base) + sep;
   index.files.forEach((path, i) => register(base + path, bundle.exports.modules[i]));
   return script;
+}
+
+/** `import()` for the bundle, whose own would fail (see scripts/bundle.mjs). */
+function importModule(specifier, options) {
+  return import(specifier, options);
 }
 
 /**

@@ -1,6 +1,8 @@
 // Builds the start-up bundle of the command line, after `tsc -b` (bin/start.js loads it):
 //   dist/bundle.js       oclif, the framework, the bundled plugins and the commands in one file,
-//                        bundled from the tsc output (which keeps the decorator metadata);
+//                        bundled from the tsc output (which keeps the decorator metadata), as
+//                        a function of (exports, require, module, __filename, __dirname,
+//                        importModule);
 //   dist/bundle.json     the file each bundled module was built from, and the stamps that
 //                        tell whether the bundle is still the code on disk;
 //   dist/bundle.cache    V8's code cache of the bundle, written by runs on a tiny capture;
@@ -13,6 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -25,6 +28,8 @@ const FILES = {
 };
 /** The generated entry (esbuild's stdin). */
 const ENTRY = join(dist, 'bundle-entry.js');
+/** What the bundle calls instead of `import()` (see routeImports). */
+const IMPORT = '__pakeanaImport';
 
 /**
  * What the bundle is built from, as the command line requires it. Every file these reach is
@@ -103,7 +108,7 @@ async function main() {
   const unpatched = Object.keys(OCLIF_PATCHES).filter((file) => !patched.has(file));
   if (unpatched.length) throw new Error(`@oclif/core/lib/${unpatched.join(', ')}: not in the bundle: update OCLIF_PATCHES`);
   checkExternals(metafile);
-  escapeNonAscii(FILES.bundle);
+  writeFileSync(FILES.bundle, `(function (exports, require, module, __filename, __dirname, ${IMPORT}) {\n${escapeNonAscii(routeImports(readFileSync(FILES.bundle, 'utf8')))}\n})\n`);
   // Paths from the files' common directory, so that the loader makes each by concatenation
   // (path.join on each took 5 ms).
   const base = commonDirectory([root, ...modules]);
@@ -178,14 +183,35 @@ function tryResolve(require, id) {
 }
 
 /**
+ * `import(x)` in the bundle becomes `__pakeanaImport(x)`, a function the loader gives: code that
+ * V8 compiled from a code cache loses the dynamic import callback that vm sets (Node 20: "A
+ * dynamic import callback was not specified").
+ */
+function routeImports(text) {
+  if (new RegExp(`\\b${IMPORT}\\b`).test(text)) throw new Error(`${IMPORT} is a name in the bundled code already`);
+  const source = ts.createSourceFile(FILES.bundle, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const starts = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(source));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  let routed = '';
+  let from = 0;
+  for (const start of starts) {
+    routed += `${text.slice(from, start)}${IMPORT}`;
+    from = start + 'import'.length;
+  }
+  return routed + text.slice(from);
+}
+
+/**
  * The loader reads the bundle as latin1: a one-byte string, which V8 takes ~10 times faster
  * than UTF-8 text. esbuild escapes every non-ASCII character but those in regular expression
  * literals, where `\uXXXX` means the same code unit.
  */
-function escapeNonAscii(file) {
-  const text = readFileSync(file, 'utf8');
-  const ascii = text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (ascii !== text) writeFileSync(file, ascii);
+function escapeNonAscii(text) {
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
