@@ -7,6 +7,7 @@
 //                        tell whether the bundle is still the code on disk;
 //   dist/bundle.cache    V8's code cache of the bundle, written by runs on a tiny capture;
 //   oclif.manifest.json  oclif's description of the commands (read only with the bundle).
+// They hold this tree's paths and stamps, so they are not packed (package.json "files").
 // Usage: node scripts/bundle.mjs
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -86,7 +87,7 @@ const OCLIF_PATCHES = {
   'config/plugin-loader.js': { lazy: ['minimatch'] }, // matches core plugin names: pakeana has none
   'config/config.js': { lazy: ['ejs'] }, // templates of the help and of update URLs
   'help/util.js': { lazy: ['ejs'] },
-  'util/os.js': { lazy: ['node:child_process'] }, // Windows only
+  'performance.js': { lazy: ['node:perf_hooks'] }, // oclif's timings, when asked for
   'parser/parse.js': { lazy: ['node:readline'] }, // a flag value read from standard input
   'ux/action/spinner.js': { lazy: ['cli-spinners'] },
 };
@@ -114,15 +115,27 @@ async function main() {
   const base = commonDirectory([root, ...modules]);
   const index = { base: relative(root, base), files: modules.map((file) => relative(base, file)), stamps: buildStamps(metafile) };
   writeFileSync(FILES.index, `${JSON.stringify(index, null, 2)}\n`);
-  await writeManifest();
-  writeCodeCache();
+  try {
+    await writeManifest();
+    writeCodeCache();
+  } catch (error) {
+    rmSync(FILES.index); // no bundle is used without its index
+    throw error;
+  }
   console.log(`${relative(process.cwd(), FILES.bundle)}: ${modules.length} files, ${kib(FILES.bundle)} KiB, code cache ${kib(FILES.cache)} KiB`);
 }
 
-/** The bundle of `ids` (resolved from dist/): its `exports.modules[i]()` loads `ids[i]`. */
+/**
+ * The bundle of `ids` (resolved from dist/): its `exports.modules[i]()` loads `ids[i]`, and
+ * `exports.roots[id]()` each of ROOTS (the start takes them so, without resolving their names).
+ */
 function bundle(ids) {
+  const load = (id) => `() => require(${JSON.stringify(id)})`;
+  const modules = ids.map((id) => `  ${load(id)},`).join('\n');
+  const roots = ROOTS.map((id) => `  ${JSON.stringify(id)}: ${load(id)},`).join('\n');
+  const entry = `exports.modules = [\n${modules}\n];\nexports.roots = {\n${roots}\n};\n`;
   return build({
-    stdin: { contents: `exports.modules = [\n${ids.map((id) => `  () => require(${JSON.stringify(id)}),`).join('\n')}\n];\n`, resolveDir: dist, sourcefile: basename(ENTRY), loader: 'js' },
+    stdin: { contents: entry, resolveDir: dist, sourcefile: basename(ENTRY), loader: 'js' },
     absWorkingDir: root,
     bundle: true,
     platform: 'node',

@@ -7,12 +7,12 @@ const { loadBundle, runCli } = require('../bin/start.js');
 
 const [cacheFile, capture] = process.argv.slice(2);
 const root = join(__dirname, '..');
-const script = loadBundle(root, { codeCache: false });
-if (!script) throw new Error('dist/bundle.js was not loaded');
+const bundle = loadBundle(root, { codeCache: false });
+if (!bundle) throw new Error('dist/bundle.js was not loaded');
 
 const RUNS = [['read', capture], ['read', capture, '--plugin', 'http', '--all'], ['--help']];
 
 (async () => {
-  for (const args of RUNS) await runCli(root, args, { manifest: true });
-  writeFileSync(cacheFile, script.createCachedData());
+  for (const args of RUNS) await runCli(root, args, bundle);
+  writeFileSync(cacheFile, bundle.script.createCachedData());
 })();
