@@ -84,10 +84,25 @@ const OCLIF_PATCHES = {
     // ids: ASCII, which code units order the same.
     replace: [['.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))']],
   },
+  'command.js': {
+    // Command.run builds the config again from the one oclif runs it with (~2 ms), to have one
+    // of its own oclif's Config class when that is another oclif: in the bundle there is one.
+    replace: [
+      [
+        'const config = await config_1.Config.load(opts || require.main?.filename || __dirname);',
+        'const config = opts instanceof config_1.Config ? opts : await config_1.Config.load(opts || require.main?.filename || __dirname);',
+      ],
+    ],
+  },
   'config/plugin-loader.js': { lazy: ['minimatch'] }, // matches core plugin names: pakeana has none
   'config/config.js': { lazy: ['ejs'] }, // templates of the help and of update URLs
   'help/util.js': { lazy: ['ejs'] },
   'performance.js': { lazy: ['node:perf_hooks'] }, // oclif's timings, when asked for
+  'util/os.js': {
+    lazy: ['node:child_process'], // Windows only
+    // isWsl from is-wsl itself: wsl-utils, which re-exports it, loads child_process (~2 ms).
+    replace: [["return (await import('wsl-utils')).isWsl ? 'wsl'", "return (await import('is-wsl')).default ? 'wsl'"]],
+  },
   'parser/parse.js': { lazy: ['node:readline'] }, // a flag value read from standard input
   'ux/action/spinner.js': { lazy: ['cli-spinners'] },
 };
