@@ -2,7 +2,7 @@
 //   dist/bundle.js       oclif, the framework, the bundled plugins and the commands in one file,
 //                        bundled from the tsc output (which keeps the decorator metadata), as
 //                        a function of (exports, require, module, __filename, __dirname,
-//                        importModule);
+//                        __pakeanaImport);
 //   dist/bundle.json     the file each bundled module was built from, and the stamps that
 //                        tell whether the bundle is still the code on disk;
 //   dist/bundle.cache    V8's code cache of the bundle, written by runs on a tiny capture;
@@ -75,7 +75,7 @@ const EXTERNAL = ['zod', 'yaml', 'tsyringe', 're2js', '@pakeana/cap', 'typescrip
  * Changes to oclif's files in the bundle (paths under @oclif/core/lib), for start-up time. Each
  * must apply, or the build fails: an oclif upgrade that changes the code is seen.
  * `lazy`: modules the file loads on first use, not when it loads, so that a run that does not
- * use them does not pay for them (~5 ms in all); `replace`: [text, replacement].
+ * use them does not pay for them; `replace`: [text, replacement].
  */
 const OCLIF_PATCHES = {
   'config/plugin.js': {
