@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import type * as V8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** RSS allowed on top of the memory account's limit: Node, V8 and the loaded code. */
@@ -30,7 +30,7 @@ export class HeapPressure {
   check(): void {
     if (this.tight || process.memoryUsage.rss() < this.budget * TIGHT_FROM) return;
     this.tight = true;
-    setFlagsFromString(`--heap-growing-percent=${TIGHT_GROWING_PERCENT}`);
+    v8().setFlagsFromString(`--heap-growing-percent=${TIGHT_GROWING_PERCENT}`);
     collectNow();
   }
 }
@@ -41,7 +41,13 @@ export class HeapPressure {
  * flag set now makes new contexts get it.
  */
 function collectNow(): void {
-  setFlagsFromString('--expose-gc');
+  v8().setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   gc();
+}
+
+/** node:v8, loaded once memory is tight: loading it costs every start ~1 ms. */
+function v8(): typeof V8 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; `import type` above gives the types
+  return require('node:v8') as typeof V8;
 }
