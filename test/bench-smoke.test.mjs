@@ -61,7 +61,10 @@ test('bench --smoke prints every target with a figure, the ratios of the medians
   const commands = table(r.stdout, 'group');
   const wall = (command) => Number(commands.find(([, name]) => name === `\`pakeana read FILE ${command}\``)[2].split(' ')[0]);
   const ratio = Number(targets[0][1]);
-  assert.ok(Math.abs(ratio - wall('--plugin http') / wall('--all --format json')) < 0.01, `${ratio} is not the ratio of the medians`);
+  // The medians are printed in milliseconds and the ratio to two decimals: on a tiny capture
+  // (about 0.09 s a run) their rounding alone moves the ratio by up to about 1.5%.
+  const ofMedians = wall('--plugin http') / wall('--all --format json');
+  assert.ok(Math.abs(ratio - ofMedians) <= 0.015 * ofMedians + 0.005, `${ratio} is not the ratio of the medians (${ofMedians})`);
 
   if (bigCaptureTools) {
     const big = /^large capture: (\S+) \(2 copies, 1,388 packets, 2 sessions\)$/m.exec(r.stdout);
