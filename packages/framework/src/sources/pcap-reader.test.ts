@@ -133,3 +133,14 @@ test('a header claiming snaplen 0xFFFFFFFF and a lying record length: damage at 
 test('not a pcap: the magic is named', () => {
   assert.throws(() => new PcapParser(() => {}).push(Buffer.from('GET / HTTP/1.1\r\n\r\nxxxxxxxxxx')), /not a pcap file \(magic 0x47455420\)/);
 });
+
+test('each frame says where its bytes are in the file, however the file is cut into chunks', () => {
+  const file = pcap(true, false, FRAMES);
+  for (const cut of [1, 30, 45, 60, file.length - 3]) {
+    const found: string[] = [];
+    const parser = new PcapParser((f: Frame) => void found.push(file.toString('latin1', f.fileOffset, f.fileOffset + f.caplen)));
+    parser.push(file.subarray(0, cut));
+    parser.push(file.subarray(cut));
+    assert.deepEqual(found, ['first', 'second frame', ''], `cut at ${cut}`);
+  }
+});

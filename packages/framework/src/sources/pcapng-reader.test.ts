@@ -158,3 +158,23 @@ test('large blocks arriving in 64 KiB chunks (stdin) cost time linear in the blo
   );
   assert.ok(ratio <= LINEAR_RATIO, `8 MB blocks: ${small.toFixed(1)} ms, 16 MB: ${large.toFixed(1)} ms (x${ratio.toFixed(2)})`);
 });
+
+test('each frame says where its bytes are in the file, also after a handler was cut off in the middle of a block', () => {
+  const b = new Builder(true);
+  const packets = [Buffer.from('first packet'), Buffer.from('second'), Buffer.from('third one')];
+  const file = Buffer.concat([b.shb(), b.idb(1), ...packets.map((p, i) => b.epb(0, BigInt(i), p))]);
+  const seen: string[] = [];
+  let cut = true;
+  const parser = new PcapngParser((frame) => {
+    // The bytes at the frame's file offset are the frame's.
+    seen.push(file.subarray(frame.fileOffset, frame.fileOffset + frame.caplen).toString());
+    if (cut && frame.index === 1) {
+      cut = false;
+      throw new Error('cut off'); // as the watchdog stops a plugin call
+    }
+  });
+  assert.throws(() => parser.push(file), /cut off/);
+  parser.push(file.subarray(parser.unitEnd));
+  assert.deepEqual(seen, ['first packet', 'second', 'third one']);
+  assert.equal(parser.bytesRead, file.length);
+});

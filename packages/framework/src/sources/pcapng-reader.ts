@@ -61,9 +61,13 @@ export class PcapngParser extends UnitParser {
       if (data.length - offset < length) break;
       this.unitEnd = this.bytesRead + length;
       this.blockStart = offset;
-      this.block(data, offset, length);
+      try {
+        this.block(data, offset, length);
+      } finally {
+        // Also when a frame handler was cut off (see Watchdog): parsing resumes after the block.
+        this.bytesRead = this.unitEnd;
+      }
       offset += length;
-      this.bytesRead += length;
     }
     return offset;
   }
