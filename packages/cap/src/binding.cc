@@ -342,7 +342,6 @@ class Pcap : public Nan::ObjectWrap {
       if (!info[5]->IsUint32() || Nan::To<uint32_t>(info[5]).FromJust() == 0)
         return Nan::ThrowTypeError("timeout must be a positive integer (ms)");
 
-
       Nan::Utf8String device(info[0]);
       Nan::Utf8String filter(info[1]);
       int buffer_size = Nan::To<int32_t>(info[2]).FromJust();
@@ -359,6 +358,8 @@ class Pcap : public Nan::ObjectWrap {
       obj->buffer_data = Buffer::Data(buffer_obj);
       obj->buffer_length = Buffer::Length(buffer_obj);
       Nan::TypedArrayContents<uint32_t> records(info[4]);
+      if (records.length() < kRecordFields)
+        return Nan::ThrowTypeError("records must hold a packet's record (4 values)");
       obj->records = *records;
       obj->record_slots = records.length() / kRecordFields;
       int timeout_ms = (int)Nan::To<uint32_t>(info[5]).FromJust();
