@@ -49,7 +49,7 @@ function countingGuard(timeoutMs: number): { guard: FrameGuard; runs: number } {
 
 test('a read is handed on in order, with index, time and link type; indexes go on across reads', () => {
   const got: Seen[] = [];
-  const batch = new FrameBatch((f) => got.push(seen(f)), {});
+  const batch = new FrameBatch((f) => got.push(seen(f)));
   batch.linkType = 101;
   read(batch, ['one', 'two', 'three']);
   assert.deepEqual(got, [
@@ -65,7 +65,7 @@ test('a read is handed on in order, with index, time and link type; indexes go o
 test('one guard run for a whole read', () => {
   const counted = countingGuard(1000);
   let handled = 0;
-  const batch = new FrameBatch(() => handled++, { guard: counted.guard });
+  const batch = new FrameBatch(() => handled++, counted.guard);
   read(batch, Array.from({ length: 1000 }, (_, i) => `frame ${i}`));
   assert.equal(handled, 1000);
   assert.equal(counted.runs, 1);
@@ -73,7 +73,7 @@ test('one guard run for a whole read', () => {
 
 test('past the limit (a stopped capture), frames are not handed on', () => {
   const got: string[] = [];
-  const batch = new FrameBatch((f) => got.push(seen(f).text), {});
+  const batch = new FrameBatch((f) => got.push(seen(f).text));
   read(batch, ['a', 'b']);
   batch.limit = 3;
   read(batch, ['c', 'd']);
@@ -91,7 +91,7 @@ test('a handler call cut by the watchdog: the batch resumes after that frame, wh
       got.push(text);
       if (text === 'hang') for (;;);
     },
-    { guard: counted.guard },
+    counted.guard,
   );
   read(batch, ['before', 'hang', 'after 1', 'after 2']);
   assert.deepEqual(got, ['before', 'hang', 'after 1', 'after 2']);
@@ -108,7 +108,7 @@ test('Ctrl-C in a batch: the rest of it and every later frame are not handed on'
       process.kill(process.pid, 'SIGINT');
       for (;;);
     },
-    { guard: counted.guard },
+    counted.guard,
   );
   read(batch, ['first', 'second']);
   assert.equal(batch.interrupted, true);
@@ -119,7 +119,7 @@ test('Ctrl-C in a batch: the rest of it and every later frame are not handed on'
 
 test('a frame keeps its length on the wire: longer than what was captured when libpcap cut it', () => {
   const got: [number, number][] = [];
-  const batch = new FrameBatch((f) => got.push([f.caplen, f.wireLen]), {});
+  const batch = new FrameBatch((f) => got.push([f.caplen, f.wireLen]));
   read(batch, ['abcd'], 1514);
   read(batch, ['abcdef'], 0);
   assert.deepEqual(got, [[4, 1514], [6, 6]]);

@@ -7,14 +7,12 @@ import { newFrame, type FrameHandler } from './frame.js';
  */
 export type FrameGuard = (handle: () => void) => 'done' | 'stopped' | 'interrupted';
 
-export interface FrameBatchOptions {
-  /** Without a guard, the frames are handled as they are, unguarded. */
-  guard?: FrameGuard;
-  /** Bytes of frames a batch holds at most (default 4 MiB). */
-  arenaBytes?: number;
-  /** Frames a batch holds at most (default 4096). */
-  maxFrames?: number;
-}
+/**
+ * A batch's bounds: bytes and frames. One read of a busy link takes a few milliseconds to
+ * handle, so timers and output get their turn between reads; libpcap's buffer holds the rest.
+ */
+const ARENA_BYTES = 4 * 1024 * 1024;
+const MAX_FRAMES = 4096;
 
 /**
  * uint32 fields of a frame's record in `FrameBatch.records`, in this order: where the frame
@@ -44,16 +42,15 @@ export class FrameBatch {
   /** The next frame of the batch to hand on. */
   private next = 0;
   private readonly frame = newFrame();
-  private readonly guard: FrameGuard | undefined;
 
+  /** Without a guard, the frames are handled as they are, unguarded. */
   constructor(
     private readonly onFrame: FrameHandler,
-    options: FrameBatchOptions,
+    private readonly guard?: FrameGuard,
   ) {
-    this.arena = Buffer.allocUnsafe(options.arenaBytes ?? 4 * 1024 * 1024);
-    this.records = new Uint32Array((options.maxFrames ?? 4096) * RECORD_FIELDS);
+    this.arena = Buffer.allocUnsafe(ARENA_BYTES);
+    this.records = new Uint32Array(MAX_FRAMES * RECORD_FIELDS);
     this.frame.data = this.arena;
-    this.guard = options.guard;
   }
 
   /** LINKTYPE_* of the frames, known once the source is open. */

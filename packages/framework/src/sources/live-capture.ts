@@ -37,7 +37,7 @@ export interface LiveCaptureOptions {
  * libpcap's buffer by default: at 100,000 packets/s of 200 bytes, about half a second of
  * traffic waits there while the process is busy (a burst, garbage collection, a slow plugin).
  */
-export const DEFAULT_BUFFER_SIZE = 16 * 1024 * 1024;
+const DEFAULT_BUFFER_SIZE = 16 * 1024 * 1024;
 
 /**
  * libpcap's buffer timeout: packets are handed over in blocks, a block when it is full or
@@ -117,7 +117,7 @@ export class LiveCapture {
       throw new LiveCaptureError(`no such interface: ${options.device} (interfaces: ${devices.join(', ') || 'none visible'})`);
     }
     this.cap = new Cap();
-    const batch = new FrameBatch(onFrame, { guard: options.guard });
+    const batch = new FrameBatch(onFrame, options.guard);
     let linkName: string;
     try {
       const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
