@@ -9,22 +9,14 @@
 // otherwise, except that with libpcap's headers installed the addon must have been built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pakeanaBin, runPakeana } from './helpers.mjs';
+import { runPakeana } from './helpers.mjs';
+import { inNamespace, jsonRecords, sleep, startCapture, whyNotRunnable } from './live-netns.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const LIBPCAP_HEADERS = ['/usr/include/pcap.h', '/usr/include/pcap/pcap.h'];
-const addonLoads = () => spawnSync(process.execPath, ['-e', "require('@pakeana/cap')"], { cwd: root }).status === 0;
-
-function whyNotRunnable() {
-  if (process.getuid?.() !== 0) return 'needs root (network namespaces, packet capture)';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'needs `ip netns` (iproute2)';
-  if (!addonLoads()) return 'needs libpcap and the @pakeana/cap addon (apt-get install libpcap-dev; npm rebuild @pakeana/cap)';
-  return null;
-}
 
 const SERVER = `
 const http = require('http');
@@ -52,51 +44,10 @@ const CONFIG = `triggers:
 const reason = whyNotRunnable();
 
 test('with libpcap\'s headers installed, the install built the patched capture addon', { skip: LIBPCAP_HEADERS.some(existsSync) ? false : 'libpcap headers not installed' }, () => {
-  const check = spawnSync(process.execPath, ['-e', "const { Cap } = require('@pakeana/cap'); process.stdout.write(typeof Cap.prototype.stats)"], { cwd: root, encoding: 'utf8' });
+  const check = spawnSync(process.execPath, ['-e', "const { Cap } = require('@pakeana/cap'); process.stdout.write([typeof Cap.prototype.stats, typeof Cap.prototype.read].join())"], { cwd: root, encoding: 'utf8' });
   assert.equal(check.status, 0, `@pakeana/cap loads (npm ci builds it; else npm rebuild @pakeana/cap): ${check.stderr}`);
-  assert.equal(check.stdout, 'function', 'the addon is the patched one (it has stats)');
+  assert.equal(check.stdout, 'function,function', 'the addon is the patched one (it has stats and read)');
 });
-
-/**
- * Runs `body(ns, dir)` with a fresh network namespace (loopback up) and a temp directory;
- * `spawnIn` starts a process in the namespace, killed at the end.
- */
-async function inNamespace(body) {
-  const ns = `pakeana-live-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const dir = mkdtempSync(join(tmpdir(), 'pakeana-live-'));
-  spawnSync('ip', ['netns', 'add', ns]);
-  spawnSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-  const children = [];
-  const spawnIn = (args, options) => {
-    const child = spawn('ip', ['netns', 'exec', ns, ...args], options);
-    children.push(child);
-    return child;
-  };
-  try {
-    await body({ ns, dir, spawnIn });
-  } finally {
-    for (const child of children) child.kill('SIGKILL');
-    spawnSync('ip', ['netns', 'del', ns]);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * `pakeana capture ARGS` in the namespace: its output so far, and `exited(ms)`: its exit status
- * and time, or `{ code: 'still running' }` after `ms` (a hung capture fails the test, not its timeout).
- */
-function startCapture(spawnIn, args) {
-  const child = spawnIn([process.execPath, pakeanaBin, 'capture', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const run = { child, stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => (run.stdout += d));
-  child.stderr.on('data', (d) => (run.stderr += d));
-  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
-  run.exited = (ms = 20_000) => Promise.race([exit, sleep(ms).then(() => ({ code: 'still running', at: Date.now() }))]);
-  return run;
-}
-const jsonRecords = (stdout) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 test('live capture on loopback: reported sessions, export, SIGINT and summary', { skip: reason ?? false, timeout: 60_000 }, () =>
   inNamespace(async ({ ns, dir, spawnIn }) => {

@@ -13,17 +13,8 @@
 #endif
 
 #if __linux__
-# include <dlfcn.h>
-  // Without immediate mode some architectures (e.g. Linux with TPACKET_V3)
-  // will buffer replies and potentially cause a *long* delay in packet
-  // reception
-
-  // pcap_set_immediate_mode is new as of libpcap 1.5.1, so we check for
-  // this new method dynamically ...
-  typedef void* (*set_immediate_fn)(pcap_t *p, int immediate);
-  void* _pcap_lib_handle = dlopen("libpcap.so", RTLD_LAZY);
-  set_immediate_fn set_immediate_mode =
-    (set_immediate_fn)(dlsym(_pcap_lib_handle, "pcap_set_immediate_mode"));
+# include <net/if.h>
+# include <linux/if_packet.h>
 #endif
 
 using namespace node;
@@ -31,7 +22,32 @@ using namespace v8;
 
 static Nan::Persistent<FunctionTemplate> constructor;
 static Nan::Persistent<String> emit_symbol;
-static Nan::Persistent<String> packet_symbol;
+static Nan::Persistent<String> packets_symbol;
+
+// pakeana: libpcap's snapshot length; a batch ends when less room than this is left.
+static const int kSnapLen = 65535;
+// pakeana: uint32 fields of a packet's record (see Pcap::records).
+static const size_t kRecordFields = 4;
+
+#if __linux__
+// pakeana: on a loopback device the kernel hands each packet to a capture socket twice, as
+// sent and as received; libpcap discards the sent copy only after it took a place in the ring
+// and in the counters, so half the buffer and half of `recv` and `drop` were copies. Linux
+// 4.20+ leaves the sent copies out (PACKET_IGNORE_OUTGOING); the received ones are all there.
+static void IgnoreLoopbackCopies(pcap_t *handle, const char *device) {
+# ifdef PACKET_IGNORE_OUTGOING
+  int fd = pcap_fileno(handle);
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof(ifr));
+  strncpy(ifr.ifr_name, device, IFNAMSIZ - 1);
+  if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1 || !(ifr.ifr_flags & IFF_LOOPBACK))
+    return;
+  int on = 1;
+  // An older kernel refuses: libpcap's own filtering of the copies remains.
+  setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on, sizeof(on));
+# endif
+}
+#endif
 
 void SetAddrStringHelper(const char* key,
                          sockaddr *addr,
@@ -81,12 +97,23 @@ class Pcap : public Nan::ObjectWrap {
     size_t buffer_length;
     // pakeana: libpcap gives timestamps in nanoseconds (else microseconds).
     bool nanoseconds;
+    // pakeana: the batch being read: packets are copied back to back into buffer_data, each
+    // described by kRecordFields uint32 in records: where it ends in the buffer, its length on
+    // the wire, its timestamp's seconds and nanoseconds.
+    uint32_t *records;
+    size_t record_slots;
+    size_t batch_count;
+    size_t batch_bytes;
 
     Pcap() : async_res("cap:packet") {
       pcap_handle = nullptr;
       buffer_data = nullptr;
       buffer_length = 0;
       nanoseconds = false;
+      records = nullptr;
+      record_slots = 0;
+      batch_count = 0;
+      batch_bytes = 0;
       closing = false;
       handling_packets = false;
 #ifdef _WIN32
@@ -123,43 +150,59 @@ class Pcap : public Nan::ObjectWrap {
         pcap_handle = nullptr;
         buffer_data = nullptr;
         buffer_length = 0;
+        records = nullptr;
+        record_slots = 0;
         Unref();
       }
     }
 
-    static void EmitPacket(u_char* user,
+    // pakeana: appends a packet to the batch (ReadBatch leaves room for a whole snapshot).
+    static void CopyPacket(u_char* user,
                            const struct pcap_pkthdr* pkt_hdr,
                            const u_char* pkt_data) {
-      Nan::HandleScope scope;
       Pcap *obj = (Pcap*) user;
-
       size_t copy_len = pkt_hdr->caplen;
-      bool truncated = false;
-      if (copy_len > obj->buffer_length) {
-        copy_len = obj->buffer_length;
-        truncated = true;
-      }
-      memcpy(obj->buffer_data, pkt_data, copy_len);
-
-      // pakeana: the packet's libpcap timestamp (seconds, nanoseconds) and its length on the
-      // wire, after upstream's two arguments.
+      if (copy_len > obj->buffer_length - obj->batch_bytes)
+        copy_len = obj->buffer_length - obj->batch_bytes;
+      memcpy(obj->buffer_data + obj->batch_bytes, pkt_data, copy_len);
+      obj->batch_bytes += copy_len;
       uint32_t fraction = (uint32_t)pkt_hdr->ts.tv_usec;
       if (!obj->nanoseconds)
         fraction *= 1000;
-      Local<Value> emit_argv[6] = {
-        Nan::New<String>(packet_symbol),
-        Nan::New<Number>(copy_len),
-        Nan::New<Boolean>(truncated),
-        Nan::New<Number>((double)pkt_hdr->ts.tv_sec),
-        Nan::New<Uint32>(fraction),
-        Nan::New<Uint32>(pkt_hdr->len)
-      };
-      obj->async_res.runInAsyncScope(
-        Nan::New<Object>(obj->persistent()),
-        Nan::New<Function>(obj->Emit),
-        6,
-        emit_argv
-      );
+      uint32_t *record = obj->records + kRecordFields * obj->batch_count++;
+      record[0] = (uint32_t)obj->batch_bytes;
+      record[1] = pkt_hdr->len;
+      record[2] = (uint32_t)pkt_hdr->ts.tv_sec;
+      record[3] = fraction;
+    }
+
+    // pakeana: reads the packets libpcap has ready, as many as the buffer and the records
+    // hold, and hands them to JavaScript in one 'packets' event (their count) instead of one
+    // call per packet. Returns the count: less than a full batch means nothing more was ready.
+    size_t ReadBatch() {
+      batch_count = 0;
+      batch_bytes = 0;
+      while (batch_count < record_slots
+             && buffer_length - batch_bytes >= (size_t)kSnapLen
+             && pcap_dispatch(pcap_handle, 1, Pcap::CopyPacket, (u_char*)this) > 0);
+      size_t count = batch_count;
+      if (count > 0) {
+        Nan::HandleScope scope;
+        Local<Value> emit_argv[2] = {
+          Nan::New<String>(packets_symbol),
+          Nan::New<Number>((double)count)
+        };
+        async_res.runInAsyncScope(Nan::New<Object>(persistent()),
+                                  Nan::New<Function>(Emit),
+                                  2,
+                                  emit_argv);
+      }
+      return count;
+    }
+
+    bool BatchFull() {
+      return batch_count == record_slots
+             || buffer_length - batch_bytes < (size_t)kSnapLen;
     }
 
 #ifdef _WIN32
@@ -170,19 +213,13 @@ class Pcap : public Nan::ObjectWrap {
     static void cb_packets(uv_async_t* handle) {
 # endif
       Pcap *obj = (Pcap*)handle->data;
-      int packet_count;
 
       if (obj->closing)
         return obj->cleanup();
 
       obj->handling_packets = true;
 
-      do {
-        packet_count = pcap_dispatch(obj->pcap_handle,
-                                     1,
-                                     Pcap::EmitPacket,
-                                     (u_char*)obj);
-      } while (packet_count > 0 && !obj->closing);
+      while (obj->ReadBatch() > 0 && obj->BatchFull() && !obj->closing);
 
       obj->handling_packets = false;
       if (obj->closing)
@@ -200,7 +237,6 @@ class Pcap : public Nan::ObjectWrap {
     static void cb_packets(uv_poll_t* handle, int status, int events) {
       assert(status == 0);
       Pcap *obj = (Pcap*)handle->data;
-      int packet_count;
 
       if (obj->closing)
         return obj->cleanup();
@@ -208,12 +244,9 @@ class Pcap : public Nan::ObjectWrap {
       if (events & UV_READABLE) {
         obj->handling_packets = true;
 
-        do {
-          packet_count = pcap_dispatch(obj->pcap_handle,
-                                       1,
-                                       Pcap::EmitPacket,
-                                       (u_char*)obj);
-        } while (packet_count > 0 && !obj->closing);
+        // pakeana: one batch per wakeup, so that timers and output get their turn between
+        // batches; the descriptor stays readable while packets wait, and the loop comes back.
+        obj->ReadBatch();
 
         obj->handling_packets = false;
         if (obj->closing)
@@ -284,8 +317,8 @@ class Pcap : public Nan::ObjectWrap {
       if (obj->pcap_handle)
         obj->close();
 
-      if (info.Length() < 4)
-        return Nan::ThrowTypeError("Expecting 4 arguments");
+      if (info.Length() < 6)
+        return Nan::ThrowTypeError("Expecting 6 arguments");
 
       if (!info[0]->IsString())
         return Nan::ThrowTypeError("device must be a string");
@@ -298,7 +331,16 @@ class Pcap : public Nan::ObjectWrap {
 
       if (!Buffer::HasInstance(info[3]))
         return Nan::ThrowTypeError("buffer must be a Buffer");
-        
+
+      if (Buffer::Length(info[3]) < (size_t)kSnapLen)
+        return Nan::ThrowTypeError("buffer must hold a snapshot (65535 bytes)");
+
+      // pakeana: the batch's records (see Pcap::records) and libpcap's buffer timeout.
+      if (!info[4]->IsUint32Array())
+        return Nan::ThrowTypeError("records must be a Uint32Array");
+
+      if (!info[5]->IsUint32() || Nan::To<uint32_t>(info[5]).FromJust() == 0)
+        return Nan::ThrowTypeError("timeout must be a positive integer (ms)");
 
       Nan::Utf8String device(info[0]);
       Nan::Utf8String filter(info[1]);
@@ -315,6 +357,12 @@ class Pcap : public Nan::ObjectWrap {
 
       obj->buffer_data = Buffer::Data(buffer_obj);
       obj->buffer_length = Buffer::Length(buffer_obj);
+      Nan::TypedArrayContents<uint32_t> records(info[4]);
+      if (records.length() < kRecordFields)
+        return Nan::ThrowTypeError("records must hold a packet's record (4 values)");
+      obj->records = *records;
+      obj->record_slots = records.length() / kRecordFields;
+      int timeout_ms = (int)Nan::To<uint32_t>(info[5]).FromJust();
 
       if (pcap_lookupnet((char*)*device,
                          &net,
@@ -331,7 +379,7 @@ class Pcap : public Nan::ObjectWrap {
         return Nan::ThrowError(errbuf);
 
       // 64KB is the max IPv4 packet size
-      if (pcap_set_snaplen(obj->pcap_handle, 65535) != 0)
+      if (pcap_set_snaplen(obj->pcap_handle, kSnapLen) != 0)
         return Nan::ThrowError("Unable to set snaplen");
 
       // Always use promiscuous mode
@@ -343,15 +391,13 @@ class Pcap : public Nan::ObjectWrap {
       if (pcap_set_buffer_size(obj->pcap_handle, buffer_size) != 0)
         return Nan::ThrowError("Unable to set buffer size");
 
-      // Set "timeout" on read, even though we are also setting nonblock below.
-      // On Linux this is required.
-      if (pcap_set_timeout(obj->pcap_handle, 1000) != 0)
+      // pakeana: no immediate mode. With it libpcap on Linux uses TPACKET_V2, whose ring has
+      // one fixed slot per packet sized for the interface's largest (64 KiB on loopback, or
+      // with offloads on): a 16 MiB buffer held 255 packets, and bursts were dropped. Without
+      // it TPACKET_V3 packs packets into blocks, and a block is handed over when full or
+      // `timeout_ms` after its first packet: the delay that batches quiet traffic.
+      if (pcap_set_timeout(obj->pcap_handle, timeout_ms) != 0)
         return Nan::ThrowError("Unable to set read timeout");
-
-#if __linux__
-      if (set_immediate_mode != nullptr)
-        set_immediate_mode(obj->pcap_handle, 1);
-#endif
 
 #ifdef PCAP_TSTAMP_PRECISION_NANO
       // pakeana: nanosecond timestamps where libpcap (1.5+) and the platform have them.
@@ -360,6 +406,10 @@ class Pcap : public Nan::ObjectWrap {
 
       if (pcap_activate(obj->pcap_handle) != 0)
         return Nan::ThrowError(pcap_geterr(obj->pcap_handle));
+
+#if __linux__
+      IgnoreLoopbackCopies(obj->pcap_handle, *device);
+#endif
 
 #ifdef PCAP_TSTAMP_PRECISION_NANO
       obj->nanoseconds =
@@ -481,6 +531,25 @@ class Pcap : public Nan::ObjectWrap {
     }
 #endif
 
+    // pakeana: reads a batch of the packets ready now, as a wakeup does (emitting 'packets'
+    // for them), and returns their count: 0 when none was ready.
+    static NAN_METHOD(Read) {
+      Pcap *obj = Nan::ObjectWrap::Unwrap<Pcap>(info.This());
+
+      if (obj->pcap_handle == nullptr || obj->closing)
+        return Nan::ThrowError("Not currently capturing/open");
+
+      if (obj->handling_packets)
+        return Nan::ThrowError("read() inside a 'packets' event");
+
+      obj->handling_packets = true;
+      size_t count = obj->ReadBatch();
+      obj->handling_packets = false;
+      if (obj->closing)
+        obj->cleanup();
+      info.GetReturnValue().Set(Nan::New<Number>((double)count));
+    }
+
     static NAN_METHOD(Close) {
       Pcap *obj = Nan::ObjectWrap::Unwrap<Pcap>(info.This());
 
@@ -523,12 +592,13 @@ class Pcap : public Nan::ObjectWrap {
       Nan::SetPrototypeMethod(tpl, "open", Open);
       Nan::SetPrototypeMethod(tpl, "close", Close);
       Nan::SetPrototypeMethod(tpl, "stats", Stats);
+      Nan::SetPrototypeMethod(tpl, "read", Read);
 #ifdef _WIN32
       Nan::SetPrototypeMethod(tpl, "setMinBytes", WIN_SetMin);
 #endif
 
       emit_symbol.Reset(Nan::New<String>("emit").ToLocalChecked());
-      packet_symbol.Reset(Nan::New<String>("packet").ToLocalChecked());
+      packets_symbol.Reset(Nan::New<String>("packets").ToLocalChecked());
 
       Nan::Set(target,
                Nan::New<String>("Cap").ToLocalChecked(),

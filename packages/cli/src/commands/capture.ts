@@ -1,5 +1,6 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import { parseSize } from '@pakeana/framework';
 import { LiveCaptureError, runLive } from '@pakeana/framework/internal';
 import { failUsage } from '../errors.js';
 import { setupRun } from '../run-setup.js';
@@ -19,6 +20,16 @@ export default class Capture extends Command {
     filter: Flags.string({ char: 'f', description: 'BPF filter applied in the kernel, as tcpdump takes it ("tcp port 80")' }),
     duration: Flags.integer({ min: 1, description: 'stop after this many seconds' }),
     count: Flags.integer({ min: 1, description: 'stop after this many packets' }),
+    'buffer-size': Flags.custom<number>({
+      char: 'B',
+      description:
+        "libpcap's buffer, e.g. 64MiB: packets wait there while pakeana is busy; when it is full the kernel drops them (the summary's libpcap drop) [default: 16MiB]",
+      parse: async (text) => {
+        const bytes = parseSize(text);
+        if (bytes === null || bytes < 1024 * 1024 || bytes > 2 ** 31 - 1) throw new Error(`expected a size from 1MiB to 2GiB, such as 64MiB, not "${text}"`);
+        return bytes;
+      },
+    })(),
     ...sessionFlags,
   };
 
@@ -32,6 +43,7 @@ export default class Capture extends Command {
         sinks: setup.sinks,
         device: flags.interface,
         filter: flags.filter,
+        bufferSize: flags['buffer-size'],
         duration: flags.duration,
         count: flags.count,
         signal: stop.signal,

@@ -97,6 +97,8 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
 export interface LiveRunOptions extends RunOptions {
   device: string;
   filter?: string;
+  /** libpcap's buffer in bytes (default `DEFAULT_BUFFER_SIZE`). */
+  bufferSize?: number;
   /** Stop after this many seconds. */
   duration?: number;
   /** Stop after this many packets. */
@@ -127,7 +129,7 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   const { count } = options;
   let capture: LiveCapture;
   try {
-    capture = new LiveCapture({ device: options.device, filter: options.filter, guard }, (frame) => {
+    capture = new LiveCapture({ device: options.device, filter: options.filter, bufferSize: options.bufferSize, guard }, (frame) => {
       if (count !== undefined && stats.packets >= count) return; // the rest of the batch that reached it
       pipeline.frame(frame);
       if (stats.packets === count) stop();
@@ -137,7 +139,6 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
     throw error;
   }
   const tick = setInterval(() => {
-    capture.flush();
     const now = LiveCapture.now();
     // Finishing sessions calls plugins (end(), triggers) too.
     while (guard(() => pipeline.expire(now)) === 'stopped');
@@ -147,10 +148,10 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   options.signal?.addEventListener('abort', () => stop(), { once: true });
   if (options.signal?.aborted) stop();
   await stopped;
-  capture.close();
-  stats.libpcap = capture.counters;
   clearInterval(tick);
   if (timer) clearTimeout(timer);
+  await capture.close();
+  stats.libpcap = capture.counters;
   finishGuarded(pipeline, guardCalls);
   await reporter.finish();
   return { stats, error: null };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FrameBatch, type FrameGuard } from './frame-batch.js';
 import type { FrameHandler } from './frame.js';
 
@@ -23,7 +24,7 @@ export interface LiveCaptureOptions {
   device: string;
   /** BPF filter, applied in the kernel. */
   filter?: string;
-  /** libpcap's buffer in bytes. */
+  /** libpcap's buffer in bytes (default `DEFAULT_BUFFER_SIZE`). */
   bufferSize?: number;
   /**
    * Runs the handling of each batch of frames (every frame handler call in it) under a
@@ -32,9 +33,23 @@ export interface LiveCaptureOptions {
   guard?: FrameGuard;
 }
 
+/**
+ * libpcap's buffer by default: at 100,000 packets/s of 200 bytes, about half a second of
+ * traffic waits there while the process is busy (a burst, garbage collection, a slow plugin).
+ */
+const DEFAULT_BUFFER_SIZE = 16 * 1024 * 1024;
+
+/**
+ * libpcap's buffer timeout: packets are handed over in blocks, a block when it is full or
+ * this long after its first packet, so quiet traffic comes in batches of this many ms (one
+ * guard run each, see FrameBatch), and the end of a capture waits this long (twice) for the
+ * last block.
+ */
+const BUFFER_TIMEOUT_MS = 20;
+
 /** libpcap's counters for a capture (`pcap_stats`), as miruo prints them. */
 export interface LibpcapCounters {
-  /** Packets received (on Linux: those that passed the filter). */
+  /** Packets received (on Linux: those that passed the filter), dropped ones included. */
   recv: number;
   /** Packets dropped because libpcap's buffer was full: the process did not keep up. */
   drop: number;
@@ -42,12 +57,17 @@ export interface LibpcapCounters {
   ifdrop: number;
 }
 
-/** `@pakeana/cap`: cap 0.2.1 whose addon adds each packet's libpcap timestamp and `stats` (packages/cap). */
+/**
+ * `@pakeana/cap`: cap 0.2.1 whose addon hands packets over in batches with their libpcap
+ * timestamps, and adds `read` and `stats` (packages/cap/PAKEANA.md).
+ */
 interface CapInstance {
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  open(device: string, filter: string, bufferSize: number, arena: Buffer, records: Uint32Array, timeoutMs: number): string;
+  /** Reads a batch of the packets ready now (a 'packets' event); returns their count. */
+  read(): number;
   close(): void;
   stats(): LibpcapCounters;
-  on(event: 'packet', listener: (nbytes: number, truncated: boolean, tsSec: number, tsNsec: number, wireLength: number) => void): void;
+  on(event: 'packets', listener: (count: number) => void): void;
 }
 
 interface CapModule {
@@ -68,23 +88,26 @@ function loadCap(): CapModule {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new LiveCaptureError(`${INSTALL_HINT} (${detail})`);
   }
-  if (typeof cap.Cap.prototype.stats !== 'function') throw new LiveCaptureError(`${INSTALL_HINT} (the addon was built from other sources)`);
+  if (typeof cap.Cap.prototype.read !== 'function') throw new LiveCaptureError(`${INSTALL_HINT} (the addon was built from other sources)`);
   return cap;
 }
 
 /**
  * Captures frames from an interface through libpcap (`@pakeana/cap`), each with the time
- * libpcap stamped it (nanoseconds where libpcap has them) and its length on the wire.
- * libpcap's bytes are valid only during its callback, so frames are copied into a batch and
- * handed on some milliseconds later, many under one run of the guard (see FrameBatch). The
- * handler gets a reused Frame object, as from file sources.
+ * libpcap stamped it (nanoseconds where libpcap has them) and its length on the wire. The
+ * addon reads every packet libpcap has ready into a FrameBatch at once, and the batch is
+ * handed on under one run of the guard: no call into JavaScript per packet. The handler gets
+ * a reused Frame object, as from file sources.
  */
 export class LiveCapture {
   readonly linkType: number;
   private readonly cap: CapInstance;
   private readonly batch: FrameBatch;
   private closed = false;
-  /** libpcap's counters as the capture closed; null before, or when the device keeps none. */
+  /**
+   * libpcap's counters when the capture was stopped: every packet received then and not
+   * dropped was handed on (`recv - drop` frames); null before, or when the device keeps none.
+   */
   counters: LibpcapCounters | null = null;
 
   constructor(options: LiveCaptureOptions, onFrame: FrameHandler) {
@@ -94,10 +117,11 @@ export class LiveCapture {
       throw new LiveCaptureError(`no such interface: ${options.device} (interfaces: ${devices.join(', ') || 'none visible'})`);
     }
     this.cap = new Cap();
-    const buffer = Buffer.alloc(262144);
+    const batch = new FrameBatch(onFrame, options.guard);
     let linkName: string;
     try {
-      linkName = this.cap.open(options.device, options.filter ?? '', options.bufferSize ?? 16 * 1024 * 1024, buffer);
+      const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
+      linkName = this.cap.open(options.device, options.filter ?? '', bufferSize, batch.arena, batch.records, BUFFER_TIMEOUT_MS);
     } catch (error) {
       throw new LiveCaptureError(describeOpenError(options, error));
     }
@@ -107,14 +131,9 @@ export class LiveCapture {
       throw new LiveCaptureError(`${options.device}: link type not supported for live capture (${linkName})`);
     }
     this.linkType = linkType;
-    const batch = new FrameBatch(onFrame, { linkType, guard: options.guard });
+    batch.linkType = linkType;
     this.batch = batch;
-    this.cap.on('packet', (nbytes, _truncated, tsSec, tsNsec, wireLength) => batch.add(buffer, nbytes, wireLength, tsSec, tsNsec));
-  }
-
-  /** Frames captured so far. */
-  get packets(): number {
-    return this.batch.received;
+    this.cap.on('packets', batch.handle);
   }
 
   /** Capture time now, on the clock libpcap stamps frames with (the system's wall clock). */
@@ -122,18 +141,21 @@ export class LiveCapture {
     return Date.now() / 1000;
   }
 
-  /** Hands on the frames captured so far now (before the sessions are expired). */
-  flush(): void {
-    this.batch.flush();
-  }
-
-  /** Stops capturing; the frames captured before are handled first (unless Ctrl-C cut a batch). */
-  close(): void {
+  /**
+   * Stops capturing: the packets libpcap received up to now are handed on first (those that
+   * wait in libpcap's buffer, and in the block being filled: it is handed over within two
+   * buffer timeouts), unless Ctrl-C cut a batch; later ones are not.
+   */
+  async close(): Promise<void> {
     if (this.closed) return;
-    this.counters = this.readCounters();
     this.closed = true;
+    this.counters = this.readCounters();
+    const taken = this.counters ? this.counters.recv - this.counters.drop : Infinity;
+    this.batch.limit = taken;
+    await sleep(2 * BUFFER_TIMEOUT_MS);
+    // Where `recv` counts packets the filter rejected (BSD), the buffer runs empty first.
+    while (!this.batch.interrupted && this.batch.received < taken && this.cap.read() > 0);
     this.cap.close();
-    this.batch.flush();
   }
 
   private readCounters(): LibpcapCounters | null {
