@@ -1,25 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ja3, ja3s, ja3sString, ja3String, ja4, ja4s } from './fingerprints.js';
-import { parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
+import { clientHello as bareClientHello, parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
 import { helloBody, readFixture, type Ja4Vector, type TsharkHello } from './fixtures/hello-bytes.js';
 
-const clientHello = (fields: Partial<ClientHello>): ClientHello => ({
-  version: 0x0303,
-  sessionId: '',
-  ciphers: [],
-  extensions: [],
-  serverName: null,
-  alpn: [],
-  supportedVersions: [],
-  groups: [],
-  pointFormats: [],
-  signatureAlgorithms: [],
-  ticket: false,
-  psk: false,
-  sslv2: false,
-  ...fields,
-});
+const clientHello = (fields: Partial<ClientHello>): ClientHello => ({ ...bareClientHello(0x0303, '', [], false), ...fields });
 
 const serverHello = (fields: Partial<ServerHello>): ServerHello => ({
   version: 0x0303,

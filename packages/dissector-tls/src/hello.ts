@@ -127,7 +127,7 @@ export function isGrease(value: number): boolean {
 }
 
 /** A ClientHello with what every format has; the extensions fill in the rest. */
-function clientHello(version: number, sessionId: string, ciphers: number[], sslv2: boolean): ClientHello {
+export function clientHello(version: number, sessionId: string, ciphers: number[], sslv2: boolean): ClientHello {
   return {
     version,
     sessionId,
