@@ -36,7 +36,10 @@ function echo(clock: CaptureClock, stats: Statistics) {
           if (text.startsWith('mark')) ctx.mark(`echo.${text}`);
         },
         gap: (dir, length) => ctx.emit({ dir, gap: length }),
-        end: (reason) => ctx.mark(`echo.end-${reason}`),
+        end: (reason) => {
+          ctx.emit({ end: reason, now: ctx.services.clock.now() });
+          ctx.mark(`echo.end-${reason}`);
+        },
       };
     },
   };
@@ -116,7 +119,7 @@ test('reported at its end: the replay gives the records, display lines, times an
 test('a trigger that fires mid-session starts the dissection there: what came before is replayed, the rest arrives live', () => {
   const { eager, onDemand } = bothWays(conversation().frames, [fireAtSegment(8)]);
   assert.deepEqual([eager.createdAfter, onDemand.createdAfter, onDemand.created], [[4], [8], eager.created]);
-  assert.equal((onDemand.reported[0] as { echo: unknown[] }).echo.length, 5);
+  assert.equal((onDemand.reported[0] as { echo: unknown[] }).echo.length, 6);
 });
 
 test('a trigger that reads records gets them as they happen: no session waits', () => {
@@ -133,4 +136,12 @@ test('a stream longer than the bound is dissected as it arrives from then on, re
   const unreported = run(c.frames, [], true);
   assert.deepEqual([unreported.created.length, unreported.bytes, unreported.stats.notDissected, unreported.held], [1, chunks * chunk.length, 0, 0]);
   bothWays(c.frames, [fireAtEnd]);
+});
+
+test('ended by the idle timeout at a later packet of another session: the replayed end comes at that moment', () => {
+  const idle = new Conversation('10.0.0.1:40000', '10.0.0.2:7').handshake().send('client', 'hello');
+  const later = new Conversation('10.0.0.3:40001', '10.0.0.2:7', { start: idle.time + 500 }).handshake();
+  const { onDemand } = bothWays([...idle.frames, ...later.frames], [fireAtEnd]);
+  const ended = (onDemand.reported[0] as { echo: { end?: string; now: number }[] }).echo.find((r) => r.end);
+  assert.deepEqual(ended, { end: 'timeout', now: later.frames[0]!.time });
 });

@@ -94,7 +94,9 @@ export class DeferredDissection implements TwoWayReceiver<number> {
   private charged = 0;
   /** Flat: ENTRY_SIZE numbers per data or gap call (one array, not an object per segment). */
   private readonly entries: number[] = [];
+  /** How the session ended, and the moment it did (capture time, marks then). */
   private endReason: EndReason | null = null;
+  private endAt = 0;
   private endMarks = 0;
   readonly clientReceiver: StreamReceiver = new DirectionReceiver(this, CLIENT_DATA);
   readonly serverReceiver: StreamReceiver = new DirectionReceiver(this, SERVER_DATA);
@@ -125,6 +127,7 @@ export class DeferredDissection implements TwoWayReceiver<number> {
   /** The session ended: kept until it is known whether it is reported. */
   end(reason: EndReason): void {
     this.endReason = reason;
+    this.endAt = this.host.now();
     this.endMarks = this.session.marks.length;
   }
 
@@ -160,7 +163,7 @@ export class DeferredDissection implements TwoWayReceiver<number> {
       }
     }
     if (this.endReason !== null) {
-      moment.replayAt(this.host.now(), this.session.segments, this.endMarks);
+      moment.replayAt(this.endAt, this.session.segments, this.endMarks);
       binding.end(this.endReason);
     }
     this.release();
