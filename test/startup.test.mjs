@@ -25,6 +25,11 @@ function write(path, content) {
   return file;
 }
 
+test('the start-up bundle is as current as the sources (npm run build, which npm test runs, makes it)', () => {
+  const { loadBundle } = require(join(cli, 'bin/start.js'));
+  assert.ok(loadBundle(cli, { codeCache: false }), 'packages/cli/dist/bundle.js is missing or older than the compiled sources: run `npm run build` (a bare `npx tsc -b` leaves it stale)');
+});
+
 /** One HTTP exchange. */
 const tiny = write(
   'tiny.pcap',
