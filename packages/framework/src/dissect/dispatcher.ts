@@ -84,8 +84,9 @@ export class DissectorTable {
   }
 
   bind(session: TcpSession, host: DispatchHost): DissectorBinding | null {
-    if (!this.applies(session)) return null;
-    return new DissectorBinding(session, this.candidates(session.serverPort, session.clientPort), this, host);
+    if (this.dissectors.length === 0) return null;
+    const candidates = this.candidates(session.serverPort, session.clientPort);
+    return candidates.length === 0 ? null : new DissectorBinding(session, candidates, this, host);
   }
 }
 
