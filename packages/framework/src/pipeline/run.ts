@@ -34,9 +34,14 @@ export interface RunResult {
   error: Error | null;
 }
 
-/** The pipeline's options: with every session reported, every session is dissected as it arrives. */
+/** Whether dissection waits for a report: with every session reported, each is dissected as it arrives. */
+function onDemand(options: RunOptions): boolean {
+  return (options.dissectOnDemand ?? false) && !options.reportAll;
+}
+
+/** The pipeline's options; `input`: the file deferred sessions read their bytes from again. */
 function pipelineOptions(options: RunOptions, stats: Statistics, input: InputFile | null = null): PipelineOptions {
-  return { ...options, stats, input, dissectOnDemand: (options.dissectOnDemand ?? false) && !options.reportAll };
+  return { ...options, stats, input, dissectOnDemand: onDemand(options) };
 }
 
 /**
@@ -77,7 +82,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   const stats = options.stats ?? new Statistics();
   const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
   // Deferred sessions read their bytes again from the file rather than keep copies.
-  const file = options.dissectOnDemand && !options.reportAll ? InputFile.open(input) : null;
+  const file = onDemand(options) ? InputFile.open(input) : null;
   const pipeline = new Pipeline(pipelineOptions(options, stats, file), reporter.finished);
   for (const sink of options.sinks) sink.bind?.(pipeline);
   let error: Error | null = null;

@@ -77,11 +77,11 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   /** What sessions whose dissection waits hold, together. */
   readonly deferral: DeferralBudget;
   /**
-   * While a deferred stream is replayed: the segment its calls belong to (0 otherwise), where
-   * its next mark goes, and how many marks it has added so far.
+   * While a deferred stream is replayed: the segment its calls belong to (0 otherwise), how many
+   * marks the session had when the current call was made, and how many the replay has added.
    */
   private replaySegment = 0;
-  private replayMarkAt = 0;
+  private replayMarksBefore = 0;
   private replayMarksAdded = 0;
   /** The frame being processed (null between frames), and where its buffer's first byte is in the input file (-1: not in one). */
   private frameData: Buffer | null = null;
@@ -261,10 +261,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   mark(session: TcpSession, reason: string): void {
     if (this.replaySegment > 0) {
       // A replayed dissector's mark goes where it would have gone as the session arrived.
-      if (session.addMark(reason, this.replayMarkAt)) {
-        this.replayMarkAt++;
-        this.replayMarksAdded++;
-      }
+      if (session.addMark(reason, this.replayMarksBefore + this.replayMarksAdded)) this.replayMarksAdded++;
       return;
     }
     if (!session.addMark(reason)) return;
@@ -401,7 +398,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   replayAt(at: number, segment: number, marks: number): void {
     this.clock.time = at;
     this.replaySegment = segment;
-    this.replayMarkAt = marks + this.replayMarksAdded;
+    this.replayMarksBefore = marks;
   }
 
   /** A SYN from the client on a tuple whose connection closed, or with a new ISN. */

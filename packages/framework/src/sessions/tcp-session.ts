@@ -193,7 +193,9 @@ export class TcpSession implements FlowEntry {
    */
   addMark(reason: string, at = this.marks.length): boolean {
     if (this.marks.includes(reason)) return false;
-    this.marks = [...this.marks.slice(0, at), reason, ...this.marks.slice(at)];
+    const marks = [...this.marks];
+    marks.splice(at, 0, reason);
+    this.marks = marks;
     return true;
   }
 
