@@ -6,43 +6,23 @@
 // process per run would take minutes), with the CLI's own run set-up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { runCapture } from '@pakeana/framework/internal';
 import { setupRun } from '../packages/cli/dist/run-setup.js';
-import { pakeanaBin } from './helpers.mjs';
+import { everyCapture, pakeanaBin, sharedDir, TextStream } from './helpers.mjs';
 
 process.env.TZ = 'UTC';
 const here = new URL('.', import.meta.url).pathname;
-const shared = join(here, '../../shared');
-const CAPTURE = /\.(pcap|pcapng|cap|trace|dmp|pcap\d*)$/i;
-
-function captures(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return captures(path);
-    return CAPTURE.test(name) ? [path] : [];
-  });
-}
-
-class Text extends Writable {
-  text = '';
-  _write(chunk, _encoding, done) {
-    this.text += chunk;
-    done();
-  }
-}
 
 // Triggers that read no records, so that dissection waits: miruo's defaults (mostly at the
 // end), resets and long sessions (some mid-session), and ones that fire early on most sessions.
 const TRIGGER_SETS = [{}, { reset: 'all', 'long-connect': 50 }, { 'long-connect': 0, retransmit: 0 }];
 
 async function run(file, flags) {
-  const stdout = new Text();
-  const stderr = new Text();
+  const stdout = new TextStream();
+  const stderr = new TextStream();
   const setup = await setupRun({ plugin: ['http', 'tls'], color: false, ...flags }, { stdout, stderr });
   const { error } = await runCapture(file, { ...setup.pipeline, sinks: setup.sinks, pluginTimeout: 30 });
   return { stdout: stdout.text, stderr: stderr.text, error: error?.message ?? null };
@@ -63,14 +43,10 @@ function comparableJson(text) {
   });
 }
 
-const files = [
-  ...captures(join(here, 'fixtures')),
-  ...captures(join(shared, 'corpus')),
-  ...captures(join(shared, 'public')),
-];
+const files = everyCapture();
 
 test(`dissection on demand prints what dissecting every session prints (${files.length} captures)`, async (t) => {
-  if (!existsSync(shared)) t.diagnostic('no ../shared next to the clone: the committed fixtures only');
+  if (!existsSync(sharedDir)) t.diagnostic('no ../shared next to the clone: the committed fixtures only');
   let deferredAway = 0;
   let compared = 0;
   for (const file of files) {

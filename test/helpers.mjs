@@ -1,6 +1,9 @@
 // Shared helpers of the integration tests: run the CLI as a process, parse NDJSON, compare
 // session records with tshark's view (*.expect.json).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 
 export const pakeanaBin = new URL('../packages/cli/bin/run.js', import.meta.url).pathname;
 
@@ -73,4 +76,33 @@ export function compareWithTshark(file, expected, run, { http = true } = {}) {
     check('http statuses', same(statuses, e.statuses), `${key}: got ${JSON.stringify(statuses)}, tshark ${JSON.stringify(e.statuses)}`);
   }
   return { checks, failures };
+}
+
+const here = new URL('.', import.meta.url).pathname;
+/** ../shared next to the clone (the corpus and public captures), when it is there. */
+export const sharedDir = join(here, '../../shared');
+const CAPTURE = /\.(pcap|pcapng|cap|trace|dmp|pcap\d*)$/i;
+
+/** Every capture file under `dir`, at any depth. */
+export function captures(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return captures(path);
+    return CAPTURE.test(name) ? [path] : [];
+  });
+}
+
+/** The repository's fixtures, and ../shared's corpus and public sets when they are there. */
+export function everyCapture() {
+  return [...captures(join(here, 'fixtures')), ...captures(join(sharedDir, 'corpus')), ...captures(join(sharedDir, 'public'))];
+}
+
+/** A stream that keeps what is written to it, in `text` (an in-process run's stdout or stderr). */
+export class TextStream extends Writable {
+  text = '';
+  _write(chunk, _encoding, done) {
+    this.text += chunk;
+    done();
+  }
 }

@@ -61,6 +61,7 @@ const ROOTS = [
   './commands/plugins/records.js',
   './commands/config/validate.js',
   './commands/config/schema.js',
+  './shard-worker.js',
   // Not commands/plugins/new.js: it finds its templates from its own __dirname.
 ];
 

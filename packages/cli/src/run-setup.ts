@@ -16,6 +16,7 @@ import {
   DEFAULT_MEMORY_LIMIT,
   MemoryAccount,
   PluginFailures,
+  pad4,
   flagAt,
   mergeOptions,
   parseOptionFlags,
@@ -61,6 +62,10 @@ export interface RunSetup {
   pluginTimeout?: number;
   sinks: SessionSink[];
   registry: PluginRegistry;
+  /** How the output writes a session id (the stand-in ids of workers are replaced so). */
+  idText(id: number): string;
+  /** What makes the run need one thread (`--export`, `--extract`), null when nothing does. */
+  oneThreadFor: string | null;
 }
 
 /** Where a run writes: sessions to `stdout`, the pretty summary to `stderr` (the process's own by default). */
@@ -68,6 +73,8 @@ export interface RunMode {
   live?: boolean;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream;
+  /** A worker of a run split between this many: its share of the memory limit, each session's output written at once. */
+  shards?: number;
 }
 
 /**
@@ -91,24 +98,27 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
   const format = flags.format ?? output.format ?? 'pretty';
   const exportFile = flags.export ?? output.export;
   const segmentLimit = flags['segment-limit'] ?? limits.segmentsPerSession ?? DEFAULT_LIMITS.segmentsPerSession;
-  const memory = new MemoryAccount(flags['memory-limit'] ?? limits.memory ?? DEFAULT_MEMORY_LIMIT);
+  const memory = new MemoryAccount(Math.floor((flags['memory-limit'] ?? limits.memory ?? DEFAULT_MEMORY_LIMIT) / (mode.shards ?? 1)));
+  const flushEachSession = mode.live || mode.shards !== undefined;
   // The export first: it finishes (and counts the frames it drops) before a summary is printed.
   const sinks: SessionSink[] = exportFile ? [new PcapExportSink(exportFile)] : [];
   const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
   const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
   if (format === 'json') {
-    sinks.push(new JsonSink(stdout, mode.live));
+    sinks.push(new JsonSink(stdout, flushEachSession));
     if (mode.live) sinks.push({ session: () => {}, finish: (s) => void stderr.write(summaryText(s)) });
   } else {
     const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory);
     observers.push(recorder);
     const color = flags.color ?? output.color ?? stdout.isTTY === true;
     const viewData = flags['view-data'] ?? output.viewData ?? 0;
-    sinks.push(new PrettySink(stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: mode.live }));
+    sinks.push(new PrettySink(stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: flushEachSession }));
   }
   return {
     registry,
     sinks,
+    idText: format === 'json' ? String : pad4,
+    oneThreadFor: exportFile !== undefined ? '--export' : services.options('http').extract !== undefined ? '--extract' : null,
     pluginTimeout: limits.pluginTimeout,
     pipeline: {
       clock,

@@ -36,10 +36,14 @@ export { TriggerBuilder, splitTriggerNode, type TriggerProblem } from './config/
 export { configSchema, loadConfig, checkConfigText, formatProblem, type ConfigFile, type ConfigProblem, type ConfigResult } from './config/config-file.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { SegmentRecorder, type SegmentLine } from './output/pretty/segment-recorder.js';
-export { PrettySink, flagArt, type PrettyOptions } from './output/pretty/pretty-sink.js';
+export { PrettySink, flagArt, pad4, type PrettyOptions } from './output/pretty/pretty-sink.js';
 export { summaryText } from './output/pretty/summary-text.js';
 export { PcapWriter } from './sources/pcap-writer.js';
 export { PcapExportSink } from './output/pcap-export-sink.js';
 export { MemoryAccount, MemoryKind, MEMORY_KIND_NAMES, DEFAULT_MEMORY_LIMIT, type MemoryKindName } from './memory/memory-account.js';
 export { PluginFailures } from './pipeline/plugin-failures.js';
 export { sessionRecordSchema, sessionJsonSchema, recordsSchema, recordJsonSchema } from './output/record-schema.js';
+export { runShard, runSharded, runShardWorker, shardError, type ShardDone, type ShardedRunOptions, type ShardRun, type ShardWorkerData } from './pipeline/sharded-run.js';
+export { TextCapture } from './pipeline/shard-collector.js';
+export { ShardMerger } from './pipeline/shard-merger.js';
+export { addShardCounters } from './pipeline/shard-counters.js';

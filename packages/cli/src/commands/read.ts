@@ -1,12 +1,22 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '@oclif/core/command';
-import { runCapture } from '@pakeana/framework/internal';
+import * as Flags from '@oclif/core/flags';
+import { runCapture, runSharded, type RunResult } from '@pakeana/framework/internal';
 import { accessSync, constants, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { failUsage, failInput } from '../errors.js';
 import { Progress } from '../progress.js';
-import { setupRun } from '../run-setup.js';
+import { setupRun, type RunSetup, type SessionFlagValues } from '../run-setup.js';
+import type { ReadWorkerData } from '../shard-worker.js';
 import { stopOnSignals } from '../stop-signal.js';
 import { sessionFlags } from '../shared-flags.js';
+
+/** Workers by default, at most: beyond it the thread that reads and merges is the bound. */
+const MAX_AUTO_WORKERS = 4;
+/** A capture smaller than this is read in one thread by default: starting workers costs more than they save. */
+const AUTO_WORKERS_FROM = 64 * 1048576;
 
 export default class Read extends Command {
   static override summary = 'Read a pcap or pcapng file and report the TCP sessions that matter.';
@@ -18,19 +28,52 @@ export default class Read extends Command {
     'tcpdump -i eth0 -w - | <%= config.bin %> read - --plugin http',
   ];
   static override args = { file: Args.string({ required: true, description: 'capture file (pcap or pcapng), or - for standard input' }) };
-  static override flags = sessionFlags;
+  static override flags = {
+    ...sessionFlags,
+    workers: Flags.integer({
+      char: 'j',
+      min: 1,
+      description: `worker threads, each following a share of the sessions (the output is the same) [default: the cores, at most ${MAX_AUTO_WORKERS}, from ${AUTO_WORKERS_FROM / 1048576} MiB of capture on]`,
+    }),
+  };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Read);
     if (args.file !== '-') checkReadable(this, args.file);
     const setup = await setupRun(flags).catch((error) => failUsage(this, error));
+    const workers = this.workers(args.file, flags.workers, setup);
     const stop = stopOnSignals();
     const progress = new Progress(args.file);
-    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout, onProgress: progress.update, onInputDone: () => progress.done() });
+    const common = { signal: stop.signal, onProgress: progress.update, onInputDone: () => progress.done() };
+    let result: RunResult;
+    if (workers > 1) {
+      const data: ReadWorkerData = { flags: flags as SessionFlagValues };
+      const workerScript = pathToFileURL(join(this.config.root, 'bin', 'worker.js'));
+      const { stats, memory } = setup.pipeline;
+      result = await runSharded(args.file, { ...common, workers, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText });
+    } else {
+      result = await runCapture(args.file, { ...setup.pipeline, ...common, sinks: setup.sinks, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout });
+    }
     stop.release();
     if (result.error) failInput(this, args.file, result.error);
   }
+
+  /**
+   * How many workers the run gets: as asked, or by default the cores (at most
+   * MAX_AUTO_WORKERS) for a file large enough to pay for their start. Standard input,
+   * `--export` and `--extract` need one.
+   */
+  private workers(file: string, asked: number | undefined, setup: RunSetup): number {
+    const oneFor = file === '-' ? 'reading standard input' : setup.oneThreadFor;
+    if (asked !== undefined) {
+      if (asked > 1 && oneFor) failUsage(this, new Error(`--workers ${asked}: ${oneFor} needs one worker`));
+      return asked;
+    }
+    if (oneFor || statSync(file).size < AUTO_WORKERS_FROM) return 1;
+    return Math.min(availableParallelism(), MAX_AUTO_WORKERS);
+  }
 }
+
 
 /** A file that cannot be opened is misuse, found before any output starts. */
 function checkReadable(command: Command, file: string): void {

@@ -11,11 +11,13 @@ import { decapsulate, isTunnelProtocol } from '../decode/tunnel.js';
 import { MemoryAccount, storedFrameCost } from '../memory/memory-account.js';
 import { HeapPressure } from '../memory/heap-pressure.js';
 import type { SessionObserver } from '../sessions/observer.js';
+import { flowHash } from '../sessions/flow-table.js';
 import { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from '../sessions/session-tracker.js';
 import { SUSPECT_AHEAD, TimerClock } from '../sessions/timer-clock.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
 import { copyFrame, frameTime, type Frame, type StoredFrame } from '../sources/frame.js';
 import { CaptureClock, defaultServices } from './services.js';
+import { shardSessionIds } from './shard-collector.js';
 import { Statistics } from './statistics.js';
 import { PluginFailures } from './plugin-failures.js';
 
@@ -46,6 +48,18 @@ export interface PipelineOptions {
   failures?: PluginFailures;
   /** The account of what the run holds, with its limit (a default-sized one when absent). */
   memory?: MemoryAccount;
+  /** Follow only the sessions of this share of the flows (one worker of several); all when absent. */
+  shard?: Shard;
+}
+
+/**
+ * One worker's share of the flows: those whose hash (the same both ways) leaves `index`
+ * divided by `count`. The worker still reads and decodes every frame, so that its timers run
+ * on every packet's time as one thread's would.
+ */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 /** Shedding stops at this share of the memory limit, so that it does not run on every packet. */
@@ -72,10 +86,12 @@ export class Pipeline {
   private readonly heapPressure: HeapPressure;
   /** The latest capture time, a lone outlier aside: what timers run on. */
   private readonly timers: TimerClock;
+  private readonly shard: Shard | null;
 
   constructor(options: PipelineOptions, onFinished: (session: TcpSession) => void) {
     this.stats = options.stats ?? new Statistics();
     this.keepFrames = options.keepFrames ?? false;
+    this.shard = options.shard ?? null;
     this.memory = options.memory ?? new MemoryAccount();
     this.stats.memory = this.memory;
     this.heapPressure = new HeapPressure(this.memory.limit);
@@ -85,7 +101,7 @@ export class Pipeline {
     const services = options.services ?? defaultServices(clock);
     this.timers = new TimerClock(Math.max(limits.idleTimeout, SUSPECT_AHEAD), this.stats);
     this.tracker = new SessionTracker(
-      { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false, dissectOnDemand: options.dissectOnDemand ?? false, input: options.input ?? null },
+      { limits, keepFrames: this.keepFrames, keepDisplay: options.keepDisplay ?? false, dissectOnDemand: options.dissectOnDemand ?? false, input: options.input ?? null, firstId: this.shard ? shardSessionIds() : 1 },
       this.stats,
       new DissectorTable(options.dissectors ?? []),
       options.observers ?? [],
@@ -140,6 +156,11 @@ export class Pipeline {
     }
     if (!decodeTcp(pkt.buf, pkt.l4Offset, pkt.l4Length, pkt.l4WireLength, this.tcp)) {
       stats.headerErrors.tcp++;
+      return;
+    }
+    const shard = this.shard;
+    if (shard !== null && flowHash(pkt, this.tcp) % shard.count !== shard.index) {
+      this.tracker.passing(time);
       return;
     }
     this.tracker.segment(pkt, this.tcp, frame, time, fragmentFrames, fragmentConflict);

@@ -4,7 +4,7 @@ import { InputFile } from '../sources/input-file.js';
 import type { FrameGuard } from '../sources/frame-batch.js';
 import { LiveCapture } from '../sources/live-capture.js';
 import { Pipeline, type PipelineOptions } from './pipeline.js';
-import { Reporter } from './reporter.js';
+import { Reporter, type SessionReport } from './reporter.js';
 import { Statistics } from './statistics.js';
 import { Watchdog } from './watchdog.js';
 
@@ -26,6 +26,8 @@ export interface RunOptions extends PipelineOptions {
   pluginTimeout?: number;
   /** Ctrl-C stopped the run while frames were being handled (no SIGINT handler ran). */
   onInterrupt?(): void;
+  /** Where finished sessions go instead of a `Reporter` on `sinks` (a worker's collector). */
+  report?: SessionReport;
 }
 
 export interface RunResult {
@@ -80,11 +82,11 @@ function finishGuarded(pipeline: Pipeline, guard: FrameGuard): void {
  */
 export async function runCapture(input: string, options: RunOptions): Promise<RunResult> {
   const stats = options.stats ?? new Statistics();
-  const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
+  const reporter = options.report ?? new Reporter(options.sinks, stats, options.reportAll ?? false);
   // Deferred sessions read their bytes again from the file rather than keep copies.
   const file = onDemand(options) ? InputFile.open(input) : null;
   const pipeline = new Pipeline(pipelineOptions(options, stats, file), reporter.finished);
-  for (const sink of options.sinks) sink.bind?.(pipeline);
+  reporter.bind?.(pipeline);
   let error: Error | null = null;
   const guard = guardPluginCalls(pipeline, options);
   try {
@@ -122,7 +124,7 @@ export async function runLive(options: LiveRunOptions): Promise<RunResult> {
   const stats = options.stats ?? new Statistics();
   const reporter = new Reporter(options.sinks, stats, options.reportAll ?? false);
   const pipeline = new Pipeline(pipelineOptions(options, stats), reporter.finished);
-  for (const sink of options.sinks) sink.bind?.(pipeline);
+  reporter.bind(pipeline);
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const guardCalls = guardPluginCalls(pipeline, options);

@@ -16,6 +16,14 @@ export interface FlowEntry {
   readonly addressWords: number[];
   /** Capture time of the last segment. */
   lastTime: number;
+  /**
+   * The timer clock's time (which never steps back) when a packet last touched the entry:
+   * what idle timeout and close linger count from, so that the idle order is also the order
+   * of expiry.
+   */
+  touchedAt: number;
+  /** The index of the frame that last touched the entry (its place in the idle order). */
+  touchedFrame: number;
   /** True for a tombstone, and for a session once finished. */
   finished: boolean;
   nextInBucket: FlowEntry | null;
@@ -39,6 +47,10 @@ export class Tombstone implements FlowEntry {
   readonly context: number;
   readonly addressWords: number[];
   lastTime: number;
+  touchedAt: number;
+  touchedFrame: number;
+  /** The timer clock's time when the session finished: what `limits.tombstone` counts from. */
+  buriedAt = 0;
   readonly finished = true;
   nextInBucket: FlowEntry | null = null;
   idlePrev: FlowEntry | null = null;
@@ -55,5 +67,7 @@ export class Tombstone implements FlowEntry {
     this.context = of.context;
     this.addressWords = of.addressWords;
     this.lastTime = of.lastTime;
+    this.touchedAt = of.touchedAt;
+    this.touchedFrame = of.touchedFrame;
   }
 }

@@ -20,12 +20,18 @@ export class FlowTable {
   private idleTail: FlowEntry | null = null;
   private ageHead: TcpSession | null = null;
   private ageTail: TcpSession | null = null;
-  private nextId = 1;
+  private nextId: number;
   size = 0;
   /** Set by `find`: true when the packet was sent by the session's client. */
   fromClient = true;
 
-  constructor(readonly budget: BufferBudget) {}
+  /** `firstId`: the first session's id (the next get the numbers after it). */
+  constructor(
+    readonly budget: BufferBudget,
+    firstId = 1,
+  ) {
+    this.nextId = firstId;
+  }
 
   /** The session (or tombstone) of this packet, or null. Sets `fromClient`. */
   find(pkt: DecodedPacket, tcp: TcpHeader): FlowEntry | null {
@@ -189,7 +195,7 @@ function endpointHash(buf: Buffer, offset: number, length: number, port: number)
 }
 
 /** The same for both directions of a flow: the endpoint hashes are added (and the context mixed in). */
-function flowHash(pkt: DecodedPacket, tcp: TcpHeader): number {
+export function flowHash(pkt: DecodedPacket, tcp: TcpHeader): number {
   const a = endpointHash(pkt.buf, pkt.srcOffset, pkt.addrLen, tcp.srcPort);
   const b = endpointHash(pkt.buf, pkt.dstOffset, pkt.addrLen, tcp.dstPort);
   return ((a + b) ^ pkt.context) & 0x3fffffff;

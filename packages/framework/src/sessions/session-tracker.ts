@@ -52,6 +52,26 @@ export const OVERLAP_CONFLICT_MARK = 'tcp.overlap-conflict';
 /** A session carried in an IP datagram whose fragments overlapped with different bytes. */
 export const FRAGMENT_CONFLICT_MARK = 'ip.overlap-conflict';
 
+/**
+ * Where in the handling of a frame a session finished, in the order of the steps: with the
+ * frame's index and the session's place in its queue, the order in which one thread finishes
+ * sessions (what workers' results are merged by; see `ShardCollector`).
+ */
+export const enum FinishStage {
+  /** Evicted to stay within the memory limit, before the frame. */
+  Shed,
+  /** Idle timeout found by the periodic housekeeping, then closed sessions past their linger. */
+  HousekeepingIdle,
+  HousekeepingClosing,
+  /** The same, found by a TCP segment (of any session). */
+  SegmentIdle,
+  SegmentClosing,
+  /** By the segment's own doing: a new connection on the tuple, or an eviction it forced. */
+  Segment,
+  /** At the end of the input. */
+  End,
+}
+
 export interface TrackerOptions {
   limits: TrackerLimits;
   /** Keep each session's original frames (for pcap export). */
@@ -65,6 +85,8 @@ export interface TrackerOptions {
   dissectOnDemand: boolean;
   /** The input file, read again for deferred sessions' bytes (null: they are copied). */
   input: RereadableInput | null;
+  /** The first session's id (1; a worker's stand-ins, see `shardSessionIds`). */
+  firstId?: number;
 }
 
 /**
@@ -97,6 +119,8 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   /** What finished sessions left in the table, in the order they finished. */
   private readonly tombstones = new SessionQueue<Tombstone>();
   calling: DissectorBinding | null = null;
+  /** The step a session finishing now finishes in. */
+  finishStage = FinishStage.SegmentIdle;
   /**
    * The session the packet far ahead that the timer clock holds as a suspect belonged to, with
    * its times before: put back if that packet turns out an outlier.
@@ -118,7 +142,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     private readonly memory: MemoryAccount,
     private readonly failures: PluginFailures,
   ) {
-    this.table = new FlowTable(new BufferBudget(memory, { ...DEFAULT_STREAM_LIMITS, bytes: options.limits.bufferedBytes }));
+    this.table = new FlowTable(new BufferBudget(memory, { ...DEFAULT_STREAM_LIMITS, bytes: options.limits.bufferedBytes }), options.firstId);
     this.deferral = new DeferralBudget(memory);
     observers.forEach((o, slot) => o.attach?.(slot));
   }
@@ -140,15 +164,14 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
    * `fragmentConflict`: its fragments overlapped with different bytes (the first were kept).
    */
   segment(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number, fragmentFrames: StoredFrame[] | null, fragmentConflict = false): void {
-    this.clock.time = time;
-    if (this.suspectSession && Number.isNaN(this.timers.suspect)) this.settleSuspect();
-    this.expire(this.timers.now);
+    this.passing(time);
+    this.finishStage = FinishStage.Segment;
     const found = this.table.find(pkt, tcp);
     let fromClient = this.table.fromClient;
     let session: TcpSession | null = null;
     if (found instanceof Tombstone) {
       if (!isClientSyn(tcp, fromClient)) {
-        this.table.touch(found); // a late segment of a finished session: absorbed
+        this.touch(found, frame.index); // a late segment of a finished session: absorbed
         return;
       }
       this.forget(found);
@@ -166,7 +189,9 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     } else if (session.queue === this.halfOpen && !isClientSyn(tcp, fromClient)) {
       this.halfOpen.remove(session); // the handshake goes on
     }
-    this.table.touch(session);
+    this.touch(session, frame.index);
+    // The closing queue stays in idle order, so that its head is the first to expire.
+    if (session.queue === this.closing) this.closing.push(session);
     session.packets++;
     if (session.frames) this.keepFrames(session, frame, fragmentFrames);
     const timeBefore = session.packets === 1 ? this.timers.now : session.lastTime;
@@ -179,10 +204,28 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     if (time === this.timers.suspect) this.holdSuspect(session, time, timeBefore);
   }
 
+  /**
+   * A TCP segment's time reaches the timers: sessions idle or closed long enough as of it are
+   * finished. A segment of a session another worker follows comes here alone, so that every
+   * worker finishes its sessions at the same moments as one thread would.
+   */
+  passing(time: number): void {
+    this.clock.time = time;
+    if (this.suspectSession && Number.isNaN(this.timers.suspect)) this.settleSuspect();
+    this.expire(this.timers.now, FinishStage.SegmentIdle);
+  }
+
+  private touch(entry: FlowEntry, frameIndex: number): void {
+    this.table.touch(entry);
+    entry.touchedAt = this.timers.now;
+    entry.touchedFrame = frameIndex;
+  }
+
   private holdSuspect(session: TcpSession, time: number, timeBefore: number): void {
     this.suspectSession = session;
     this.suspectTime = time;
     this.timeBeforeSuspect = timeBefore;
+    session.touchedAt = time; // if the clock jumps with it, the session is not idle across the jump
   }
 
   /**
@@ -193,17 +236,24 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     const session = this.suspectSession!;
     this.suspectSession = null;
     if (this.timers.now >= this.suspectTime || session.finished) return;
+    // Still the last entry touched: the idle order stays the order of touchedAt.
+    session.touchedAt = this.timers.now;
     if (session.lastTime === this.suspectTime) session.lastTime = this.timeBeforeSuspect;
     if (session.start === this.suspectTime) session.start = this.timeBeforeSuspect;
   }
 
-  /** Finishes sessions idle longer than the timeout, and closed ones past their linger. */
-  expire(now: number): void {
+  /**
+   * Finishes sessions idle longer than the timeout, then closed ones past their linger, as of
+   * the timer time `now`; `stage` says which step of a frame's handling this is.
+   */
+  expire(now: number, stage: FinishStage.HousekeepingIdle | FinishStage.SegmentIdle = FinishStage.HousekeepingIdle): void {
     const { idleTimeout, closeLinger } = this.options.limits;
-    for (let s = this.table.idlest; s && now - s.lastTime > idleTimeout; s = this.table.idlest) this.drop(s, 'timeout');
+    this.finishStage = stage;
+    for (let s = this.table.idlest; s && now - s.touchedAt > idleTimeout; s = this.table.idlest) this.drop(s, 'timeout');
+    this.finishStage = stage + 1;
     for (let s = this.closing.first; s; s = this.closing.first) {
       // Linger counts from the last segment: a connection that goes on after a RST is not over.
-      if (s.closedAt >= 0 && now - s.lastTime <= closeLinger) break;
+      if (s.closedAt >= 0 && now - s.touchedAt <= closeLinger) break;
       if (s.closedAt < 0) {
         this.closing.remove(s);
         continue;
@@ -218,7 +268,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   /** Forgets finished sessions whose late packets are no longer expected. */
   private buryTombstones(now: number): void {
     const { tombstone } = this.options.limits;
-    for (let s = this.tombstones.first; s && now - s.lastTime > tombstone; s = this.tombstones.first) this.forget(s);
+    for (let s = this.tombstones.first; s && now - s.buriedAt > tombstone; s = this.tombstones.first) this.forget(s);
   }
 
   /**
@@ -240,6 +290,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
 
   /** Evicts live sessions, idlest first, while `more()` says so (memory shedding); each is counted. */
   evictIdlest(more: () => boolean): void {
+    this.finishStage = FinishStage.Shed;
     for (let s = this.table.idlest; s && more(); s = this.table.idlest) {
       if (!(s instanceof Tombstone)) this.memory.countShed(MemoryKind.Sessions);
       this.drop(s, 'evicted');
@@ -248,6 +299,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
 
   /** End of input: every session still open is finished as `open`. */
   finishAll(reason: EndReason): void {
+    this.finishStage = FinishStage.End;
     for (const s of this.table.open()) this.retire(s, reason);
   }
 
@@ -519,6 +571,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   private entomb(session: TcpSession): void {
     session.queue?.remove(session);
     const tombstone = this.table.bury(session);
+    tombstone.buriedAt = this.timers.now;
     this.memory.release(MemoryKind.Sessions, SESSION_COST);
     this.memory.charge(MemoryKind.Sessions, TOMBSTONE_COST);
     this.tombstones.push(tombstone);

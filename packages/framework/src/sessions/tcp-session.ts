@@ -59,6 +59,8 @@ export class TcpSession implements FlowEntry {
   start = 0;
   /** Capture time of the last segment. */
   lastTime = 0;
+  touchedAt = 0;
+  touchedFrame = 0;
   packets = 0;
   /** Frame index of the session's first frame (export ordering). */
   firstFrame = 0;

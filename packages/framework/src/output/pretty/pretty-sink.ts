@@ -211,7 +211,8 @@ function clock(seconds: number): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
 
-function pad4(n: number): string {
+/** A session id or segment number as the pretty layout writes it: `0042`. */
+export function pad4(n: number): string {
   return String(n).padStart(4, '0');
 }
 

@@ -1,0 +1,171 @@
+import type { SessionSink } from '../output/sink.js';
+import type { SessionObserver } from '../sessions/observer.js';
+import { FinishStage } from '../sessions/session-tracker.js';
+import type { TcpSession } from '../sessions/tcp-session.js';
+import type { Pipeline } from './pipeline.js';
+import type { SessionReport } from './reporter.js';
+
+/**
+ * A finished session a worker hands the main thread: reported (its output rendered), or only
+ * marked (its marks counted in the summary). `frame`, `stage` and `order` are where one thread
+ * would have finished it: results from all workers sorted by them come out in one thread's order.
+ */
+export interface ShardResult {
+  /** The frame during whose handling it finished (Infinity: at the end of the input). */
+  frame: number;
+  stage: FinishStage;
+  /** Its place within the stage: its last frame for timeouts and linger, its first at the end, else arrival. */
+  order: number;
+  /** The id the worker rendered (a stand-in, see `shardSessionIds`), and the frame that created it. */
+  id: number;
+  creation: number;
+  reported: boolean;
+  triggers: string[];
+  marks: string[];
+  /** The sinks' output for it ('' when not reported). */
+  text: string;
+}
+
+/** What a worker sends after each chunk of input, and once at the end (watermark Infinity). */
+export interface ShardBatch {
+  type: 'batch';
+  /** Every frame up to this index was handled: no later result can come from an earlier frame. */
+  watermark: number;
+  /** The first frames of the sessions created since the last batch, in order. */
+  creations: number[];
+  results: ShardResult[];
+  /** Input bytes read so far (for the progress line). */
+  bytesRead: number;
+}
+
+/** What the main thread sends a worker: credit for output it wrote, or stop (Ctrl-C). */
+export type ShardControl = { type: 'credit'; bytes: number } | { type: 'stop' };
+
+/** Output a worker may have sent and not seen written before it waits. */
+const OUTPUT_CREDIT = 8 * 1024 * 1024;
+
+/**
+ * Ids a worker gives its sessions: the main thread learns each session's real id (its rank in
+ * creation order over all workers) only when it merges, and puts it in place of this stand-in
+ * in the rendered text. 16 random leading digits: no other number in the output is one of them.
+ */
+export function shardSessionIds(): number {
+  return (1000 + Math.floor(Math.random() * 7000)) * 1e12;
+}
+
+/** Where the sinks of a worker write: each session's output is taken as one string. */
+export class TextCapture {
+  private text = '';
+
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+
+  take(): string {
+    const text = this.text;
+    this.text = '';
+    return text;
+  }
+
+  /** As the stream type the sinks take (they only call `write`). */
+  get stream(): NodeJS.WritableStream {
+    return this as unknown as NodeJS.WritableStream;
+  }
+}
+
+/**
+ * A worker's end of a run split by flows: renders each reported session with the run's sinks
+ * (into a `TextCapture`), and sends the results with their place in one thread's order to the
+ * main thread after each chunk of input. Waits when more than `OUTPUT_CREDIT` of output is
+ * unwritten, so that a slow reader or a worker far ahead of the others holds memory in bounds.
+ */
+export class ShardCollector implements SessionReport, SessionObserver {
+  private pipeline: Pipeline | null = null;
+  private results: ShardResult[] = [];
+  private creations: number[] = [];
+  private arrival = 0;
+  private unwritten = 0;
+  private waiting: (() => void) | null = null;
+  bytesRead = 0;
+
+  constructor(
+    private readonly sinks: readonly SessionSink[],
+    private readonly output: TextCapture,
+    private readonly reportAll: boolean,
+    private readonly send: (batch: ShardBatch) => void,
+  ) {}
+
+  bind(pipeline: Pipeline): void {
+    this.pipeline = pipeline;
+    for (const sink of this.sinks) sink.bind?.(pipeline);
+  }
+
+  /** As an observer: every session's creation, for the ids. */
+  open(session: TcpSession): void {
+    this.creations.push(session.firstFrame);
+  }
+
+  readonly finished = (session: TcpSession): void => {
+    const reported = this.reportAll || session.triggers.length > 0;
+    if (!reported && session.marks.length === 0) return;
+    if (reported) for (const sink of this.sinks) sink.session(session);
+    const { tracker, stats } = this.pipeline!;
+    const stage = tracker.finishStage;
+    const text = reported ? this.output.take() : '';
+    this.unwritten += text.length;
+    this.results.push({
+      frame: stage === FinishStage.End ? Infinity : stats.packets,
+      stage,
+      order: this.orderInStage(session, stage),
+      id: session.id,
+      creation: session.firstFrame,
+      reported,
+      triggers: session.triggers.slice(),
+      marks: session.marks.slice(),
+      text,
+    });
+  };
+
+  drained(): Promise<void> | null {
+    this.flush(this.pipeline!.stats.packets);
+    if (this.unwritten <= OUTPUT_CREDIT) return null;
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** The main thread wrote `bytes` of this worker's output. */
+  credit(bytes: number): void {
+    this.unwritten -= bytes;
+    if (this.waiting && this.unwritten <= OUTPUT_CREDIT / 2) {
+      this.waiting();
+      this.waiting = null;
+    }
+  }
+
+  async finish(): Promise<void> {
+    this.flush(Infinity);
+  }
+
+  abort(): void {}
+
+  private flush(watermark: number): void {
+    this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, bytesRead: this.bytesRead });
+    this.creations = [];
+    this.results = [];
+  }
+
+  /** Queues keep idle order, and the end finishes in creation order (see `FinishStage`). */
+  private orderInStage(session: TcpSession, stage: FinishStage): number {
+    switch (stage) {
+      case FinishStage.HousekeepingIdle:
+      case FinishStage.HousekeepingClosing:
+      case FinishStage.SegmentIdle:
+      case FinishStage.SegmentClosing:
+        return session.touchedFrame;
+      case FinishStage.End:
+        return session.firstFrame;
+      default:
+        return ++this.arrival;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { parentPort, Worker } from 'node:worker_threads';
+import { MemoryAccount } from '../memory/memory-account.js';
+import type { SessionSink } from '../output/sink.js';
+import { CaptureFormatError } from '../sources/capture-parser.js';
+import type { Shard } from './pipeline.js';
+import { runCapture, type RunOptions, type RunResult } from './run.js';
+import { ShardCollector, type ShardBatch, type ShardControl, type TextCapture } from './shard-collector.js';
+import { ShardMerger } from './shard-merger.js';
+import { addShardCounters, shardCounters, type ShardCounters } from './shard-counters.js';
+import { Statistics } from './statistics.js';
+
+/** A worker's last message: its counters, and the damage that stopped its read, if any. */
+export interface ShardDone {
+  type: 'done';
+  counters: ShardCounters;
+  error: { message: string; byteOffset?: number; code?: string } | null;
+}
+
+/** What a worker is started with: the input, its share of the flows, and what the caller adds (the run's settings). */
+export interface ShardWorkerData<T = unknown> {
+  input: string;
+  shard: Shard;
+  data: T;
+}
+
+export interface ShardedRunOptions {
+  workers: number;
+  /** The worker's module: it builds the run from `data` and calls `runShardWorker`. */
+  workerScript: URL;
+  data: unknown;
+  /** Where the reported sessions go, in order (the run's standard output). */
+  out: NodeJS.WritableStream;
+  /** The run's sinks: they write the summary, with every worker's counters added up. */
+  sinks: readonly SessionSink[];
+  stats?: Statistics;
+  /** The run's memory account, for the summary: its limit, and the workers' peaks and shedding added up. */
+  memory?: MemoryAccount;
+  /** How the output writes a session id. */
+  idText(id: number): string;
+  signal?: AbortSignal;
+  onProgress?(bytesRead: number, packets: number): void;
+  onInputDone?(): void;
+}
+
+/**
+ * Reads a capture file with its flows split between `workers` worker threads by a hash of the
+ * flow (see `Shard`). Each worker reads and decodes the whole file and follows its own share
+ * of the sessions; the main thread merges what they report into one thread's order (see
+ * `ShardMerger`), so the output is the same as `runCapture`'s while no limit is reached
+ * (limits apply to each worker).
+ */
+export async function runSharded(input: string, options: ShardedRunOptions): Promise<RunResult> {
+  const stats = options.stats ?? new Statistics();
+  stats.memory = options.memory ?? new MemoryAccount();
+  const count = options.workers;
+  const out = options.out;
+  let pending: string[] = [];
+  const credits = new Array<number>(count).fill(0);
+  const merger = new ShardMerger(count, stats, options.idText, (text, shard) => {
+    pending.push(text);
+    credits[shard]! += text.length;
+  });
+  const workers = Array.from({ length: count }, (_, index) => {
+    const workerData: ShardWorkerData = { input, shard: { index, count }, data: options.data };
+    return new Worker(options.workerScript, { workerData });
+  });
+  const stop = () => workers.forEach((w) => w.postMessage({ type: 'stop' } satisfies ShardControl));
+  options.signal?.addEventListener('abort', stop, { once: true });
+  let inputDone = false;
+
+  /** Writes what was released; the workers get their credit once the output has taken it. */
+  const writeReleased = () => {
+    if (pending.length > 0) {
+      out.write(pending.join(''));
+      pending = [];
+    }
+    const give = () =>
+      credits.forEach((bytes, shard) => {
+        if (bytes === 0) return;
+        workers[shard]!.postMessage({ type: 'credit', bytes } satisfies ShardControl);
+        credits[shard] = 0;
+      });
+    if ((out as { writableNeedDrain?: boolean }).writableNeedDrain) out.once('drain', give);
+    else give();
+  };
+
+  const finished = workers.map(
+    (worker, index) =>
+      new Promise<ShardDone>((resolve, reject) => {
+        worker.on('message', (message: ShardBatch | ShardDone) => {
+          if (message.type === 'done') return resolve(message);
+          merger.take(index, message);
+          writeReleased();
+          if (index === 0 && message.watermark < Infinity) options.onProgress?.(message.bytesRead, message.watermark);
+          if (!inputDone && merger.inputDone) {
+            inputDone = true;
+            options.onInputDone?.();
+          }
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`worker ${index} stopped (exit status ${code}) before it was done`)));
+      }),
+  );
+  let results: ShardDone[];
+  try {
+    results = await Promise.all(finished);
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  results.forEach((r, i) => addShardCounters(stats, r.counters, i === 0));
+  stats.sampleMemory();
+  for (const sink of options.sinks) await sink.finish(stats);
+  return { stats, error: shardError(results[0]!.error) };
+}
+
+export function shardError(error: ShardDone['error']): Error | null {
+  if (!error) return null;
+  if (error.byteOffset !== undefined) return new CaptureFormatError(error.message, error.byteOffset);
+  return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
+}
+
+/** A share of a run under way: its done message to come, and what the main thread can tell it. */
+export interface ShardRun {
+  done: Promise<ShardDone>;
+  /** The main thread wrote this much of its output. */
+  credit(bytes: number): void;
+  /** Ctrl-C: the read ends, and the sessions seen are finished and reported. */
+  stop(): void;
+}
+
+/**
+ * Runs the capture through one share of the flows (see `Shard`), the sinks rendering into
+ * `output`, and hands `send` the results after each chunk. What a worker does (`runShardWorker`);
+ * tests run every share in one thread with it.
+ */
+export function runShard(input: string, shard: Shard, options: RunOptions, output: TextCapture, send: (batch: ShardBatch) => void): ShardRun {
+  const stop = new AbortController();
+  const collector = new ShardCollector(options.sinks, output, options.reportAll ?? false, send);
+  const done = runCapture(input, {
+    ...options,
+    shard,
+    report: collector,
+    observers: [...(options.observers ?? []), collector],
+    signal: stop.signal,
+    onProgress: (bytesRead) => (collector.bytesRead = bytesRead),
+  }).then(({ stats, error }): ShardDone => ({
+    type: 'done',
+    counters: shardCounters(stats),
+    error: error && {
+      message: error.message,
+      ...(error instanceof CaptureFormatError ? { byteOffset: error.byteOffset } : {}),
+      ...((error as NodeJS.ErrnoException).code ? { code: (error as NodeJS.ErrnoException).code } : {}),
+    },
+  }));
+  return { done, credit: (bytes) => collector.credit(bytes), stop: () => stop.abort() };
+}
+
+/** A worker's side of `runSharded` (call it in the worker's module): `runShard`, talking with the main thread. */
+export async function runShardWorker(input: string, shard: Shard, options: RunOptions, output: TextCapture): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('runShardWorker: not in a worker thread');
+  const run = runShard(input, shard, options, output, (batch) => port.postMessage(batch));
+  port.on('message', (message: ShardControl) => (message.type === 'credit' ? run.credit(message.bytes) : run.stop()));
+  port.postMessage(await run.done);
+  port.close();
+}

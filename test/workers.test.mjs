@@ -1,0 +1,118 @@
+// `read --workers N` splits the sessions between threads by a hash of the flow; the output must
+// be what one thread prints: the same sessions, ids, order, summary. On every capture of the
+// repository's fixtures and of ../shared's corpus and public sets, the shares of 2 and 3
+// workers run side by side in this process (a process per run would take minutes), merged by
+// the same code as the threads'; then the CLI runs real worker threads on a few captures.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { addShardCounters, runCapture, runShard, shardError, ShardMerger, TextCapture } from '@pakeana/framework/internal';
+import { setupRun } from '../packages/cli/dist/run-setup.js';
+import { everyCapture, runPakeana, sharedDir, TextStream } from './helpers.mjs';
+
+process.env.TZ = 'UTC';
+const here = new URL('.', import.meta.url).pathname;
+
+const FLAGS = { plugin: ['http', 'tls'], color: false, 'dissect-all': false };
+// Every session (ids and order of all), and miruo's default triggers (few reported, more finished unreported).
+const TRIGGER_SETS = [{ all: true }, {}];
+
+async function oneThread(file, flags) {
+  const stdout = new TextStream();
+  const stderr = new TextStream();
+  const setup = await setupRun(flags, { stdout, stderr });
+  const { error } = await runCapture(file, { ...setup.pipeline, sinks: setup.sinks, pluginTimeout: 30 });
+  return { stdout: stdout.text, stderr: stderr.text, error: error?.message ?? null };
+}
+
+/** The shares of `count` workers run together in this thread, merged as `runSharded` merges them. */
+async function shared(file, flags, count) {
+  const stdout = new TextStream();
+  const stderr = new TextStream();
+  const main = await setupRun(flags, { stdout, stderr });
+  const { stats, memory } = main.pipeline;
+  stats.memory = memory;
+  const runs = [];
+  const merger = new ShardMerger(count, stats, main.idText, (text, shard) => {
+    stdout.text += text;
+    runs[shard].credit(text.length);
+  });
+  for (let index = 0; index < count; index++) {
+    const output = new TextCapture();
+    const setup = await setupRun(flags, { stdout: output.stream, shards: count });
+    runs.push(runShard(file, { index, count }, { ...setup.pipeline, sinks: setup.sinks, pluginTimeout: 30 }, output, (batch) => merger.take(index, batch)));
+  }
+  const done = await Promise.all(runs.map((r) => r.done));
+  done.forEach((d, i) => addShardCounters(stats, d.counters, i === 0));
+  for (const sink of main.sinks) await sink.finish(stats);
+  return { stdout: stdout.text, stderr: stderr.text, error: shardError(done[0].error)?.message ?? null };
+}
+
+/** The summary without what varies from run to run (times, memory). */
+function comparable(text) {
+  return text
+    .replace(/^(Memory held|Peak memory|Elapsed).*\n/gm, '')
+    .replace(/"elapsed":[^,]+,"peakRss":\d+,"memory":\{"limit":\d+,"peak":\d+,/, '');
+}
+
+const files = everyCapture();
+
+test(`the shares of 2 and 3 workers, merged, print what one thread prints (${files.length} captures)`, async (t) => {
+  if (!existsSync(sharedDir)) t.diagnostic('no ../shared next to the clone: the committed fixtures only');
+  let compared = 0;
+  let sessionsSplit = 0;
+  for (const file of files) {
+    for (const triggers of TRIGGER_SETS) {
+      for (const format of ['pretty', 'json']) {
+        const flags = { ...FLAGS, ...triggers, format };
+        const one = await oneThread(file, flags);
+        for (const count of [2, 3]) {
+          const many = await shared(file, flags, count);
+          const what = `${file} ${JSON.stringify({ ...triggers, format })} with ${count} workers`;
+          assert.equal(many.error, one.error, what);
+          assert.equal(comparable(many.stdout), comparable(one.stdout), what);
+          assert.equal(comparable(many.stderr), comparable(one.stderr), what);
+          compared++;
+        }
+        if (triggers.all && format === 'json') sessionsSplit += (one.stdout.match(/"type":"session"/g) ?? []).length;
+      }
+    }
+  }
+  t.diagnostic(`${compared} runs compared, ${sessionsSplit} sessions`);
+  assert.ok(sessionsSplit > 1000, `only ${sessionsSplit} sessions: the comparison proves little`);
+});
+
+const fixture = (name) => join(here, 'fixtures', name);
+
+test('read --workers 1, 2 and 4: real worker threads print what one thread prints', () => {
+  const runs = [
+    [fixture('corpus/http-many.pcap'), '--plugin', 'http', '--all'],
+    [fixture('corpus/tcp-reset.pcap'), '--plugin', 'http', '--reset', 'all', '--format', 'json'],
+  ];
+  for (const args of runs) {
+    const [one, two, four] = [1, 2, 4].map((n) => runPakeana(['read', ...args, '--workers', String(n)], { env: { TZ: 'UTC' } }));
+    assert.equal(one.status, 0, one.stderr);
+    assert.ok(one.stdout.length > 0, 'nothing printed: the comparison proves little');
+    for (const many of [two, four]) {
+      assert.equal(many.status, 0, many.stderr);
+      assert.equal(comparable(many.stdout), comparable(one.stdout), args.join(' '));
+      assert.equal(comparable(many.stderr), comparable(one.stderr), args.join(' '));
+    }
+  }
+});
+
+test('--workers with standard input, --export or --extract: one line, status 2', () => {
+  const file = fixture('corpus/tcp-reset.pcap');
+  const cases = [
+    [['read', '-', '--workers', '2'], /--workers 2: reading standard input needs one worker/],
+    [['read', file, '--workers', '2', '--export', '/tmp/pakeana-workers.pcap'], /--workers 2: --export needs one worker/],
+    [['read', file, '--workers', '3', '--extract', '/tmp/pakeana-workers'], /--workers 3: --extract needs one worker/],
+  ];
+  for (const [args, message] of cases) {
+    const r = runPakeana(args, { input: '' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
