@@ -34,9 +34,9 @@ async function shared(file, flags, count) {
   const { stats, memory } = main.pipeline;
   stats.memory = memory;
   const runs = [];
-  const merger = new ShardMerger(count, stats, main.idText, (text, shard) => {
-    stdout.text += text;
-    runs[shard].credit(text.length);
+  const merger = new ShardMerger(count, stats, main.idText, (chunks, bytes, shard) => {
+    stdout.text += Buffer.concat(chunks).toString();
+    runs[shard].credit(bytes);
   });
   for (let index = 0; index < count; index++) {
     const output = new TextCapture();

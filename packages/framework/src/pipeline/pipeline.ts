@@ -172,7 +172,7 @@ export class Pipeline {
     const budget = this.tracker.table.budget;
     this.stats.outOfOrderGivenUp = budget.givenUpBytes;
     this.stats.streamLimitHits = budget.streamLimitHits;
-    this.stats.sampleMemory();
+    this.sampleMemory();
   }
 
   /** Finishes idle and closed sessions as of `now` (live capture calls it on a timer). */
@@ -184,8 +184,13 @@ export class Pipeline {
   private housekeeping(): void {
     this.tracker.expire(this.timers.now);
     this.defragmenter.expire(this.timers.now);
-    this.stats.sampleMemory();
+    this.sampleMemory();
     this.heapPressure.check();
+  }
+
+  /** The process's peak RSS; the main thread samples it for all workers (it costs a worker ~1 ms). */
+  private sampleMemory(): void {
+    if (!this.shard) this.stats.sampleMemory();
   }
 
   /**

@@ -53,7 +53,7 @@ function pipelineOptions(options: RunOptions, stats: Statistics, input: InputFil
  */
 function guardPluginCalls(pipeline: Pipeline, options: RunOptions): FrameGuard {
   const timeoutMs = Math.round((options.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT) * 1000);
-  const watchdog = new Watchdog(timeoutMs);
+  const watchdog = new Watchdog(timeoutMs, options.shard === undefined);
   return (handle) => {
     const outcome = watchdog.run(handle);
     if (outcome === 'timeout') {

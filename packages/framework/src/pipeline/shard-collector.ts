@@ -22,8 +22,11 @@ export interface ShardResult {
   reported: boolean;
   triggers: string[];
   marks: string[];
-  /** The sinks' output for it ('' when not reported). */
-  text: string;
+  /**
+   * The sinks' output for it, in the batch's `output`: the byte lengths of its pieces, between
+   * which its id goes (none when it is not reported).
+   */
+  pieces: number[];
 }
 
 /** What a worker sends after each chunk of input, and once at the end (watermark Infinity). */
@@ -34,6 +37,8 @@ export interface ShardBatch {
   /** The first frames of the sessions created since the last batch, in order. */
   creations: number[];
   results: ShardResult[];
+  /** The results' output, UTF-8 (transferred, not copied). */
+  output: Uint8Array<ArrayBuffer>;
   /** Input bytes read so far (for the progress line). */
   bytesRead: number;
 }
@@ -83,6 +88,9 @@ export class TextCapture {
 export class ShardCollector implements SessionReport, SessionObserver {
   private pipeline: Pipeline | null = null;
   private results: ShardResult[] = [];
+  /** The output of `results`, cut where the ids go. */
+  private texts: string[] = [];
+  private textBytes = 0;
   private creations: number[] = [];
   private arrival = 0;
   private unwritten = 0;
@@ -112,8 +120,7 @@ export class ShardCollector implements SessionReport, SessionObserver {
     if (reported) for (const sink of this.sinks) sink.session(session);
     const { tracker, stats } = this.pipeline!;
     const stage = tracker.finishStage;
-    const text = reported ? this.output.take() : '';
-    this.unwritten += text.length;
+    const pieces = reported ? this.cut(this.output.take(), session.id) : [];
     this.results.push({
       frame: stage === FinishStage.End ? Infinity : stats.packets,
       stage,
@@ -123,9 +130,22 @@ export class ShardCollector implements SessionReport, SessionObserver {
       reported,
       triggers: session.triggers.slice(),
       marks: session.marks.slice(),
-      text,
+      pieces,
     });
   };
+
+  /** Cuts a session's output where its stand-in id is, keeping the pieces; their lengths in bytes. */
+  private cut(text: string, id: number): number[] {
+    const pieces = text.split(String(id));
+    const lengths = new Array<number>(pieces.length);
+    for (let i = 0; i < pieces.length; i++) {
+      this.texts.push(pieces[i]!);
+      lengths[i] = Buffer.byteLength(pieces[i]!);
+      this.textBytes += lengths[i]!;
+      this.unwritten += lengths[i]!;
+    }
+    return lengths;
+  }
 
   drained(): Promise<void> | null {
     this.flush(this.pipeline!.stats.packets);
@@ -149,9 +169,14 @@ export class ShardCollector implements SessionReport, SessionObserver {
   abort(): void {}
 
   private flush(watermark: number): void {
-    this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, bytesRead: this.bytesRead });
+    // Its own memory (not Node's shared pool), so that it can be transferred.
+    const output = Buffer.allocUnsafeSlow(this.textBytes);
+    output.write(this.texts.join(''));
+    this.textBytes = 0;
+    this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, output, bytesRead: this.bytesRead });
     this.creations = [];
     this.results = [];
+    this.texts = [];
   }
 
   /** Queues keep idle order, and the end finishes in creation order (see `FinishStage`). */

@@ -1,24 +1,37 @@
 import type { ShardBatch, ShardResult } from './shard-collector.js';
 import type { Statistics } from './statistics.js';
 
+/** A result as the merger holds it: its output's pieces in the batch's bytes. */
+interface HeldResult extends ShardResult {
+  output: Uint8Array;
+  /** Where its first piece starts in `output`. */
+  start: number;
+}
+
 /** One worker's results not yet released, its watermark, and the first frames of its sessions. */
 class ShardQueue {
-  results: ShardResult[] = [];
+  results: HeldResult[] = [];
   next = 0;
   watermark = 0;
   /** Every session's first frame, ascending (for the ids). */
   creations: number[] = [];
 
-  get head(): ShardResult | undefined {
+  get head(): HeldResult | undefined {
     return this.results[this.next];
   }
 
   take(batch: ShardBatch): void {
     if (this.next === this.results.length) {
-      this.results = batch.results;
+      this.results = [];
       this.next = 0;
-    } else {
-      for (const r of batch.results) this.results.push(r);
+    }
+    let start = 0;
+    for (const r of batch.results) {
+      const held = r as HeldResult;
+      held.output = batch.output;
+      held.start = start;
+      for (const length of r.pieces) start += length;
+      this.results.push(held);
     }
     for (const c of batch.creations) this.creations.push(c);
     this.watermark = batch.watermark;
@@ -60,8 +73,8 @@ export class ShardMerger {
     private readonly stats: Statistics,
     /** How the output writes an id (`0042` in the pretty layout). */
     private readonly idText: (id: number) => string,
-    /** Writes a released session's output; `shard` is told how much of its output was written. */
-    private readonly write: (text: string, shard: number) => void,
+    /** Writes a released session's output (`bytes` in all); `shard` is told once it is written. */
+    private readonly write: (chunks: Uint8Array[], bytes: number, shard: number) => void,
   ) {
     this.shards = Array.from({ length: count }, () => new ShardQueue());
   }
@@ -100,7 +113,7 @@ export class ShardMerger {
     return best;
   }
 
-  private emit(result: ShardResult, shard: number): void {
+  private emit(result: HeldResult, shard: number): void {
     const stats = this.stats;
     stats.countMarks(result.marks);
     if (!result.reported) return;
@@ -108,6 +121,14 @@ export class ShardMerger {
     for (const name of result.triggers) stats.byTrigger[name] = (stats.byTrigger[name] ?? 0) + 1;
     let id = 1;
     for (const s of this.shards) id += s.createdBefore(result.creation);
-    this.write(result.text.replaceAll(String(result.id), this.idText(id)), shard);
+    const idBytes = Buffer.from(this.idText(id));
+    const chunks: Uint8Array[] = [];
+    let at = result.start;
+    result.pieces.forEach((length, i) => {
+      if (i > 0) chunks.push(idBytes);
+      chunks.push(result.output.subarray(at, at + length));
+      at += length;
+    });
+    this.write(chunks, at - result.start + idBytes.length * (result.pieces.length - 1), shard);
   }
 }

@@ -54,11 +54,11 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   stats.memory = options.memory ?? new MemoryAccount();
   const count = options.workers;
   const out = options.out;
-  let pending: string[] = [];
+  let pending: Uint8Array[] = [];
   const credits = new Array<number>(count).fill(0);
-  const merger = new ShardMerger(count, stats, options.idText, (text, shard) => {
-    pending.push(text);
-    credits[shard]! += text.length;
+  const merger = new ShardMerger(count, stats, options.idText, (chunks, bytes, shard) => {
+    for (const chunk of chunks) pending.push(chunk);
+    credits[shard]! += bytes;
   });
   const workers = Array.from({ length: count }, (_, index) => {
     const workerData: ShardWorkerData = { input, shard: { index, count }, data: options.data };
@@ -71,7 +71,7 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   /** Writes what was released; the workers get their credit once the output has taken it. */
   const writeReleased = () => {
     if (pending.length > 0) {
-      out.write(pending.join(''));
+      out.write(Buffer.concat(pending));
       pending = [];
     }
     const give = () =>
@@ -160,7 +160,7 @@ export function runShard(input: string, shard: Shard, options: RunOptions, outpu
 export async function runShardWorker(input: string, shard: Shard, options: RunOptions, output: TextCapture): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('runShardWorker: not in a worker thread');
-  const run = runShard(input, shard, options, output, (batch) => port.postMessage(batch));
+  const run = runShard(input, shard, options, output, (batch) => port.postMessage(batch, [batch.output.buffer]));
   port.on('message', (message: ShardControl) => (message.type === 'credit' ? run.credit(message.bytes) : run.stop()));
   port.postMessage(await run.done);
   port.close();

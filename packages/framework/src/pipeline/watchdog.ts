@@ -18,12 +18,16 @@ export class Watchdog {
   private readonly context = createContext({ work: null as (() => void) | null });
   private readonly script = new Script('work()');
 
-  constructor(readonly timeoutMs: number) {}
+  /** `breakOnSigint`: false in a worker thread, where the main thread hears Ctrl-C and tells it to stop. */
+  constructor(
+    readonly timeoutMs: number,
+    private readonly breakOnSigint = true,
+  ) {}
 
   run(work: () => void): GuardOutcome {
     this.context.work = work;
     try {
-      this.script.runInContext(this.context, { timeout: this.timeoutMs, breakOnSigint: true });
+      this.script.runInContext(this.context, { timeout: this.timeoutMs, breakOnSigint: this.breakOnSigint });
       return 'done';
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
