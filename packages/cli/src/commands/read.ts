@@ -33,7 +33,7 @@ export default class Read extends Command {
     workers: Flags.integer({
       char: 'j',
       min: 1,
-      description: `worker threads, each following a share of the sessions (the output is the same) [default: the cores, at most ${MAX_AUTO_WORKERS}, from ${AUTO_WORKERS_FROM / 1048576} MiB of capture on]`,
+      description: `worker threads, each following a share of the sessions (the output is the same) [default: 1 below ${AUTO_WORKERS_FROM / 1048576} MiB of capture, else the cores less one, at most ${MAX_AUTO_WORKERS}]`,
     }),
   };
 
@@ -59,7 +59,7 @@ export default class Read extends Command {
   }
 
   /**
-   * How many workers the run gets: as asked, or by default the cores (at most
+   * How many workers the run gets: as asked, or by default the cores less one (at most
    * MAX_AUTO_WORKERS) for a file large enough to pay for their start. Standard input,
    * `--export` and `--extract` need one.
    */
@@ -70,7 +70,8 @@ export default class Read extends Command {
       return asked;
     }
     if (oneFor || statSync(file).size < AUTO_WORKERS_FROM) return 1;
-    return Math.min(availableParallelism(), MAX_AUTO_WORKERS);
+    // A core for the main thread (merging, writing) and V8's compiler and collector threads.
+    return Math.max(1, Math.min(availableParallelism() - 1, MAX_AUTO_WORKERS));
   }
 }
 

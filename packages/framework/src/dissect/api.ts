@@ -57,6 +57,12 @@ export interface DisplayLine {
 
 /** What the framework offers a dissector for one session. */
 export interface SessionContext<Options extends object = Readonly<Record<string, unknown>>> {
+  /**
+   * The session's id as the output prints it. Under `read --workers N` (N > 1) it is a stand-in
+   * during the run, unique in the run and replaced by the real id wherever it appears in the
+   * session's printed output and records. Written anywhere else (a file name, a log line) it
+   * stays the stand-in: that is why the http dissector's `extract` makes `read` use one worker.
+   */
   readonly id: number;
   readonly client: Endpoint;
   readonly server: Endpoint;
