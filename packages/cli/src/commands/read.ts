@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { runCapture, runSharded, type RunResult } from '@pakeana/framework/internal';
+import { runCapture, runSharded, TextCapture, type RunResult } from '@pakeana/framework/internal';
 import { accessSync, constants, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,10 @@ export default class Read extends Command {
       const data: ReadWorkerData = { flags: flags as SessionFlagValues };
       const workerScript = pathToFileURL(join(this.config.root, 'bin', 'worker.js'));
       const { stats, memory } = setup.pipeline;
-      result = await runSharded(args.file, { ...common, workers, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText });
+      const output = new TextCapture();
+      const own = await setupRun(flags, { stdout: output.stream, shards: workers });
+      const local = { options: { ...own.pipeline, sinks: own.sinks, pluginTimeout: own.pluginTimeout, onInterrupt: stop.interrupt }, output };
+      result = await runSharded(args.file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText });
     } else {
       result = await runCapture(args.file, { ...setup.pipeline, ...common, sinks: setup.sinks, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout });
     }

@@ -4,6 +4,7 @@ import { InputFile } from '../sources/input-file.js';
 import type { FrameGuard } from '../sources/frame-batch.js';
 import { LiveCapture } from '../sources/live-capture.js';
 import { Pipeline, type PipelineOptions } from './pipeline.js';
+import { isMainThread } from 'node:worker_threads';
 import { Reporter, type SessionReport } from './reporter.js';
 import { Statistics } from './statistics.js';
 import { Watchdog } from './watchdog.js';
@@ -53,7 +54,7 @@ function pipelineOptions(options: RunOptions, stats: Statistics, input: InputFil
  */
 function guardPluginCalls(pipeline: Pipeline, options: RunOptions): FrameGuard {
   const timeoutMs = Math.round((options.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT) * 1000);
-  const watchdog = new Watchdog(timeoutMs, options.shard === undefined);
+  const watchdog = new Watchdog(timeoutMs, isMainThread);
   return (handle) => {
     const outcome = watchdog.run(handle);
     if (outcome === 'timeout') {

@@ -24,7 +24,10 @@ export interface ShardWorkerData<T = unknown> {
 }
 
 export interface ShardedRunOptions {
+  /** The shares: the main thread's own, and one per worker thread for the others. */
   workers: number;
+  /** The main thread's share of the flows (the first): its run's options, and where its sinks write. */
+  local: { options: RunOptions; output: TextCapture };
   /** The worker's module: it builds the run from `data` and calls `runShardWorker`. */
   workerScript: URL;
   data: unknown;
@@ -43,11 +46,11 @@ export interface ShardedRunOptions {
 }
 
 /**
- * Reads a capture file with its flows split between `workers` worker threads by a hash of the
- * flow (see `Shard`). Each worker reads and decodes the whole file and follows its own share
- * of the sessions; the main thread merges what they report into one thread's order (see
- * `ShardMerger`), so the output is the same as `runCapture`'s while no limit is reached
- * (limits apply to each worker).
+ * Reads a capture file with its flows split into `workers` shares by a hash of the flow (see
+ * `Shard`): the main thread follows the first, a worker thread each other one. Each reads and
+ * decodes the whole file and follows its own share of the sessions; the main thread merges
+ * what they report into one thread's order (see `ShardMerger`), so the output is the same as
+ * `runCapture`'s while no limit is reached (limits apply to each share).
  */
 export async function runSharded(input: string, options: ShardedRunOptions): Promise<RunResult> {
   const stats = options.stats ?? new Statistics();
@@ -60,13 +63,21 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
     for (const chunk of chunks) pending.push(chunk);
     credits[shard]! += bytes;
   });
-  const workers = Array.from({ length: count }, (_, index) => {
-    const workerData: ShardWorkerData = { input, shard: { index, count }, data: options.data };
-    return new Worker(options.workerScript, { workerData });
-  });
-  const stop = () => workers.forEach((w) => w.postMessage({ type: 'stop' } satisfies ShardControl));
-  options.signal?.addEventListener('abort', stop, { once: true });
   let inputDone = false;
+  const take = (index: number, batch: ShardBatch) => {
+    merger.take(index, batch);
+    writeReleased();
+    if (index === 0 && batch.watermark < Infinity) options.onProgress?.(batch.bytesRead, batch.watermark);
+    if (!inputDone && merger.inputDone) {
+      inputDone = true;
+      options.onInputDone?.();
+    }
+  };
+  const threads = Array.from({ length: count - 1 }, (_, i) => startWorker(input, { index: i + 1, count }, options, (batch) => take(i + 1, batch)));
+  const { local } = options;
+  const shards = [runShard(input, { index: 0, count }, local.options, local.output, (batch) => take(0, batch)), ...threads];
+  const stop = () => shards.forEach((s) => s.stop());
+  options.signal?.addEventListener('abort', stop, { once: true });
 
   /** Writes what was released; the workers get their credit once the output has taken it. */
   const writeReleased = () => {
@@ -77,41 +88,41 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
     const give = () =>
       credits.forEach((bytes, shard) => {
         if (bytes === 0) return;
-        workers[shard]!.postMessage({ type: 'credit', bytes } satisfies ShardControl);
+        shards[shard]!.credit(bytes);
         credits[shard] = 0;
       });
     if ((out as { writableNeedDrain?: boolean }).writableNeedDrain) out.once('drain', give);
     else give();
   };
 
-  const finished = workers.map(
-    (worker, index) =>
-      new Promise<ShardDone>((resolve, reject) => {
-        worker.on('message', (message: ShardBatch | ShardDone) => {
-          if (message.type === 'done') return resolve(message);
-          merger.take(index, message);
-          writeReleased();
-          if (index === 0 && message.watermark < Infinity) options.onProgress?.(message.bytesRead, message.watermark);
-          if (!inputDone && merger.inputDone) {
-            inputDone = true;
-            options.onInputDone?.();
-          }
-        });
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`worker ${index} stopped (exit status ${code}) before it was done`)));
-      }),
-  );
   let results: ShardDone[];
   try {
-    results = await Promise.all(finished);
+    results = await Promise.all(shards.map((s) => s.done));
   } finally {
     options.signal?.removeEventListener('abort', stop);
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(threads.map((t) => t.terminate()));
   }
   results.forEach((r, i) => addShardCounters(stats, r.counters, i === 0));
   stats.sampleMemory();
   for (const sink of options.sinks) await sink.finish(stats);
   return { stats, error: shardError(results[0]!.error) };
+}
+
+/** A worker thread following one share, as a `ShardRun` (and how to end the thread). */
+function startWorker(input: string, shard: Shard, options: ShardedRunOptions, take: (batch: ShardBatch) => void): ShardRun & { terminate(): Promise<number> } {
+  const workerData: ShardWorkerData = { input, shard, data: options.data };
+  const worker = new Worker(options.workerScript, { workerData });
+  const done = new Promise<ShardDone>((resolve, reject) => {
+    worker.on('message', (message: ShardBatch | ShardDone) => (message.type === 'done' ? resolve(message) : take(message)));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`worker ${shard.index} stopped (exit status ${code}) before it was done`)));
+  });
+  return {
+    done,
+    credit: (bytes) => worker.postMessage({ type: 'credit', bytes } satisfies ShardControl),
+    stop: () => worker.postMessage({ type: 'stop' } satisfies ShardControl),
+    terminate: () => worker.terminate(),
+  };
 }
 
 export function shardError(error: ShardDone['error']): Error | null {
