@@ -21,6 +21,8 @@
 //   machine with N + 2 free cores would see (a core for each worker, the main thread and V8's
 //   helper threads) as max(main thread, start-up + busiest worker): a worker starts once the
 //   main thread is up, and the start-up is the start-up group's median CPU time of `read`.
+//   The projected speed-up of N workers is the projected wall at -j 1 (its main thread's CPU
+//   time) over the one at -j N.
 // Every pakeana command passes -j: 1 but in the workers' rows (the default depends on the size).
 // Then it prints a table of the targets (measured, goal, PASS or MISS, judged on wall time:
 // what a user waits for; the CPU-time ratio alongside is steadier on a shared machine), one of
@@ -67,8 +69,8 @@ const tool = (label, cmd, args) => ({ label, cmd, args });
 const HTTP = ['--plugin', 'http'];
 const HTTP_ALL = ['--plugin', 'http', '--all', '--format', 'json'];
 /** The counts of workers compared on the large capture: 1, 2 and the cores (at most 4, and 4 rather than 2). */
-const many = Math.min(availableParallelism(), 4) > 2 ? Math.min(availableParallelism(), 4) : 4;
-const WORKER_COUNTS = smoke ? [1, 2] : [1, 2, many];
+const cores = Math.min(availableParallelism(), 4);
+const WORKER_COUNTS = smoke ? [1, 2] : [1, 2, cores > 2 ? cores : 4];
 
 /** The commands run on a capture, by name. */
 const commandsOn = (capture) => ({
