@@ -13,17 +13,28 @@
 //   `read --plugin http --all --format json`, tshark's HTTP field export, and miruo when it is
 //   on PATH;
 // - a large capture (3M packets: copies of FILE one after another in time, big-capture.mjs,
-//   cached next to FILE): peak RSS and packets/s of the two HTTP runs.
+//   cached next to FILE): the two HTTP runs, `read --plugin http --all --format json` and
+//   `read --plugin http`, each with -j 1, -j 2 and -j N (N: the cores, at most 4; 4 when
+//   there are only 2, so that the over-subscribed case shows): peak RSS, packets/s, and each
+//   thread's CPU time (measure.mjs, Linux only). The busiest thread is the critical path: with
+//   a core for each thread, wall time tends to it, so the bench projects the wall time that a
+//   machine with N + 2 free cores would see (a core for each worker, the main thread and V8's
+//   helper threads) as max(main thread, start-up + busiest worker): a worker starts once the
+//   main thread is up, and the start-up is the start-up group's median CPU time of `read`.
+//   The projected speed-up of N workers is the projected wall at -j 1 (its main thread's CPU
+//   time) over the one at -j N.
+// Every pakeana command passes -j: 1 but in the workers' rows (the default depends on the size).
 // Then it prints a table of the targets (measured, goal, PASS or MISS, judged on wall time:
-// what a user waits for; the CPU-time ratio alongside is steadier on a shared machine) and one
-// of every command's medians. --smoke makes the large capture of 2 copies in a temporary
-// directory instead (a quick check that the script works: test/bench-smoke.test.mjs).
+// what a user waits for; the CPU-time ratio alongside is steadier on a shared machine), one of
+// the workers' runs and one of every command's medians. --smoke makes the large capture of 2
+// copies in a temporary directory instead, read with -j 1 and -j 2 (a quick check that the
+// script works: test/bench-smoke.test.mjs).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { alternate, onPath } from './measure.mjs';
+import { alternate, canAccountThreads, median, onPath } from './measure.mjs';
 import { cannotMakeBigCapture, makeBigCapture } from './big-capture.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,15 +56,28 @@ function makeCapture() {
   if (r.status !== 0) throw new Error('benchcap.sh failed (it needs root, ip netns and tcpdump)');
 }
 
-const read = (capture, ...flags) => ({ label: `pakeana read ${['FILE', ...flags].join(' ')}`, cmd: process.execPath, args: [cli, 'read', capture, ...flags] });
+/** `pakeana read capture flags -j workers`; with `threads`, each thread's CPU time is measured too. */
+const read = (capture, flags, workers = 1, threads = false) => ({
+  label: `pakeana read ${['FILE', ...flags, '-j', workers].join(' ')}`,
+  cmd: process.execPath,
+  args: [cli, 'read', capture, ...flags, '-j', String(workers)],
+  workers,
+  threads,
+});
 const tool = (label, cmd, args) => ({ label, cmd, args });
+
+const HTTP = ['--plugin', 'http'];
+const HTTP_ALL = ['--plugin', 'http', '--all', '--format', 'json'];
+/** The counts of workers compared on the large capture: 1, 2 and the cores (at most 4, and 4 rather than 2). */
+const cores = Math.min(availableParallelism(), 4);
+const WORKER_COUNTS = smoke ? [1, 2] : [1, 2, cores > 2 ? cores : 4];
 
 /** The commands run on a capture, by name. */
 const commandsOn = (capture) => ({
-  http: read(capture, '--plugin', 'http'),
-  tcp: read(capture, '--all', '--format', 'json'),
+  http: read(capture, HTTP),
+  tcp: read(capture, ['--all', '--format', 'json']),
   tcpdump: tool('tcpdump -nn -r FILE', 'tcpdump', ['-nn', '-r', capture]),
-  httpAll: read(capture, '--plugin', 'http', '--all', '--format', 'json'),
+  httpAll: read(capture, HTTP_ALL),
   tshark: tool(`tshark -r FILE ${TSHARK_FIELDS.join(' ')}`, 'tshark', ['-r', capture, ...TSHARK_FIELDS]),
   miruo: tool('miruo -f FILE', 'miruo', ['-f', capture]),
 });
@@ -62,10 +86,10 @@ const commandsOn = (capture) => ({
  * Measures the commands (by name) in turn; returns each by name with its medians, or with
  * `missing` (why it was not run) when its program is not on PATH.
  */
-function measureGroup(name, commands, rounds) {
+async function measureGroup(name, commands, rounds) {
   const entries = Object.entries(commands);
   const present = entries.filter(([, c]) => c.cmd === process.execPath || onPath(c.cmd));
-  const results = alternate(present.map(([, c]) => c), rounds, (round) => console.error(`${name}: round ${round + 1} of ${rounds}`));
+  const results = await alternate(present.map(([, c]) => c), rounds, (round) => console.error(`${name}: round ${round + 1} of ${rounds}`));
   const measured = new Map(present.map(([key], i) => [key, results[i]]));
   return Object.fromEntries(entries.map(([key, c]) => [key, measured.get(key) ?? { ...c, missing: `${c.cmd} not installed` }]));
 }
@@ -73,8 +97,14 @@ function measureGroup(name, commands, rounds) {
 /** A count from pakeana's text summary (the stderr of a pretty run), e.g. 'Packets read'. */
 const summaryCount = (stderr, label) => Number(new RegExp(`^${label}\\s*:\\s*(\\d+)`, 'm').exec(stderr)?.[1]);
 
-/** The large capture's two HTTP runs, its name and counts; or { missing } when it cannot be made. */
-function measureBigCapture(packets) {
+/** The runs of the large capture, by name: each HTTP run (`http`, `httpAll`) with each count of workers, e.g. `http-j2`. */
+const workerCommandsOn = (capture) =>
+  Object.fromEntries(
+    [['httpAll', HTTP_ALL], ['http', HTTP]].flatMap(([name, flags]) => WORKER_COUNTS.map((n) => [`${name}-j${n}`, read(capture, flags, n, true)])),
+  );
+
+/** The large capture's runs (`commands`), its name and counts; or { missing } when it cannot be made. */
+async function measureBigCapture(packets) {
   const missing = cannotMakeBigCapture();
   if (missing) return { missing };
   const copies = smoke ? 2 : Math.max(2, Math.ceil(BIG_PACKETS / packets));
@@ -83,12 +113,37 @@ function measureBigCapture(packets) {
   try {
     console.error(`large capture: ${capture} (${copies} copies of ${basename(file)}, made once)`);
     makeBigCapture(file, capture, copies);
-    const { http, httpAll } = commandsOn(capture);
-    const measured = measureGroup('large capture', { http, httpAll }, runs);
-    return { ...measured, capture, copies, packets: summaryCount(measured.http.stderr, 'Packets read'), sessions: summaryCount(measured.http.stderr, 'Sessions') };
+    const commands = await measureGroup('large capture', workerCommandsOn(capture), runs);
+    const { stderr } = commands['http-j1'];
+    return { commands, capture, copies, packets: summaryCount(stderr, 'Packets read'), sessions: summaryCount(stderr, 'Sessions') };
   } finally {
     if (smoke) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * A run's CPU seconds by thread: the main thread's, the busiest worker's, all workers' (the
+ * `workers` busiest other threads; none with one worker: the main thread does it all) and
+ * the helpers' (the rest of the process's time: V8's and libuv's threads, and what the polls missed).
+ */
+function cpuByRole({ cpu, threads: { main, others } }, workers) {
+  const workerTimes = workers > 1 ? others.slice(0, workers) : [];
+  return { main, busiest: workerTimes[0] ?? 0, workers: sum(workerTimes), helpers: cpu - main - sum(workerTimes) };
+}
+
+/**
+ * A command's medians of CPU seconds by thread (cpuByRole), and its projected wall time with
+ * a free core for each thread: max(main thread, start-up + busiest worker). Undefined without
+ * thread accounting.
+ */
+function threadFigures(command, startup) {
+  if (!command.runs[0].threads) return undefined;
+  const roles = command.runs.map((run) => cpuByRole(run, command.workers));
+  const [main, busiest, workers, helpers] = ['main', 'busiest', 'workers', 'helpers'].map((role) => median(roles.map((r) => r[role])));
+  const projected = Math.max(main, command.workers > 1 ? startup + busiest : 0);
+  return { main, busiest, workers, helpers, projected };
 }
 
 const thousands = (x) => x.toLocaleString('en-US');
@@ -96,6 +151,7 @@ const kilo = (x) => `${Math.round(x / 1e3)}k`;
 const count = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : thousands(x));
 const megabytes = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 const pass = (ok) => (ok ? 'PASS' : 'MISS');
+const jList = (counts) => counts.map((n) => `-j ${n}`).join(' / ');
 
 /** A target on the ratio of two commands' median times, `num` / `den`, at most or at least `limit`. */
 function ratioRow(name, num, den, atMost, limit) {
@@ -107,15 +163,45 @@ function ratioRow(name, num, den, atMost, limit) {
   return [name, `${wall.toFixed(2)}${unit}`, `${(num.cpu / den.cpu).toFixed(2)}${unit}`, goal, pass(atMost ? wall <= limit : wall >= limit)];
 }
 
+/** A peak RSS target over some of the large capture's runs. */
+function rssRow(name, big, keys) {
+  const row = [name];
+  const rss = big.missing ? NaN : Math.max(...keys.map((key) => big.commands[key].rss));
+  if (big.missing) row.push(big.missing, '', '< 200 MB', '-');
+  else if (Number.isNaN(rss)) row.push('needs GNU time (/usr/bin/time)', '', '< 200 MB', '-');
+  else row.push(megabytes(rss), '', '< 200 MB', pass(rss < 200e6));
+  return row;
+}
+
+/** The two HTTP runs of the large capture, by the name the rows give them. */
+const BIG_RUNS = [
+  ['http', 'read --plugin http'],
+  ['httpAll', 'read --plugin http --all --format json'],
+];
+
 function bigCaptureRows(big) {
   const label = big.missing ? '3M packets' : `${count(big.packets)} packets`;
-  const rss = big.missing ? NaN : Math.max(big.http.rss, big.httpAll.rss);
-  const rssRow = [`${label}: peak RSS (the larger of the two runs)`];
-  if (big.missing) rssRow.push(big.missing, '', '< 200 MB', '-');
-  else if (Number.isNaN(rss)) rssRow.push('needs GNU time (/usr/bin/time)', '', '< 200 MB', '-');
-  else rssRow.push(megabytes(rss), '', '< 200 MB', pass(rss < 200e6));
-  const rateRow = (command, name) => [`${label}: \`${name}\`, 1 worker, packets/s`, big.missing ?? kilo(big.packets / command.wall), '', '-', ''];
-  return [rssRow, rateRow(big.http, 'read --plugin http'), rateRow(big.httpAll, 'read --plugin http --all --format json')];
+  const several = WORKER_COUNTS.slice(1);
+  const rates = (kind) => big.missing ?? WORKER_COUNTS.map((n) => kilo(big.packets / big.commands[`${kind}-j${n}`].wall)).join(' / ');
+  return [
+    rssRow(`${label}: peak RSS, -j 1 (the larger of the two runs)`, big, ['http-j1', 'httpAll-j1']),
+    rssRow(`${label}: peak RSS, ${jList(several)} (the largest run)`, big, BIG_RUNS.flatMap(([kind]) => several.map((n) => `${kind}-j${n}`))),
+    ...BIG_RUNS.map(([kind, name]) => [`${label}: \`${name}\`, packets/s, ${jList(WORKER_COUNTS)}`, rates(kind), '', '-', '']),
+  ];
+}
+
+/** Per HTTP run: -j 2 must not lose to -j 1 (on wall time), and the speed-up the CPU accounting projects. */
+function workerRows(big, startup) {
+  const several = WORKER_COUNTS.slice(1);
+  return BIG_RUNS.flatMap(([kind, name]) => {
+    const of = (n) => big.commands?.[`${kind}-j${n}`] ?? { missing: big.missing };
+    const projected = (n) => threadFigures(of(n), startup.read.cpu).projected;
+    const speedUp = big.missing ?? (canAccountThreads ? several.map((n) => `${(projected(1) / projected(n)).toFixed(2)}x`).join(' / ') : "needs Linux's /proc");
+    return [
+      ratioRow(`workers: \`${name}\`, -j 2 / -j 1`, of(2), of(1), true, 1),
+      [`workers: \`${name}\`, projected speed-up with a core per thread, ${jList(several)}`, speedUp, '', '-', ''],
+    ];
+  });
 }
 
 function targetRows(startup, main, big) {
@@ -126,9 +212,20 @@ function targetRows(startup, main, big) {
     ratioRow('`read --plugin http --all --format json`: times faster than tshark\'s field export', main.tshark, main.httpAll, false, 10),
     ratioRow('TCP-only `read --all --format json`: times faster than `tcpdump -nn -r`', main.tcpdump, main.tcp, false, 3),
     ...bigCaptureRows(big),
+    ...workerRows(big, startup),
     ['start-up: `read` of http-basic.pcap, seconds', startup.read.wall.toFixed(3), startup.read.cpu.toFixed(3), '<= 0.1', pass(startup.read.wall <= 0.1)],
     ['start-up reference: `node -e 0`, seconds', startup.node.wall.toFixed(3), startup.node.cpu.toFixed(3), '-', ''],
   ];
+}
+
+/** One row per run of the large capture: its medians of wall time and CPU time by thread, projected wall time, packets/s and peak RSS. */
+function workerTableRows(big, startup) {
+  const seconds = (x) => (x === undefined ? '-' : x.toFixed(2));
+  return Object.values(big.commands).map((c) => {
+    const t = threadFigures(c, startup.read.cpu);
+    const byThread = t ? [t.main, t.busiest, t.workers, t.helpers, t.projected].map(seconds) : Array(5).fill('-');
+    return [`\`${c.label.replace(/^pakeana /, '').replace(/ -j \d+$/, '')}\``, c.workers, seconds(c.wall), seconds(c.cpu), ...byThread, kilo(big.packets / c.wall), Number.isNaN(c.rss) ? '-' : megabytes(c.rss)];
+  });
 }
 
 /** One row per command run: its medians, the range of its wall times, peak RSS and packets/s. */
@@ -157,26 +254,46 @@ function printTable(header, rows) {
   console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 }
 
+function printWorkers(big, startup) {
+  if (big.missing) return console.log(`\nworkers: not measured, the large capture is missing (${big.missing})\n`);
+  console.log(`\nworkers, on ${basename(big.capture)} (CPU seconds by thread, medians; ${canAccountThreads ? 'read from /proc/PID/task every 20 ms' : "per thread: needs Linux's /proc, left out"}):\n`);
+  printTable(
+    ['command', 'workers', 'wall s', 'CPU s', 'main thread', 'busiest worker', 'all workers', 'helpers', 'projected wall s', 'packets/s (wall)', 'peak RSS'],
+    workerTableRows(big, startup),
+  );
+  console.log(
+    [
+      '',
+      'main thread: the one whose id is the PID (with -j 1 it does all the work); workers: the N busiest other threads;',
+      "helpers: the rest of the process's CPU time (V8's GC and compiler threads, libuv's, and what the polls missed).",
+      `projected wall: with a free core for each thread (N + 2), max(main thread, start-up + busiest worker), where`,
+      `start-up = ${startup.read.cpu.toFixed(3)} s, the start-up group's median CPU time of \`read\` (a worker starts once the main thread is up).`,
+      'projected speed-up: projected wall at -j 1 (its main thread) / projected wall at -j N.',
+      '',
+    ].join('\n'),
+  );
+}
+
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`BENCH_RUNS must be a whole number of rounds, at least 1 (got ${process.env.BENCH_RUNS})`);
   process.exit(2);
 }
 if (!existsSync(file)) makeCapture();
-const startup = measureGroup('start-up', { read: read(tiny), node: tool('node -e 0', process.execPath, ['-e', '0']) }, 3 * runs);
-const main = measureGroup('capture', commandsOn(file), runs);
+const startup = await measureGroup('start-up', { read: read(tiny, []), node: tool('node -e 0', process.execPath, ['-e', '0']) }, 3 * runs);
+const main = await measureGroup('capture', commandsOn(file), runs);
 const packets = summaryCount(main.http.stderr, 'Packets read');
-const big = measureBigCapture(packets);
+const big = await measureBigCapture(packets);
 
 console.log(`capture: ${file} (${(statSync(file).size / 1e6).toFixed(1)} MB, ${thousands(packets)} packets, ${thousands(summaryCount(main.http.stderr, 'Sessions'))} sessions)`);
 console.log(big.missing ? `large capture: not made, ${big.missing}` : `large capture: ${big.capture} (${big.copies} copies, ${thousands(big.packets)} packets, ${thousands(big.sessions)} sessions)`);
 console.log(`${runs} rounds (start-up: ${3 * runs}), the commands of each group in turn, fresh processes, medians; PASS/MISS on wall time\n`);
 printTable(['target', 'measured (wall)', 'CPU time', 'goal', 'result'], targetRows(startup, main, big));
-console.log('\n2 and N workers: to be measured when `pakeana read` has a way to run workers (it has none yet).\n');
+printWorkers(big, startup);
 printTable(
   ['group', 'command', 'wall s, median (range)', 'CPU s, median', 'peak RSS', 'packets/s (wall)'],
   commandRows([
     { name: `start-up (${basename(tiny)})`, commands: startup },
     { name: basename(file), commands: main, packets },
-    ...(big.missing ? [] : [{ name: basename(big.capture), commands: { http: big.http, httpAll: big.httpAll }, packets: big.packets }]),
+    ...(big.missing ? [] : [{ name: basename(big.capture), commands: big.commands, packets: big.packets }]),
   ]),
 );
