@@ -18,8 +18,9 @@
 //   there are only 2, so that the over-subscribed case shows): peak RSS, packets/s, and each
 //   thread's CPU time (measure.mjs, Linux only). The busiest thread is the critical path: with
 //   a core for each thread, wall time tends to it, so the bench projects the wall time that a
-//   machine with N + 2 free cores would see (a core for each worker, the main thread and V8's
-//   helper threads) as max(main thread, start-up + busiest worker): a worker starts once the
+//   machine with N + 1 free cores would see (a core for each share of the sessions, the main
+//   thread following the first, and one for V8's helper threads) as max(main thread, start-up
+//   + busiest worker thread): a worker thread starts once the
 //   main thread is up, and the start-up is the start-up group's median CPU time of `read`.
 //   The projected speed-up of N workers is the projected wall at -j 1 (its main thread's CPU
 //   time) over the one at -j N.
@@ -124,12 +125,13 @@ async function measureBigCapture(packets) {
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
 /**
- * A run's CPU seconds by thread: the main thread's, the busiest worker's, all workers' (the
- * `workers` busiest other threads; none with one worker: the main thread does it all) and
+ * A run's CPU seconds by thread: the main thread's (it follows the first share of the sessions,
+ * and merges), the busiest worker thread's, all worker threads' (the `workers - 1` busiest other
+ * threads; none with one worker: the main thread does it all) and
  * the helpers' (the rest of the process's time: V8's and libuv's threads, and what the polls missed).
  */
 function cpuByRole({ cpu, threads: { main, others } }, workers) {
-  const workerTimes = workers > 1 ? others.slice(0, workers) : [];
+  const workerTimes = others.slice(0, workers - 1);
   return { main, busiest: workerTimes[0] ?? 0, workers: sum(workerTimes), helpers: cpu - main - sum(workerTimes) };
 }
 
@@ -264,9 +266,10 @@ function printWorkers(big, startup) {
   console.log(
     [
       '',
-      'main thread: the one whose id is the PID (with -j 1 it does all the work); workers: the N busiest other threads;',
+      'main thread: the one whose id is the PID (it follows the first share and merges; with -j 1 it does all the work);',
+      'worker threads: the N - 1 busiest other threads;',
       "helpers: the rest of the process's CPU time (V8's GC and compiler threads, libuv's, and what the polls missed).",
-      `projected wall: with a free core for each thread (N + 2), max(main thread, start-up + busiest worker), where`,
+      `projected wall: with a free core for each share and one for the helpers (N + 1), max(main thread, start-up + busiest worker), where`,
       `start-up = ${startup.read.cpu.toFixed(3)} s, the start-up group's median CPU time of \`read\` (a worker starts once the main thread is up).`,
       'projected speed-up: projected wall at -j 1 (its main thread) / projected wall at -j N.',
       '',
