@@ -34,9 +34,12 @@ async function shared(file, flags, count) {
   const { stats, memory } = main.pipeline;
   stats.memory = memory;
   const runs = [];
-  const merger = new ShardMerger(count, stats, main.idText, (chunks, bytes, shard) => {
-    stdout.text += Buffer.concat(chunks).toString();
-    runs[shard].credit(bytes);
+  const merger = new ShardMerger(count, stats, main.idText, {
+    write: (chunks, bytes, shard) => {
+      stdout.text += Buffer.concat(chunks).toString();
+      runs[shard].credit(bytes, []);
+    },
+    spent: (bytes, shard) => runs[shard].credit(0, [bytes]),
   });
   for (let index = 0; index < count; index++) {
     const output = new TextCapture();

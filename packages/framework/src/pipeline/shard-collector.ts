@@ -37,14 +37,21 @@ export interface ShardBatch {
   /** The first frames of the sessions created since the last batch, in order. */
   creations: number[];
   results: ShardResult[];
-  /** The results' output, UTF-8 (transferred, not copied). */
+  /**
+   * The results' output, UTF-8: the start of a buffer that is transferred, not copied, and comes
+   * back with the credit once written, to be filled again (a run makes no garbage of them).
+   */
   output: Uint8Array<ArrayBuffer>;
   /** Input bytes read so far (for the progress line). */
   bytesRead: number;
 }
 
-/** What the main thread sends a worker: credit for output it wrote, or stop (Ctrl-C). */
-export type ShardControl = { type: 'credit'; bytes: number } | { type: 'stop' };
+/** What the main thread sends a worker: credit for output it wrote (and the batches' buffers it is done with), or stop (Ctrl-C). */
+export type ShardControl = { type: 'credit'; bytes: number; buffers: Uint8Array<ArrayBuffer>[] } | { type: 'stop' };
+
+/** Output buffers kept to be filled again, at most; and the smallest made. */
+const SPARE_BUFFERS = 4;
+const MIN_BUFFER = 256 * 1024;
 
 /** Output a worker may have sent and not seen written before it waits. */
 const OUTPUT_CREDIT = 8 * 1024 * 1024;
@@ -91,6 +98,8 @@ export class ShardCollector implements SessionReport, SessionObserver {
   /** The output of `results`, cut where the ids go. */
   private texts: string[] = [];
   private textBytes = 0;
+  /** Output buffers the main thread gave back. */
+  private readonly spare: Uint8Array<ArrayBuffer>[] = [];
   private creations: number[] = [];
   private arrival = 0;
   private unwritten = 0;
@@ -153,8 +162,9 @@ export class ShardCollector implements SessionReport, SessionObserver {
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
-  /** The main thread wrote `bytes` of this worker's output. */
-  credit(bytes: number): void {
+  /** The main thread wrote `bytes` of this worker's output, and is done with `buffers`. */
+  credit(bytes: number, buffers: readonly Uint8Array<ArrayBuffer>[]): void {
+    for (const buffer of buffers) if (this.spare.length < SPARE_BUFFERS) this.spare.push(new Uint8Array(buffer.buffer));
     this.unwritten -= bytes;
     if (this.waiting && this.unwritten <= OUTPUT_CREDIT / 2) {
       this.waiting();
@@ -169,14 +179,20 @@ export class ShardCollector implements SessionReport, SessionObserver {
   abort(): void {}
 
   private flush(watermark: number): void {
-    // Its own memory (not Node's shared pool), so that it can be transferred.
-    const output = Buffer.allocUnsafeSlow(this.textBytes);
-    output.write(this.texts.join(''));
+    const output = this.buffer(this.textBytes);
+    Buffer.from(output.buffer).write(this.texts.join(''));
     this.textBytes = 0;
     this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, output, bytesRead: this.bytesRead });
     this.creations = [];
     this.results = [];
     this.texts = [];
+  }
+
+  /** The start of a spare buffer that holds `bytes`, or of a new one (its own memory, not Node's shared pool: it is transferred). */
+  private buffer(bytes: number): Uint8Array<ArrayBuffer> {
+    const i = this.spare.findIndex((b) => b.byteLength >= bytes);
+    const whole = i >= 0 ? this.spare.splice(i, 1)[0]! : new Uint8Array(Math.max(MIN_BUFFER, 2 ** Math.ceil(Math.log2(bytes || 1))));
+    return whole.subarray(0, bytes);
   }
 
   /** Queues keep idle order, and the end finishes in creation order (see `FinishStage`). */

@@ -1,11 +1,25 @@
 import type { ShardBatch, ShardResult } from './shard-collector.js';
 import type { Statistics } from './statistics.js';
 
+/** A batch's output, and how many of its reported results are still to be written. */
+interface HeldOutput {
+  bytes: Uint8Array<ArrayBuffer>;
+  unwritten: number;
+}
+
 /** A result as the merger holds it: its output's pieces in the batch's bytes. */
 interface HeldResult extends ShardResult {
-  output: Uint8Array;
-  /** Where its first piece starts in `output`. */
+  output: HeldOutput;
+  /** Where its first piece starts in the batch's bytes. */
   start: number;
+}
+
+/** Where the merged output goes. */
+export interface MergedOutput {
+  /** A released session's output, `bytes` in all, from `shard`. */
+  write(chunks: Uint8Array[], bytes: number, shard: number): void;
+  /** A batch's bytes are no longer read (its reported sessions were all written). */
+  spent(bytes: Uint8Array<ArrayBuffer>, shard: number): void;
 }
 
 /** One worker's results not yet released, its watermark, and the first frames of its sessions. */
@@ -20,21 +34,25 @@ class ShardQueue {
     return this.results[this.next];
   }
 
-  take(batch: ShardBatch): void {
+  /** Holds the batch's results; false when none of them is reported (its bytes are spent at once). */
+  take(batch: ShardBatch): boolean {
     if (this.next === this.results.length) {
       this.results = [];
       this.next = 0;
     }
+    const output: HeldOutput = { bytes: batch.output, unwritten: 0 };
     let start = 0;
     for (const r of batch.results) {
       const held = r as HeldResult;
-      held.output = batch.output;
+      held.output = output;
       held.start = start;
       for (const length of r.pieces) start += length;
+      if (r.reported) output.unwritten++;
       this.results.push(held);
     }
     for (const c of batch.creations) this.creations.push(c);
     this.watermark = batch.watermark;
+    return output.unwritten > 0;
   }
 
   /** How many of its sessions were created before frame `frame`. */
@@ -73,14 +91,13 @@ export class ShardMerger {
     private readonly stats: Statistics,
     /** How the output writes an id (`0042` in the pretty layout). */
     private readonly idText: (id: number) => string,
-    /** Writes a released session's output (`bytes` in all); `shard` is told once it is written. */
-    private readonly write: (chunks: Uint8Array[], bytes: number, shard: number) => void,
+    private readonly out: MergedOutput,
   ) {
     this.shards = Array.from({ length: count }, () => new ShardQueue());
   }
 
   take(shard: number, batch: ShardBatch): void {
-    this.shards[shard]!.take(batch);
+    if (!this.shards[shard]!.take(batch)) this.out.spent(batch.output, shard);
     this.release();
   }
 
@@ -123,12 +140,14 @@ export class ShardMerger {
     for (const s of this.shards) id += s.createdBefore(result.creation);
     const idBytes = Buffer.from(this.idText(id));
     const chunks: Uint8Array[] = [];
+    const { output } = result;
     let at = result.start;
     result.pieces.forEach((length, i) => {
       if (i > 0) chunks.push(idBytes);
-      chunks.push(result.output.subarray(at, at + length));
+      chunks.push(output.bytes.subarray(at, at + length));
       at += length;
     });
-    this.write(chunks, at - result.start + idBytes.length * (result.pieces.length - 1), shard);
+    this.out.write(chunks, at - result.start + idBytes.length * (result.pieces.length - 1), shard);
+    if (--output.unwritten === 0) this.out.spent(output.bytes, shard);
   }
 }

@@ -5,7 +5,7 @@ import { CaptureFormatError } from '../sources/capture-parser.js';
 import type { Shard } from './pipeline.js';
 import { runCapture, type RunOptions, type RunResult } from './run.js';
 import { ShardCollector, type ShardBatch, type ShardControl, type TextCapture } from './shard-collector.js';
-import { ShardMerger } from './shard-merger.js';
+import { ShardMerger, type MergedOutput } from './shard-merger.js';
 import { addShardCounters, shardCounters, type ShardCounters } from './shard-counters.js';
 import { Statistics } from './statistics.js';
 
@@ -57,16 +57,12 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   stats.memory = options.memory ?? new MemoryAccount();
   const count = options.workers;
   const out = options.out;
-  let pending: Uint8Array[] = [];
-  const credits = new Array<number>(count).fill(0);
-  const merger = new ShardMerger(count, stats, options.idText, (chunks, bytes, shard) => {
-    for (const chunk of chunks) pending.push(chunk);
-    credits[shard]! += bytes;
-  });
+  const writer = new MergeWriter(out, count, (shard, bytes, buffers) => shards[shard]!.credit(bytes, buffers));
+  const merger = new ShardMerger(count, stats, options.idText, writer);
   let inputDone = false;
   const take = (index: number, batch: ShardBatch) => {
     merger.take(index, batch);
-    writeReleased();
+    writer.flush();
     if (index === 0 && batch.watermark < Infinity) options.onProgress?.(batch.bytesRead, batch.watermark);
     if (!inputDone && merger.inputDone) {
       inputDone = true;
@@ -78,22 +74,6 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   const shards = [runShard(input, { index: 0, count }, local.options, local.output, (batch) => take(0, batch)), ...threads];
   const stop = () => shards.forEach((s) => s.stop());
   options.signal?.addEventListener('abort', stop, { once: true });
-
-  /** Writes what was released; the workers get their credit once the output has taken it. */
-  const writeReleased = () => {
-    if (pending.length > 0) {
-      out.write(Buffer.concat(pending));
-      pending = [];
-    }
-    const give = () =>
-      credits.forEach((bytes, shard) => {
-        if (bytes === 0) return;
-        shards[shard]!.credit(bytes);
-        credits[shard] = 0;
-      });
-    if ((out as { writableNeedDrain?: boolean }).writableNeedDrain) out.once('drain', give);
-    else give();
-  };
 
   let results: ShardDone[];
   try {
@@ -108,6 +88,62 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   return { stats, error: shardError(results[0]!.error) };
 }
 
+/**
+ * Writes the merged output: the pieces released by each batch of results are copied into one
+ * buffer and written at once. Once written, each share gets its credit and the buffers of its
+ * batches back (to fill again), so that output makes no garbage and a slow reader holds the
+ * shares back. The buffer written is used again once its write is done.
+ */
+class MergeWriter implements MergedOutput {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private readonly credits: number[];
+  private readonly spentBuffers: Uint8Array<ArrayBuffer>[][];
+  private spare: Uint8Array | null = null;
+
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    count: number,
+    private readonly credit: (shard: number, bytes: number, buffers: Uint8Array<ArrayBuffer>[]) => void,
+  ) {
+    this.credits = new Array<number>(count).fill(0);
+    this.spentBuffers = Array.from({ length: count }, () => []);
+  }
+
+  write(chunks: Uint8Array[], bytes: number, shard: number): void {
+    for (const chunk of chunks) this.pending.push(chunk);
+    this.pendingBytes += bytes;
+    this.credits[shard]! += bytes;
+  }
+
+  spent(bytes: Uint8Array<ArrayBuffer>, shard: number): void {
+    this.spentBuffers[shard]!.push(bytes);
+  }
+
+  /** Writes what was released since the last flush; the shards get their credit once it is written. */
+  flush(): void {
+    const credits = this.credits.slice();
+    const buffers = this.spentBuffers.map((list) => list.splice(0));
+    this.credits.fill(0);
+    const give = () => credits.forEach((bytes, shard) => (bytes > 0 || buffers[shard]!.length > 0) && this.credit(shard, bytes, buffers[shard]!));
+    if (this.pendingBytes === 0) return give();
+    const size = this.pendingBytes;
+    const buffer = this.spare && this.spare.byteLength >= size ? this.spare : new Uint8Array(2 ** Math.ceil(Math.log2(size)));
+    this.spare = null;
+    let at = 0;
+    for (const chunk of this.pending) {
+      buffer.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.out.write(buffer.subarray(0, size), () => {
+      this.spare = buffer;
+      give();
+    });
+  }
+}
+
 /** A worker thread following one share, as a `ShardRun` (and how to end the thread). */
 function startWorker(input: string, shard: Shard, options: ShardedRunOptions, take: (batch: ShardBatch) => void): ShardRun & { terminate(): Promise<number> } {
   const workerData: ShardWorkerData = { input, shard, data: options.data };
@@ -119,7 +155,7 @@ function startWorker(input: string, shard: Shard, options: ShardedRunOptions, ta
   });
   return {
     done,
-    credit: (bytes) => worker.postMessage({ type: 'credit', bytes } satisfies ShardControl),
+    credit: (bytes, buffers) => worker.postMessage({ type: 'credit', bytes, buffers } satisfies ShardControl, buffers.map((b) => b.buffer)),
     stop: () => worker.postMessage({ type: 'stop' } satisfies ShardControl),
     terminate: () => worker.terminate(),
   };
@@ -134,8 +170,8 @@ export function shardError(error: ShardDone['error']): Error | null {
 /** A share of a run under way: its done message to come, and what the main thread can tell it. */
 export interface ShardRun {
   done: Promise<ShardDone>;
-  /** The main thread wrote this much of its output. */
-  credit(bytes: number): void;
+  /** The main thread wrote this much of its output, and is done with these buffers of it. */
+  credit(bytes: number, buffers: Uint8Array<ArrayBuffer>[]): void;
   /** Ctrl-C: the read ends, and the sessions seen are finished and reported. */
   stop(): void;
 }
@@ -164,7 +200,7 @@ export function runShard(input: string, shard: Shard, options: RunOptions, outpu
       ...((error as NodeJS.ErrnoException).code ? { code: (error as NodeJS.ErrnoException).code } : {}),
     },
   }));
-  return { done, credit: (bytes) => collector.credit(bytes), stop: () => stop.abort() };
+  return { done, credit: (bytes, buffers) => collector.credit(bytes, buffers), stop: () => stop.abort() };
 }
 
 /** A worker's side of `runSharded` (call it in the worker's module): `runShard`, talking with the main thread. */
@@ -172,7 +208,7 @@ export async function runShardWorker(input: string, shard: Shard, options: RunOp
   const port = parentPort;
   if (!port) throw new Error('runShardWorker: not in a worker thread');
   const run = runShard(input, shard, options, output, (batch) => port.postMessage(batch, [batch.output.buffer]));
-  port.on('message', (message: ShardControl) => (message.type === 'credit' ? run.credit(message.bytes) : run.stop()));
+  port.on('message', (message: ShardControl) => (message.type === 'credit' ? run.credit(message.bytes, message.buffers) : run.stop()));
   port.postMessage(await run.done);
   port.close();
 }
