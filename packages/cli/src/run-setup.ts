@@ -37,6 +37,7 @@ export interface SessionFlagValues extends ShortcutFlags {
   config?: string;
   format?: string;
   export?: string;
+  report?: string;
   color?: boolean;
   'view-data'?: number;
   quiet?: boolean;
@@ -68,6 +69,10 @@ export interface RunMode {
   live?: boolean;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream;
+  /** The capture's name (file or interface), for the report's title. */
+  input?: string;
+  /** `pakeana report`: the report and the summary only, no session on stdout. */
+  reportOnly?: boolean;
 }
 
 /**
@@ -96,15 +101,24 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
   const sinks: SessionSink[] = exportFile ? [new PcapExportSink(exportFile)] : [];
   const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
   const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
-  if (format === 'json') {
+  const viewData = flags['view-data'] ?? output.viewData ?? 0;
+  const recorder = format === 'pretty' || flags.report ? new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory) : null;
+  if (recorder) observers.push(recorder);
+  if (flags.report) {
+    // Loaded only for a report: it is not in the start-up bundle (scripts/bundle.mjs).
+    const { createReport } = await import('@pakeana/report');
+    const report = createReport(flags.report, recorder!, { title: mode.input ?? 'capture', viewData });
+    observers.push(report.observer);
+    sinks.push(report.sink);
+  }
+  if (mode.reportOnly) {
+    sinks.push({ session: () => {}, finish: (s) => void stderr.write(summaryText(s)) });
+  } else if (format === 'json') {
     sinks.push(new JsonSink(stdout, mode.live));
     if (mode.live) sinks.push({ session: () => {}, finish: (s) => void stderr.write(summaryText(s)) });
   } else {
-    const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory);
-    observers.push(recorder);
     const color = flags.color ?? output.color ?? stdout.isTTY === true;
-    const viewData = flags['view-data'] ?? output.viewData ?? 0;
-    sinks.push(new PrettySink(stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: mode.live }));
+    sinks.push(new PrettySink(stdout, recorder!, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: mode.live }));
   }
   return {
     registry,
@@ -119,7 +133,7 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
       dissectors: registry.dissectors,
       observers,
       keepFrames: exportFile !== undefined,
-      keepDisplay: format === 'pretty',
+      keepDisplay: recorder !== null,
       dissectOnDemand: !flags['dissect-all'],
       limits: {
         ...(limits.sessions ? { sessions: limits.sessions } : {}),

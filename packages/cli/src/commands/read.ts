@@ -4,7 +4,7 @@ import { runCapture } from '@pakeana/framework/internal';
 import { accessSync, constants, statSync } from 'node:fs';
 import { failUsage, failInput } from '../errors.js';
 import { Progress } from '../progress.js';
-import { setupRun } from '../run-setup.js';
+import { setupRun, type RunMode, type SessionFlagValues } from '../run-setup.js';
 import { stopOnSignals } from '../stop-signal.js';
 import { sessionFlags } from '../shared-flags.js';
 
@@ -22,14 +22,19 @@ export default class Read extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Read);
-    if (args.file !== '-') checkReadable(this, args.file);
-    const setup = await setupRun(flags).catch((error) => failUsage(this, error));
-    const stop = stopOnSignals();
-    const progress = new Progress(args.file);
-    const result = await runCapture(args.file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout, onProgress: progress.update, onInputDone: () => progress.done() });
-    stop.release();
-    if (result.error) failInput(this, args.file, result.error);
+    await readCapture(this, args.file, flags);
   }
+}
+
+/** Reads `file` (or - for stdin) through the run the flags describe (`read`, and `report` with its defaults). */
+export async function readCapture(command: Command, file: string, flags: SessionFlagValues, mode: RunMode = {}): Promise<void> {
+  if (file !== '-') checkReadable(command, file);
+  const setup = await setupRun(flags, { ...mode, input: file }).catch((error) => failUsage(command, error));
+  const stop = stopOnSignals();
+  const progress = new Progress(file);
+  const result = await runCapture(file, { ...setup.pipeline, sinks: setup.sinks, signal: stop.signal, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout, onProgress: progress.update, onInputDone: () => progress.done() });
+  stop.release();
+  if (result.error) failInput(command, file, result.error);
 }
 
 /** A file that cannot be opened is misuse, found before any output starts. */

@@ -1,0 +1,99 @@
+import type { TcpSession } from '@pakeana/framework';
+import { AtomicFile, type SegmentRecorder, type SessionSink, type Statistics } from '@pakeana/framework/internal';
+import type { ReportObserver } from './report-observer.js';
+import { detailElement, pageParts, scriptJson } from './report-page.js';
+import type { SessionRow } from './report-data.js';
+import { SEGMENT_BITS, SessionDetails, sessionRow } from './session-detail.js';
+
+export interface ReportOptions {
+  /** The capture's name, for the title. */
+  title: string;
+  /** Context segments around each shown segment in the session's pretty lines (--view-data). */
+  viewData?: number;
+  /** Sessions listed in the table; later reported sessions are counted, not listed. */
+  maxSessions?: number;
+  /** Bytes of session pages (lines and segments); later sessions are listed without one. */
+  maxDetailBytes?: number;
+  /** Segments of one session drawn on its page. */
+  maxSegmentsShown?: number;
+}
+
+export const REPORT_DEFAULTS = { maxSessions: 20_000, maxDetailBytes: 16 * 1024 * 1024, maxSegmentsShown: 2_000 } as const;
+
+/**
+ * `--report FILE.html`: the reported sessions' rows and pages, kept as they finish (within
+ * the bounds of ReportOptions, so the file's size is bounded), and at the end the page with
+ * the observer's figures, written atomically (AtomicFile, checked when the sink is made).
+ */
+export class ReportSink implements SessionSink {
+  private readonly file: AtomicFile;
+  private readonly rows: SessionRow[] = [];
+  private readonly details: string[] = [];
+  private readonly pages: SessionDetails;
+  private readonly bounds: Required<Omit<ReportOptions, 'title' | 'viewData'>>;
+  private detailBytes = 0;
+  private notListed = 0;
+  private detailsNotKept = 0;
+  /** The file's size once written. */
+  bytesWritten = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly observer: ReportObserver,
+    recorder: SegmentRecorder,
+    private readonly options: ReportOptions,
+  ) {
+    this.file = new AtomicFile(path, 'report');
+    this.bounds = { ...REPORT_DEFAULTS, ...options };
+    this.pages = new SessionDetails(recorder, options.viewData ?? 0, this.bounds.maxSegmentsShown);
+  }
+
+  session(session: TcpSession): void {
+    this.observer.reported(session);
+    if (this.rows.length >= this.bounds.maxSessions) {
+      this.notListed++;
+      return;
+    }
+    const kept = this.detailBytes < this.bounds.maxDetailBytes;
+    if (kept) {
+      const element = detailElement(session.id, scriptJson(this.pages.detail(session)));
+      this.details.push(element);
+      this.detailBytes += element.length;
+    } else this.detailsNotKept++;
+    this.rows.push(sessionRow(session, kept));
+  }
+
+  finish(stats: Statistics): void {
+    const observer = this.observer;
+    const summary = {
+      packets: stats.packets,
+      bytes: stats.bytes,
+      sessions: stats.sessions,
+      reported: stats.reported,
+      byTrigger: stats.byTrigger,
+      start: observer.firstTime,
+      end: observer.lastTime,
+      httpExchanges: observer.httpExchanges,
+      sessionsNotListed: this.notListed,
+      detailsNotKept: this.detailsNotKept,
+      ...this.bounds,
+    };
+    const data = {
+      title: this.options.title,
+      generated: new Date().toISOString(),
+      timeline: observer.timeline(),
+      latency: observer.latencyData(),
+      sessions: this.rows,
+      bits: SEGMENT_BITS,
+    };
+    for (const part of pageParts(data, summary, this.details)) {
+      this.file.write(part);
+      this.bytesWritten += Buffer.byteLength(part);
+    }
+    this.file.commit();
+  }
+
+  abort(): void {
+    this.file.abort();
+  }
+}
