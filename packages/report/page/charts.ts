@@ -37,6 +37,8 @@ export interface ChartSpec {
   height?: number;
   /** Charts with the same key show the cursor at the same x. */
   sync?: string;
+  /** Dragging zooms in on both axes (else on time only); a double click zooms out. */
+  zoomXY?: boolean;
 }
 
 const charts: { plot: uPlot; spec: ChartSpec; box: HTMLElement }[] = [];
@@ -111,7 +113,7 @@ function options(spec: ChartSpec, box: HTMLElement): uPlot.Options {
   return {
     width: Math.max(320, box.clientWidth || 800),
     height: spec.height ?? 220,
-    cursor: spec.sync ? { sync: { key: spec.sync } } : {},
+    cursor: { ...(spec.sync ? { sync: { key: spec.sync } } : {}), ...(spec.zoomXY ? { drag: { x: true, y: true, uni: 30 } } : {}) },
     scales: {
       x: { time: spec.time, ...(spec.logX ? { distr: 3 } : {}) },
       ...Object.fromEntries(spec.axes.map((a) => [a.scale, { auto: true, range: (_u: uPlot, min: number, max: number) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] as uPlot.Range.MinMax }])),

@@ -26,7 +26,7 @@ export function sessionPage(data: ReportData, row: SessionRow): HTMLElement {
       'section',
       { 'aria-labelledby': 'tsg-title' },
       h('h2', { id: 'tsg-title' }, 'Time-sequence graphs'),
-      h('p', { class: 'note' }, 'As tcptrace draws them: each data segment at its end sequence number, against the acknowledgements and the window edge (ack + window) the other side advertised.'),
+      h('p', { class: 'note' }, 'As tcptrace draws them: each data segment at its end sequence number, against the acknowledgements and the window edge (ack + window) the other side advertised. Drag to zoom in, double-click to zoom out.'),
       timeSequence(data, detail, true, row),
       timeSequence(data, detail, false, row),
     ),
@@ -64,5 +64,6 @@ function timeSequence(data: ReportData, detail: SessionDetail, fromClient: boole
     axes: [{ scale: 'seq', label: 'relative sequence number' }],
     series,
     height: 260,
+    zoomXY: true,
   });
 }

@@ -12,13 +12,17 @@ export interface ReportOptions {
   viewData?: number;
   /** Sessions listed in the table; later reported sessions are counted, not listed. */
   maxSessions?: number;
-  /** Bytes of session pages (lines and segments); later sessions are listed without one. */
+  /**
+   * Bytes of session pages (lines and segments); later sessions are listed without one. Plain
+   * sessions (see `remarkable`) have half of it, so that with --all the sessions that went
+   * wrong still have their pages late in a long capture.
+   */
   maxDetailBytes?: number;
   /** Segments of one session drawn on its page. */
   maxSegmentsShown?: number;
 }
 
-export const REPORT_DEFAULTS = { maxSessions: 20_000, maxDetailBytes: 16 * 1024 * 1024, maxSegmentsShown: 2_000 } as const;
+export const REPORT_DEFAULTS = { maxSessions: 50_000, maxDetailBytes: 16 * 1024 * 1024, maxSegmentsShown: 2_000 } as const;
 
 /**
  * `--report FILE.html`: the reported sessions' rows and pages, kept as they finish (within
@@ -32,6 +36,7 @@ export class ReportSink implements SessionSink {
   private readonly pages: SessionDetails;
   private readonly bounds: Required<Omit<ReportOptions, 'title' | 'viewData'>>;
   private detailBytes = 0;
+  private plainDetailBytes = 0;
   private notListed = 0;
   private detailsNotKept = 0;
   /** The file's size once written. */
@@ -54,11 +59,13 @@ export class ReportSink implements SessionSink {
       this.notListed++;
       return;
     }
-    const kept = this.detailBytes < this.bounds.maxDetailBytes;
+    const plain = !remarkable(session);
+    const kept = this.detailBytes < this.bounds.maxDetailBytes && (!plain || this.plainDetailBytes < this.bounds.maxDetailBytes / 2);
     if (kept) {
       const element = detailElement(session.id, scriptJson(this.pages.detail(session)));
       this.details.push(element);
       this.detailBytes += element.length;
+      if (plain) this.plainDetailBytes += element.length;
     } else this.detailsNotKept++;
     this.rows.push(sessionRow(session, kept));
   }
@@ -96,4 +103,16 @@ export class ReportSink implements SessionSink {
   abort(): void {
     this.file.abort();
   }
+}
+
+/** A session that went wrong or that a trigger other than --all picked: reset, cut off, retransmitting, marked. */
+function remarkable(session: TcpSession): boolean {
+  const tcp = session.tcp;
+  return (
+    session.state === 'reset' ||
+    session.state === 'timeout' ||
+    session.marks.length > 0 ||
+    tcp.retransmissions + tcp.synRetransmissions + tcp.outOfOrder + tcp.zeroWindows + tcp.missingBytes > 0 ||
+    session.triggers.some((trigger) => trigger !== 'all')
+  );
 }
