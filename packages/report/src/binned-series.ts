@@ -21,7 +21,7 @@ export class BinnedSeries {
 
   constructor(
     columns: number,
-    readonly maxBins = 2000,
+    readonly maxBins = 600,
   ) {
     this.columns = Array.from({ length: columns }, () => new Float64Array(maxBins));
   }
