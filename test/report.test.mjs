@@ -5,9 +5,11 @@
 // and screenshots of the overview and of a session page for a person to look at
 // (PAKEANA_SCREENSHOTS=DIR says where; docs/images holds the README's). The browser tests are
 // skipped, with the reason printed, where no Chromium can be started.
+/* global document, window -- functions that run in the page */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +68,45 @@ test('--report to a missing directory: one line, status 2, before any packet is 
   const run = runPakeana(['read', capture, '--report', target]);
   assert.deepEqual([run.status, run.stderr.trim(), run.stdout], [2, `pakeana: cannot write the report to ${target}: no such directory`, '']);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test("the README's report commands run, and write their reports", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### HTML report'));
+  const commands = /```sh\n(.*?)```/s.exec(section)[1].trim().split('\n');
+  assert.equal(commands.length, 2);
+  const root = new URL('..', import.meta.url).pathname;
+  for (const command of commands) {
+    const args = command.replace(/^npx pakeana /, '').split(' ');
+    const at = args.findIndex((a) => a === '-o' || a === '--report') + 1;
+    const out = join(dir, `readme-${args[at]}`);
+    args[at] = out;
+    const run = runPakeana(args, { cwd: root });
+    assert.equal(run.status, 0, `${command}: ${run.stderr}`);
+    assert.ok(pageJson(readFileSync(out, 'utf8'), 'report-data').sessions.length > 0, command);
+  }
+});
+
+test('@pakeana/report as npm packs it: the page assets are in the package and a report is written from it', () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const modules = join(dir, 'installed', 'node_modules', '@pakeana');
+  mkdirSync(modules, { recursive: true });
+  const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: join(root, 'packages/report'), encoding: 'utf8' });
+  assert.equal(pack.status, 0, pack.stderr);
+  mkdirSync(join(modules, 'report'));
+  assert.equal(spawnSync('tar', ['xzf', join(dir, pack.stdout.trim()), '-C', join(modules, 'report'), '--strip-components=1']).status, 0);
+  assert.ok(existsSync(join(modules, 'report', 'dist', 'page', 'page.js')) && existsSync(join(modules, 'report', 'dist', 'page', 'page.css')));
+  assert.ok(!existsSync(join(modules, 'report', 'dist', 'page-types')) && !existsSync(join(modules, 'report', 'page')));
+  // Its peer, the framework, as the workspace has it.
+  symlinkSync(join(root, 'packages', 'framework'), join(modules, 'framework'));
+  const out = join(dir, 'from-package.html');
+  const script = `const { createReport } = require('@pakeana/report');
+    const { SegmentRecorder, Statistics } = require('@pakeana/framework/internal');
+    createReport(${JSON.stringify(out)}, new SegmentRecorder(10), { title: 'packed' }).sink.finish(new Statistics());`;
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: join(dir, 'installed'), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const html = readFileSync(out, 'utf8');
+  assert.ok(html.includes(readFileSync(join(modules, 'report', 'dist', 'page', 'page.css'), 'utf8')));
 });
 
 /** playwright-core's Chromium, or why there is none. */

@@ -5,6 +5,8 @@
 //   e.g. node test/bench/report-bench.mjs /dev/shm/bench.pcap 5 -- --plugin http
 //        node test/bench/report-bench.mjs big.pcap 5 -- --plugin http --all
 // (test/bench/report-capture.mjs makes a capture of 100,000 sessions.)
+/* global document -- functions that run in the page */
+import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
