@@ -177,6 +177,7 @@ test('the report in Chromium: charts drawn, the sessions listed, sorted and filt
   await page.setViewportSize({ width: 1280, height: 2000 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(screenshots, 'report-overview.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
   // The longest session: its response was retransmitted.
   await page.click('table.sessions tbody tr:first-child td:nth-child(4)');
   await page.waitForSelector('svg.ladder');

@@ -21,6 +21,8 @@ export interface AxisSpec {
   label: string;
   side?: 'left' | 'right';
   format?: (value: number) => string;
+  /** The top of the scale unless the figure's checkbox (ChartSpec.unclamp) asks for all of it. */
+  max?: number;
 }
 
 export interface ChartSpec {
@@ -39,9 +41,19 @@ export interface ChartSpec {
   sync?: string;
   /** Dragging zooms in on both axes (else on time only); a double click zooms out. */
   zoomXY?: boolean;
+  /** With axes that have a `max`: the label of a checkbox that shows the whole range. */
+  unclamp?: string;
 }
 
-const charts: { plot: uPlot; spec: ChartSpec; box: HTMLElement }[] = [];
+interface Drawn {
+  plot: uPlot;
+  spec: ChartSpec;
+  box: HTMLElement;
+  /** The axes' `max` is ignored. */
+  whole: boolean;
+}
+
+const charts: Drawn[] = [];
 
 /**
  * A uPlot chart in a <figure> with its caption; redrawn in the colours of a new colour scheme
@@ -49,23 +61,29 @@ const charts: { plot: uPlot; spec: ChartSpec; box: HTMLElement }[] = [];
  */
 export function chart(spec: ChartSpec): HTMLElement {
   const box = h('div', { class: 'chart-box' });
-  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, spec.title), box);
+  const entry: Drawn = { plot: null as unknown as uPlot, spec, box, whole: false };
+  const toggle = spec.unclamp
+    ? h('label', { class: 'unclamp' }, h('input', { type: 'checkbox', onchange: (e: Event) => ((entry.whole = (e.target as HTMLInputElement).checked), draw(entry)) }), ` ${spec.unclamp}`)
+    : null;
+  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, spec.title), toggle, box);
   // Drawn once the figure is in the page (uPlot measures its box).
   requestAnimationFrame(() => {
-    const entry = { plot: new uPlot(options(spec, box), data(spec), box), spec, box };
+    entry.plot = new uPlot(options(entry), data(spec), box);
     charts.push(entry);
-    labelCanvas(entry.box, spec.title);
+    labelCanvas(box, spec.title);
   });
   return figure;
 }
 
 /** Draws every chart again: the colours are the scheme's own (palette.ts), sizes the box's. */
 export function redrawCharts(): void {
-  for (const entry of charts) {
-    entry.plot.destroy();
-    entry.plot = new uPlot(options(entry.spec, entry.box), data(entry.spec), entry.box);
-    labelCanvas(entry.box, entry.spec.title);
-  }
+  for (const entry of charts) draw(entry);
+}
+
+function draw(entry: Drawn): void {
+  entry.plot?.destroy();
+  entry.plot = new uPlot(options(entry), data(entry.spec), entry.box);
+  labelCanvas(entry.box, entry.spec.title);
 }
 
 /** Fits the charts of visible boxes to their width. */
@@ -95,7 +113,7 @@ function data(spec: ChartSpec): uPlot.AlignedData {
   return [spec.x, ...spec.series.map((s) => s.values)] as uPlot.AlignedData;
 }
 
-function options(spec: ChartSpec, box: HTMLElement): uPlot.Options {
+function options({ spec, box, whole }: Drawn): uPlot.Options {
   const fg = color('fg');
   const grid = color('grid');
   const axis = (a: Partial<AxisSpec> & { label?: string }, side: number): uPlot.Axis => ({
@@ -116,7 +134,12 @@ function options(spec: ChartSpec, box: HTMLElement): uPlot.Options {
     cursor: { ...(spec.sync ? { sync: { key: spec.sync } } : {}), ...(spec.zoomXY ? { drag: { x: true, y: true, uni: 30 } } : {}) },
     scales: {
       x: { time: spec.time, ...(spec.logX ? { distr: 3 } : {}) },
-      ...Object.fromEntries(spec.axes.map((a) => [a.scale, { auto: true, range: (_u: uPlot, min: number, max: number) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] as uPlot.Range.MinMax }])),
+      ...Object.fromEntries(
+        spec.axes.map((a) => {
+          const top = (max: number) => (a.max !== undefined && !whole ? Math.min(max, a.max) : max);
+          return [a.scale, { auto: true, range: (_u: uPlot, min: number, max: number) => [Math.min(0, min), max > 0 ? top(max) * 1.05 : 1] as uPlot.Range.MinMax }];
+        }),
+      ),
     },
     axes: [axis({ label: spec.xLabel }, 2), ...spec.axes.map((a) => axis(a, a.side === 'right' ? 1 : 3))],
     series: [{ label: spec.xLabel ?? (spec.time ? 'time' : 'x') }, ...spec.series.map(series)],

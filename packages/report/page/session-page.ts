@@ -56,12 +56,19 @@ function timeSequence(data: ReportData, detail: SessionDetail, fromClient: boole
     { label: 'window edge', values: pick(acking, (i) => c.ack[i]! + c.window[i]! * (c.flags[i]! & SYN ? 1 : 2 ** scale)), color: 'purple', style: 'step', dash: [5, 3], scale: 'seq' },
   ];
   const [from, to] = fromClient ? [row.client, row.server] : [row.server, row.client];
+  // A window far above the data would flatten it to the bottom: the scale stops above the data
+  // and the acknowledgements, and a checkbox shows the window edge as well.
+  const top = (values: (number | null)[]) => values.reduce<number>((m, v) => (v !== null && v > m ? v : m), 0);
+  const dataTop = Math.max(...series.slice(0, 4).map((s) => top(s.values)));
+  const windowTop = top(series[4]!.values);
+  const clamp = dataTop > 0 && windowTop > 3 * dataTop;
   return chart({
     title: `${from} → ${to}: sequence numbers (relative) against time`,
     x: order.map((i) => c.time[i]!),
     time: false,
     xLabel: 'seconds since the first segment',
-    axes: [{ scale: 'seq', label: 'relative sequence number' }],
+    axes: [{ scale: 'seq', label: 'relative sequence number', ...(clamp ? { max: dataTop * 1.25 } : {}) }],
+    ...(clamp ? { unclamp: `scale to the window edge too (up to ${windowTop.toLocaleString('en-US')}, far above the data)` } : {}),
     series,
     height: 260,
     zoomXY: true,

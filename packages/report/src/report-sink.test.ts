@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SegmentRecorder, Statistics } from '@pakeana/framework/internal';
+import { MemoryAccount, MemoryKind, SegmentRecorder, Statistics, type Pipeline } from '@pakeana/framework/internal';
 import type { TcpSession } from '@pakeana/framework';
 import { createReport } from './index.js';
 import { scriptJson } from './report-page.js';
@@ -90,4 +90,18 @@ test('abort leaves nothing behind; a missing directory is refused when the sink 
   assert.throws(() => createReport(join(dir, 'no-such-dir', 'r.html'), new SegmentRecorder(100), { title: 'x' }), {
     message: `cannot write the report to ${join(dir, 'no-such-dir', 'r.html')}: no such directory`,
   });
+});
+
+test('what the sink keeps is charged to the memory account until the page is written', () => {
+  const memory = new MemoryAccount(1 << 30);
+  const { sink } = createReport(join(dir, 'charged.html'), new SegmentRecorder(100), { title: 'x', maxSessions: 2 });
+  sink.bind({ memory } as Pipeline);
+  sink.session(session(1));
+  const one = memory.byKind[MemoryKind.Records]!;
+  assert.ok(one > 400, `${one}`);
+  sink.session(session(2));
+  sink.session(session(3)); // not listed: nothing kept
+  assert.ok(Math.abs(memory.byKind[MemoryKind.Records]! - 2 * one) < 50);
+  sink.finish(new Statistics());
+  assert.equal(memory.byKind[MemoryKind.Records], 0);
 });

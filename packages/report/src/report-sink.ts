@@ -1,5 +1,5 @@
 import type { TcpSession } from '@pakeana/framework';
-import { AtomicFile, type SegmentRecorder, type SessionSink, type Statistics } from '@pakeana/framework/internal';
+import { AtomicFile, MemoryKind, type MemoryAccount, type Pipeline, type SegmentRecorder, type SessionSink, type Statistics } from '@pakeana/framework/internal';
 import type { ReportObserver } from './report-observer.js';
 import { detailElement, pageParts, scriptJson } from './report-page.js';
 import type { SessionRow } from './report-data.js';
@@ -24,10 +24,14 @@ export interface ReportOptions {
 
 export const REPORT_DEFAULTS = { maxSessions: 50_000, maxDetailBytes: 16 * 1024 * 1024, maxSegmentsShown: 2_000 } as const;
 
+/** What a table row holds in memory, about (an object of a dozen fields, three small arrays). */
+const ROW_BYTES = 400;
+
 /**
  * `--report FILE.html`: the reported sessions' rows and pages, kept as they finish (within
  * the bounds of ReportOptions, so the file's size is bounded), and at the end the page with
  * the observer's figures, written atomically (AtomicFile, checked when the sink is made).
+ * What it keeps is charged to the run's memory account (Records) until the page is written.
  */
 export class ReportSink implements SessionSink {
   private readonly file: AtomicFile;
@@ -41,6 +45,8 @@ export class ReportSink implements SessionSink {
   private detailsNotKept = 0;
   /** The file's size once written. */
   bytesWritten = 0;
+  private memory: MemoryAccount | null = null;
+  private charged = 0;
 
   constructor(
     readonly path: string,
@@ -53,12 +59,23 @@ export class ReportSink implements SessionSink {
     this.pages = new SessionDetails(recorder, options.viewData ?? 0, this.bounds.maxSegmentsShown);
   }
 
+  bind(pipeline: Pipeline): void {
+    this.memory = pipeline.memory;
+  }
+
   session(session: TcpSession): void {
     this.observer.reported(session);
     if (this.rows.length >= this.bounds.maxSessions) {
       this.notListed++;
       return;
     }
+    const before = this.detailBytes;
+    this.list(session);
+    this.charge(this.detailBytes - before + ROW_BYTES);
+  }
+
+  /** The session's row, and its page while there is room. */
+  private list(session: TcpSession): void {
     const plain = !remarkable(session);
     const kept = this.detailBytes < this.bounds.maxDetailBytes && (!plain || this.plainDetailBytes < this.bounds.maxDetailBytes / 2);
     if (kept) {
@@ -98,10 +115,19 @@ export class ReportSink implements SessionSink {
       this.bytesWritten += Buffer.byteLength(part);
     }
     this.file.commit();
+    this.charge(-this.charged);
   }
 
   abort(): void {
     this.file.abort();
+    this.charge(-this.charged);
+  }
+
+  private charge(bytes: number): void {
+    if (!this.memory || bytes === 0) return;
+    if (bytes > 0) this.memory.charge(MemoryKind.Records, bytes);
+    else this.memory.release(MemoryKind.Records, -bytes);
+    this.charged += bytes;
   }
 }
 
