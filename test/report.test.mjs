@@ -63,6 +63,15 @@ test('read --report with a trigger: the pretty output as usual, the report of th
   assert.equal(data.timeline.sessions.reduce((a, b) => a + b, 0), SESSIONS);
 });
 
+test('pakeana report with a trigger flag reports only what fires', () => {
+  const out = join(dir, 'report-resets.html');
+  const run = runPakeana(['report', capture, '-o', out, '--reset']);
+  assert.equal(run.status, 0, run.stderr);
+  const data = pageJson(readFileSync(out, 'utf8'), 'report-data');
+  assert.equal(data.sessions.length, [...Array(SESSIONS).keys()].filter((i) => statusOf(i, SESSIONS) === null).length);
+  assert.ok(data.sessions.every((r) => r.triggers.join() === 'tcp.reset'));
+});
+
 test('--report to a missing directory: one line, status 2, before any packet is read', () => {
   const target = join(dir, 'no-such-dir', 'r.html');
   const run = runPakeana(['read', capture, '--report', target]);

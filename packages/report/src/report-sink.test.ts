@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryAccount, MemoryKind, SegmentRecorder, Statistics, type Pipeline } from '@pakeana/framework/internal';
-import type { TcpSession } from '@pakeana/framework';
+import { MemoryAccount, MemoryKind, SegmentRecorder, Statistics, TcpHeader, type Pipeline } from '@pakeana/framework/internal';
+import { SegmentMark, TcpFlag, type SegmentEvent, type TcpSession } from '@pakeana/framework';
 import { createReport } from './index.js';
 import { scriptJson } from './report-page.js';
-import type { ReportData, ReportSummary } from './report-data.js';
+import type { ReportData, ReportSummary, SessionDetail } from './report-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-report-'));
 
@@ -104,4 +104,28 @@ test('what the sink keeps is charged to the memory account until the page is wri
   assert.ok(Math.abs(memory.byKind[MemoryKind.Records]! - 2 * one) < 50);
   sink.finish(new Statistics());
   assert.equal(memory.byKind[MemoryKind.Records], 0);
+});
+
+test("a long session's page: at most maxSegmentsShown segments, its lines cut at 256 KiB, saying how much is left out", () => {
+  const path = join(dir, 'long.html');
+  const recorder = new SegmentRecorder(10_000);
+  recorder.attach(0);
+  const long = Object.assign(session(1), { segments: 5000, packets: 5000 });
+  recorder.open(long);
+  for (let n = 1; n <= 5000; n++) {
+    const tcp = Object.assign(new TcpHeader(), { flags: TcpFlag.ACK | TcpFlag.PSH, seq: 1000 + n * 100, ack: 1, window: 500, payloadWireLength: 100, optionsOffset: 0, optionsLength: 0 });
+    // Every segment a retransmission: each one is a line of the pretty output.
+    const event = { number: n, time: 1_700_000_001 + n / 1000, dir: 'client', tcp, buf: Buffer.alloc(0), marks: SegmentMark.Retransmission, clientState: 'ESTABLISHED', serverState: 'ESTABLISHED' };
+    recorder.segment(long, event as unknown as SegmentEvent);
+  }
+  const { sink } = createReport(path, recorder, { title: 'long', maxSegmentsShown: 2000 });
+  sink.session(long);
+  sink.finish(new Statistics());
+  const detail = pageJson<SessionDetail>(readFileSync(path, 'utf8'), 'session-1');
+  assert.equal(detail.segments.number.length, 2000);
+  assert.equal(detail.segmentsNotShown, 3000);
+  assert.deepEqual(detail.segments.seq.slice(0, 2), [0, 100]);
+  assert.deepEqual(detail.segments.time.slice(0, 2), [0, 0.001]);
+  assert.ok(detail.text.length <= 256 * 1024 + 100 && detail.text.length > 200 * 1024, `${detail.text.length}`);
+  assert.match(detail.text, /\n\(\d+ more characters: the pretty output of this session has them all\)$/);
 });

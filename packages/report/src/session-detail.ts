@@ -13,6 +13,9 @@ export const SEGMENT_BITS: SegmentBits = {
   },
 };
 
+/** Characters of a session's pretty lines kept for its page (a long session's lines are cut there). */
+const MAX_TEXT = 256 * 1024;
+
 /** Display labels of the HTTP dissector that start an exchange's message: drawn as arrows on the ladder. */
 const EXCHANGE_LABELS = new Set(['RequestLine', 'ResponseLine']);
 
@@ -65,7 +68,7 @@ export class SessionDetails {
     const shown = lines.slice(0, this.maxSegments);
     return {
       id: session.id,
-      text: this.text.trimEnd(),
+      text: cut(this.text.trimEnd()),
       origin: lines[0]?.time ?? session.start,
       windowScale: windowScales(lines),
       segments: columns(shown),
@@ -75,6 +78,12 @@ export class SessionDetails {
         .map((d) => ({ segment: d.segment, fromClient: d.dir === 'client', text: d.text.slice(0, 200) })),
     };
   }
+}
+
+function cut(text: string): string {
+  if (text.length <= MAX_TEXT) return text;
+  const end = text.lastIndexOf('\n', MAX_TEXT);
+  return `${text.slice(0, end)}\n(${text.length - end} more characters: the pretty output of this session has them all)`;
 }
 
 /** Each side's window scale, from its SYN's options (RFC 7323: used only when both SYNs carry it). */
