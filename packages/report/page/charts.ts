@@ -131,6 +131,8 @@ function options({ spec, box, whole }: Drawn): uPlot.Options {
   return {
     width: Math.max(320, box.clientWidth || 800),
     height: spec.height ?? 220,
+    // Times in UTC, as the summary and the table give them.
+    ...(spec.time ? { tzDate: (seconds: number) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC') } : {}),
     cursor: { ...(spec.sync ? { sync: { key: spec.sync } } : {}), ...(spec.zoomXY ? { drag: { x: true, y: true, uni: 30 } } : {}) },
     scales: {
       x: { time: spec.time, ...(spec.logX ? { distr: 3 } : {}) },

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** Why an export file cannot be written, found before any packet is read. */
+/** Why an output file (the export, the report) cannot be written, found before any packet is read. */
 export class ExportTargetError extends Error {
   constructor(
     readonly path: string,

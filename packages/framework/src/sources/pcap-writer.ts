@@ -7,9 +7,9 @@ const BLOCK = 1024 * 1024;
 
 /**
  * Writes a pcap file atomically (AtomicFile: renamed onto the target by `close`, removed by
- * `abort`; the target is checked when the writer is made). Nanosecond pcap, so timestamps survive as they were. One link type
- * per file (the first frame's, or the one given for an empty file); a frame of another link
- * type is skipped and counted.
+ * `abort`; the target is checked when the writer is made). Nanosecond pcap, so timestamps
+ * survive as they were. One link type per file (the first frame's, or the one given for an
+ * empty file); a frame of another link type is skipped and counted.
  */
 export class PcapWriter {
   frames = 0;
