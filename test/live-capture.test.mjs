@@ -52,13 +52,14 @@ test('with libpcap\'s headers installed, the install built the patched capture a
 test('live capture on loopback: reported sessions, export, SIGINT and summary', { skip: reason ?? false, timeout: 60_000 }, () =>
   inNamespace(async ({ ns, dir, spawnIn }) => {
     const exportFile = join(dir, 'reported.pcap');
+    const reportFile = join(dir, 'reported.html');
     writeFileSync(join(dir, 'server.js'), SERVER);
     writeFileSync(join(dir, 'client.js'), CLIENT);
     writeFileSync(join(dir, 'triggers.yaml'), CONFIG);
     const server = spawnIn([process.execPath, join(dir, 'server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve) => server.stdout.once('data', resolve));
     const pakeana = startCapture(spawnIn, ['-i', 'lo', '--plugin', 'http', '--filter', 'tcp port 8080',
-      '--config', join(dir, 'triggers.yaml'), '--format', 'json', '--export', exportFile]);
+      '--config', join(dir, 'triggers.yaml'), '--format', 'json', '--export', exportFile, '--report', reportFile]);
     await sleep(1500); // libpcap is open by then
     const client = spawnSync('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'client.js')], { timeout: 20_000 });
     assert.equal(client.status, 0, 'the client ran');
@@ -83,6 +84,15 @@ test('live capture on loopback: reported sessions, export, SIGINT and summary', 
     assert.equal(reread.status, 0);
     const uris = reread.sessions.flatMap((s) => (s.http ?? []).map((h) => h.uri)).sort();
     assert.deepEqual(uris, ['/fail', '/reset'], 'the export holds exactly the reported sessions');
+
+    // The report: the reported sessions listed, the HTTP figures over every exchange (/ok too).
+    const html = readFileSync(reportFile, 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)[1]);
+    assert.deepEqual(data.title, 'lo');
+    assert.equal(data.sessions.length, 2);
+    assert.ok(data.sessions.some((r) => r.triggers.includes('tcp.reset')) && data.sessions.some((r) => r.triggers.includes('http.status')));
+    assert.equal(data.timeline.http['2xx'].reduce((a, b) => a + b, 0), 1, 'the healthy exchange counted');
+    assert.equal(data.timeline.http['5xx'].reduce((a, b) => a + b, 0), 1);
   }));
 
 /** Answers each line a client sends with `hi`, then closes after the client does. */

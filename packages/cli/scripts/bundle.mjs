@@ -56,6 +56,7 @@ const ROOTS = [
   './index.js',
   './trigger-setup.js',
   './commands/read.js',
+  './commands/report.js',
   './commands/capture.js',
   './commands/plugins.js',
   './commands/plugins/records.js',
@@ -68,9 +69,9 @@ const ROOTS = [
 /**
  * Loaded at run time from node_modules, as without the bundle: zod, yaml, tsyringe and re2js
  * load only when a run needs them (a config, --option, a class dissector, a match pattern);
- * @pakeana/cap is a native binding; typescript and ts-node are oclif's, for development only.
+ * @pakeana/cap is a native binding; @pakeana/report (--report) reads its page's assets from its own directory; typescript and ts-node are oclif's, for development only.
  */
-const EXTERNAL = ['zod', 'yaml', 'tsyringe', 're2js', '@pakeana/cap', 'typescript', 'ts-node'];
+const EXTERNAL = ['zod', 'yaml', 'tsyringe', 're2js', '@pakeana/cap', '@pakeana/report', 'typescript', 'ts-node'];
 
 /**
  * Changes to oclif's files in the bundle (paths under @oclif/core/lib), for start-up time. Each

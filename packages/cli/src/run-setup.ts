@@ -38,6 +38,7 @@ export interface SessionFlagValues extends ShortcutFlags {
   config?: string;
   format?: string;
   export?: string;
+  report?: string;
   color?: boolean;
   'view-data'?: number;
   quiet?: boolean;
@@ -75,6 +76,10 @@ export interface RunMode {
   stderr?: NodeJS.WritableStream;
   /** A worker of a run split between this many: its share of the memory limit, each session's output written at once. */
   shards?: number;
+  /** The capture's name (file or interface), for the report's title. */
+  input?: string;
+  /** `pakeana report`: the report and the summary only, no session on stdout. */
+  reportOnly?: boolean;
 }
 
 /**
@@ -104,21 +109,30 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
   const sinks: SessionSink[] = exportFile ? [new PcapExportSink(exportFile)] : [];
   const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
   const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
-  if (format === 'json') {
+  const viewData = flags['view-data'] ?? output.viewData ?? 0;
+  const recorder = format === 'pretty' || flags.report ? new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory) : null;
+  if (recorder) observers.push(recorder);
+  if (flags.report) {
+    // Loaded only for a report: it is not in the start-up bundle (scripts/bundle.mjs).
+    const { createReport } = await import('@pakeana/report');
+    const report = createReport(flags.report, recorder!, { title: mode.input ?? 'capture', viewData });
+    observers.push(report.observer);
+    sinks.push(report.sink);
+  }
+  if (mode.reportOnly) {
+    sinks.push({ session: () => {}, finish: (s) => void stderr.write(summaryText(s)) });
+  } else if (format === 'json') {
     sinks.push(new JsonSink(stdout, flushEachSession));
     if (mode.live) sinks.push({ session: () => {}, finish: (s) => void stderr.write(summaryText(s)) });
   } else {
-    const recorder = new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory);
-    observers.push(recorder);
     const color = flags.color ?? output.color ?? stdout.isTTY === true;
-    const viewData = flags['view-data'] ?? output.viewData ?? 0;
-    sinks.push(new PrettySink(stdout, recorder, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: flushEachSession }));
+    sinks.push(new PrettySink(stdout, recorder!, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: flushEachSession }));
   }
   return {
     registry,
     sinks,
     idText: format === 'json' ? String : pad4,
-    oneThreadFor: exportFile !== undefined ? '--export' : services.options('http').extract !== undefined ? '--extract' : null,
+    oneThreadFor: oneThreadFor(flags, exportFile, services.options('http')),
     pluginTimeout: limits.pluginTimeout,
     pipeline: {
       clock,
@@ -129,7 +143,7 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
       dissectors: registry.dissectors,
       observers,
       keepFrames: exportFile !== undefined,
-      keepDisplay: format === 'pretty',
+      keepDisplay: recorder !== null,
       dissectOnDemand: !flags['dissect-all'],
       limits: {
         ...(limits.sessions ? { sessions: limits.sessions } : {}),
@@ -141,6 +155,13 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
       },
     },
   };
+}
+
+/** What needs the run in one thread: the export's frames in capture order, the extract's and the report's session ids. */
+function oneThreadFor(flags: SessionFlagValues, exportFile: string | undefined, http: Readonly<Record<string, unknown>>): string | null {
+  if (exportFile !== undefined) return '--export';
+  if (http.extract !== undefined) return '--extract';
+  return flags.report !== undefined ? '--report' : null;
 }
 
 /**

@@ -19,6 +19,7 @@ export const sessionFlags = {
   format: Flags.string({ options: ['pretty', 'json'], description: 'output format [default: pretty]' }),
   all: Flags.boolean({ char: 'a', description: 'report every session (miruo -a)' }),
   export: Flags.string({ char: 'w', description: 'write the frames of every reported session to this pcap file' }),
+  report: Flags.string({ description: 'write an HTML report (charts, the reported sessions, each with its ladder and time-sequence graphs) to this file' }),
   color: Flags.boolean({ allowNo: true, description: 'colour the pretty output [default: on a terminal]' }),
   'view-data': Flags.integer({ char: 'v', min: 0, description: 'context segments shown around each shown segment (miruo -v)' }),
   quiet: Flags.boolean({ char: 'q', description: 'narrow output: session headers and dissector lines only' }),

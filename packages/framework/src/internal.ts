@@ -39,6 +39,7 @@ export { SegmentRecorder, type SegmentLine } from './output/pretty/segment-recor
 export { PrettySink, flagArt, pad4, type PrettyOptions } from './output/pretty/pretty-sink.js';
 export { summaryText } from './output/pretty/summary-text.js';
 export { PcapWriter } from './sources/pcap-writer.js';
+export { AtomicFile, ExportTargetError } from './sources/atomic-file.js';
 export { PcapExportSink } from './output/pcap-export-sink.js';
 export { MemoryAccount, MemoryKind, MEMORY_KIND_NAMES, DEFAULT_MEMORY_LIMIT, type MemoryKindName } from './memory/memory-account.js';
 export { PluginFailures } from './pipeline/plugin-failures.js';

@@ -35,7 +35,7 @@ export default class Capture extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Capture);
-    const setup = await setupRun(flags, { live: true }).catch((error) => failUsage(this, error));
+    const setup = await setupRun(flags, { live: true, input: flags.interface }).catch((error) => failUsage(this, error));
     const stop = stopOnSignals();
     try {
       await runLive({

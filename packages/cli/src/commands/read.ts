@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { failUsage, failInput } from '../errors.js';
 import { Progress } from '../progress.js';
-import { setupRun, type RunSetup, type SessionFlagValues } from '../run-setup.js';
+import { setupRun, type RunMode, type RunSetup, type SessionFlagValues } from '../run-setup.js';
 import type { ReadWorkerData } from '../shard-worker.js';
 import { stopOnSignals } from '../stop-signal.js';
 import { sessionFlags } from '../shared-flags.js';
@@ -39,45 +39,52 @@ export default class Read extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Read);
-    if (args.file !== '-') checkReadable(this, args.file);
-    const setup = await setupRun(flags).catch((error) => failUsage(this, error));
-    const workers = this.workers(args.file, flags.workers, setup);
-    const stop = stopOnSignals();
-    const progress = new Progress(args.file);
-    const common = { signal: stop.signal, onProgress: progress.update, onInputDone: () => progress.done() };
-    let result: RunResult;
-    if (workers > 1) {
-      const data: ReadWorkerData = { flags: flags as SessionFlagValues };
-      const workerScript = pathToFileURL(join(this.config.root, 'bin', 'worker.js'));
-      const { stats, memory } = setup.pipeline;
-      const output = new TextCapture();
-      const own = await setupRun(flags, { stdout: output.stream, shards: workers });
-      const local = { options: { ...own.pipeline, sinks: own.sinks, pluginTimeout: own.pluginTimeout, onInterrupt: stop.interrupt }, output };
-      result = await runSharded(args.file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText });
-    } else {
-      result = await runCapture(args.file, { ...setup.pipeline, ...common, sinks: setup.sinks, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout });
-    }
-    stop.release();
-    if (result.error) failInput(this, args.file, result.error);
-  }
-
-  /**
-   * How many workers the run gets: as asked, or by default the cores less one (at most
-   * MAX_AUTO_WORKERS) for a file large enough to pay for their start. Standard input,
-   * `--export` and `--extract` need one.
-   */
-  private workers(file: string, asked: number | undefined, setup: RunSetup): number {
-    const oneFor = file === '-' ? 'reading standard input' : setup.oneThreadFor;
-    if (asked !== undefined) {
-      if (asked > 1 && oneFor) failUsage(this, new Error(`--workers ${asked}: ${oneFor} needs one worker`));
-      return asked;
-    }
-    if (oneFor || statSync(file).size < AUTO_WORKERS_FROM) return 1;
-    // A core for the main thread (merging, writing) and V8's compiler and collector threads.
-    return Math.max(1, Math.min(availableParallelism() - 1, MAX_AUTO_WORKERS));
+    await readCapture(this, args.file, flags, {}, flags.workers);
   }
 }
 
+/**
+ * Reads `file` (or - for stdin) through the run the flags describe (`read`, and `report` with
+ * its defaults), in `asked` workers or as many as `workerCount` picks.
+ */
+export async function readCapture(command: Command, file: string, flags: SessionFlagValues, mode: RunMode = {}, asked?: number): Promise<void> {
+  if (file !== '-') checkReadable(command, file);
+  const setup = await setupRun(flags, { ...mode, input: file }).catch((error) => failUsage(command, error));
+  const workers = workerCount(command, file, asked, setup);
+  const stop = stopOnSignals();
+  const progress = new Progress(file);
+  const common = { signal: stop.signal, onProgress: progress.update, onInputDone: () => progress.done() };
+  let result: RunResult;
+  if (workers > 1) {
+    const data: ReadWorkerData = { flags };
+    const workerScript = pathToFileURL(join(command.config.root, 'bin', 'worker.js'));
+    const { stats, memory } = setup.pipeline;
+    const output = new TextCapture();
+    const own = await setupRun(flags, { stdout: output.stream, shards: workers });
+    const local = { options: { ...own.pipeline, sinks: own.sinks, pluginTimeout: own.pluginTimeout, onInterrupt: stop.interrupt }, output };
+    result = await runSharded(file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText });
+  } else {
+    result = await runCapture(file, { ...setup.pipeline, ...common, sinks: setup.sinks, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout });
+  }
+  stop.release();
+  if (result.error) failInput(command, file, result.error);
+}
+
+/**
+ * How many workers a run gets: as asked, or by default the cores less one (at most
+ * MAX_AUTO_WORKERS) for a file large enough to pay for their start. Standard input,
+ * `--export`, `--extract` and `--report` need one.
+ */
+function workerCount(command: Command, file: string, asked: number | undefined, setup: RunSetup): number {
+  const oneFor = file === '-' ? 'reading standard input' : setup.oneThreadFor;
+  if (asked !== undefined) {
+    if (asked > 1 && oneFor) failUsage(command, new Error(`--workers ${asked}: ${oneFor} needs one worker`));
+    return asked;
+  }
+  if (oneFor || statSync(file).size < AUTO_WORKERS_FROM) return 1;
+  // A core for V8's compiler and collector threads.
+  return Math.max(1, Math.min(availableParallelism() - 1, MAX_AUTO_WORKERS));
+}
 
 /** A file that cannot be opened is misuse, found before any output starts. */
 function checkReadable(command: Command, file: string): void {

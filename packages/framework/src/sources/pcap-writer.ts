@@ -1,66 +1,33 @@
-import { closeSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { StoredFrame } from './frame.js';
+import { AtomicFile } from './atomic-file.js';
+
+export { ExportTargetError } from './atomic-file.js';
 
 const BLOCK = 1024 * 1024;
 
-/** Why an export file cannot be written, found before any packet is read. */
-export class ExportTargetError extends Error {
-  constructor(
-    readonly path: string,
-    /** EISDIR (a directory), ENOENT (its directory is missing), EACCES, EROFS, ... (cannot write there). */
-    readonly code: string,
-    reason: string,
-  ) {
-    super(`cannot export to ${path}: ${reason}`);
-    this.name = 'ExportTargetError';
-  }
-}
-
-const REASONS: Record<string, string> = {
-  EISDIR: 'is a directory',
-  ENOENT: 'no such directory',
-  ENOTDIR: 'no such directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-};
-
 /**
- * Writes a pcap file atomically: frames go to a temporary file next to the target
- * (`.NAME.PID.tmp`), which is renamed onto it by `close`; `abort` removes it. The constructor
- * checks the target (ExportTargetError) and removes temporary files that runs killed before
- * their end left there. Nanosecond pcap, so timestamps survive as they were. One link type
- * per file (the first frame's, or the one given for an empty file); a frame of another link
- * type is skipped and counted.
+ * Writes a pcap file atomically (AtomicFile: renamed onto the target by `close`, removed by
+ * `abort`; the target is checked when the writer is made). Nanosecond pcap, so timestamps
+ * survive as they were. One link type per file (the first frame's, or the one given for an
+ * empty file); a frame of another link type is skipped and counted.
  */
 export class PcapWriter {
-  readonly tempPath: string;
   frames = 0;
   skippedLinkTypeMismatch = 0;
-  private fd: number | null;
+  private readonly file: AtomicFile;
   private linkType: number | null = null;
   private pending: Buffer[] = [];
-  /** The target is not a regular file: written in place, not through a temporary file. */
-  private readonly direct: boolean;
   private pendingBytes = 0;
 
   constructor(
     readonly path: string,
     private readonly emptyLinkType = 1,
   ) {
-    const target = targetKind(path);
-    if (target === 'directory') throw new ExportTargetError(path, 'EISDIR', REASONS.EISDIR!);
-    // A device or FIFO (/dev/null, a pipe) is written as it is: renaming onto it would replace it.
-    this.direct = target === 'special';
-    this.tempPath = this.direct ? path : join(dirname(path), `${tempPrefix(path)}${process.pid}.tmp`);
-    try {
-      this.fd = openSync(this.tempPath, 'w');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-      throw new ExportTargetError(path, code, REASONS[code] ?? (error as Error).message);
-    }
-    if (!this.direct) removeStaleTempFiles(path);
+    this.file = new AtomicFile(path);
+  }
+
+  get tempPath(): string {
+    return this.file.tempPath;
   }
 
   /** Writes the frame; false when it was skipped for its link type (counted). */
@@ -82,19 +49,14 @@ export class PcapWriter {
   }
 
   close(): void {
-    if (this.fd === null) return;
+    if (!this.file.open) return;
     if (this.linkType === null) this.writeHeader(this.emptyLinkType);
     this.flush();
-    closeSync(this.fd);
-    this.fd = null;
-    if (!this.direct) renameSync(this.tempPath, this.path);
+    this.file.commit();
   }
 
   abort(): void {
-    if (this.fd === null) return;
-    closeSync(this.fd);
-    this.fd = null;
-    if (!this.direct) rmSync(this.tempPath, { force: true });
+    this.file.abort();
   }
 
   private writeHeader(linkType: number): void {
@@ -115,42 +77,9 @@ export class PcapWriter {
   }
 
   private flush(): void {
-    if (this.fd === null || this.pending.length === 0) return;
-    writeSync(this.fd, Buffer.concat(this.pending));
+    if (!this.file.open || this.pending.length === 0) return;
+    this.file.write(Buffer.concat(this.pending));
     this.pending = [];
     this.pendingBytes = 0;
-  }
-}
-
-function tempPrefix(path: string): string {
-  return `.${basename(path)}.`;
-}
-
-function targetKind(path: string): 'missing' | 'file' | 'directory' | 'special' {
-  try {
-    const stat = statSync(path);
-    return stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'special';
-  } catch {
-    return 'missing'; // not there yet: the usual case
-  }
-}
-
-/** Removes the `.NAME.PID.tmp` files of the target whose process no longer runs (killed mid-export). */
-function removeStaleTempFiles(path: string): void {
-  const dir = dirname(path);
-  const prefix = tempPrefix(path);
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = name.slice(prefix.length, -'.tmp'.length);
-    if (/^[1-9]\d*$/.test(pid) && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process
   }
 }

@@ -33,7 +33,7 @@ function eventFor(number: number, s: Segment): SegmentEvent {
   const event = new SegmentEvent();
   const tcp = new TcpHeader();
   event.buf = Buffer.concat([Buffer.alloc(34, 0xee), Buffer.from(s.options), Buffer.alloc(8, 0xee)]);
-  Object.assign(tcp, { flags: s.flags, seq: s.seq, ack: s.ack, payloadWireLength: s.length, optionsOffset: 34, optionsLength: s.options.length });
+  Object.assign(tcp, { flags: s.flags, seq: s.seq, ack: s.ack, window: s.window, payloadWireLength: s.length, optionsOffset: 34, optionsLength: s.options.length });
   Object.assign(event, { number, time: s.time, dir: s.fromClient ? 'client' : 'server', tcp, marks: s.marks, clientState: s.clientState, serverState: s.serverState });
   return event;
 }
@@ -55,6 +55,7 @@ const plain: Segment = {
   seq: 1,
   ack: 1,
   length: 0,
+  window: 502,
   options: [],
   marks: 0,
   clientState: 'ESTABLISHED',
@@ -69,6 +70,7 @@ test('every field round-trips, through growth of the segment columns and the opt
     seq: 2 ** 32 - 1 - i,
     ack: (2 ** 32 - 50 + i) % 2 ** 32,
     length: i * 1460,
+    window: (i * 655) & 0xffff,
     // 0 to 40 bytes, like a bare ACK, timestamps, or SACK blocks.
     options: Array.from({ length: (i * 12) % 44 }, (_, j) => (i + j * 31) & 0xff),
     marks: i & 0xfff,

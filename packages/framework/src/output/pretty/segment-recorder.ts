@@ -16,6 +16,8 @@ export interface SegmentLine {
   ack: number;
   /** Payload bytes on the wire. */
   length: number;
+  /** The window field as sent (not scaled). */
+  window: number;
   /** Raw TCP option bytes (a copy; usually a few bytes, none on most segments). */
   options: Buffer | null;
   marks: number;
@@ -60,8 +62,8 @@ for (const [name, code] of Object.entries(STATE_CODES)) STATE_NAMES[code] = name
  * (`OptionsAt`, `OptionsLength`), except Linux's usual NOP, NOP, timestamp: then
  * `OptionsLength` is TIMESTAMP_ONLY and the two timestamp values are `OptionsAt` and `TsEcr`.
  */
-const Word = { Number: 0, Seq: 1, Ack: 2, Length: 3, Marks: 4, Packed: 5, OptionsAt: 6, OptionsLength: 7, TsEcr: 8 } as const;
-const WORDS_PER_SEGMENT = 9;
+const Word = { Number: 0, Seq: 1, Ack: 2, Length: 3, Marks: 4, Packed: 5, OptionsAt: 6, OptionsLength: 7, TsEcr: 8, Window: 9 } as const;
+const WORDS_PER_SEGMENT = 10;
 /** Not a length (options are at most 40 bytes): the options were NOP, NOP, timestamp. */
 const TIMESTAMP_ONLY = 0xffff;
 
@@ -145,6 +147,7 @@ class SegmentStore {
     words[at + Word.Ack] = tcp.ack;
     words[at + Word.Length] = tcp.payloadWireLength;
     words[at + Word.Marks] = event.marks;
+    words[at + Word.Window] = tcp.window;
     words[at + Word.Packed] = tcp.flags | states | (event.dir === 'client' ? FROM_CLIENT : 0) | (notable ? NOTABLE : 0);
     if (isTimestampOnly(event.buf, tcp.optionsOffset, tcp.optionsLength)) {
       // Two words instead of twelve bytes into the pool.
@@ -179,6 +182,7 @@ class SegmentStore {
       seq: words[at + Word.Seq]!,
       ack: words[at + Word.Ack]!,
       length: words[at + Word.Length]!,
+      window: words[at + Word.Window]!,
       options: this.options(at),
       marks: words[at + Word.Marks]!,
       clientState: STATE_NAMES[(packed >>> CLIENT_STATE_SHIFT) & STATE_MASK]!,
