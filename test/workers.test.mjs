@@ -1,6 +1,6 @@
 // `read --workers N` splits the sessions between threads by a hash of the flow; the output must
 // be what one thread prints: the same sessions, ids, order, summary. On every capture of the
-// repository's fixtures and of ../shared's corpus and public sets, the shares of 2 and 3
+// repository's fixtures and of ../shared's corpus and public sets, the shares of 2 and 4
 // workers run side by side in this process (a process per run would take minutes), merged by
 // the same code as the threads'; then the CLI runs real worker threads on a few captures.
 import { test } from 'node:test';
@@ -61,7 +61,7 @@ function comparable(text) {
 
 const files = everyCapture();
 
-test(`the shares of 2 and 3 workers, merged, print what one thread prints (${files.length} captures)`, async (t) => {
+test(`the shares of 2 and 4 workers, merged, print what one thread prints (${files.length} captures)`, async (t) => {
   if (!existsSync(sharedDir)) t.diagnostic('no ../shared next to the clone: the committed fixtures only');
   let compared = 0;
   let sessionsSplit = 0;
@@ -70,7 +70,7 @@ test(`the shares of 2 and 3 workers, merged, print what one thread prints (${fil
       for (const format of ['pretty', 'json']) {
         const flags = { ...FLAGS, ...triggers, format };
         const one = await oneThread(file, flags);
-        for (const count of [2, 3]) {
+        for (const count of [2, 4]) {
           const many = await shared(file, flags, count);
           const what = `${file} ${JSON.stringify({ ...triggers, format })} with ${count} workers`;
           assert.equal(many.error, one.error, what);
