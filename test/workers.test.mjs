@@ -5,9 +5,11 @@
 // the same code as the threads'; then the CLI runs real worker threads on a few captures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addShardCounters, runCapture, runShard, shardError, ShardMerger, TextCapture } from '@pakeana/framework/internal';
+import { Conversation, pcapFile } from '@pakeana/framework/testing';
 import { setupRun } from '../packages/cli/dist/run-setup.js';
 import { everyCapture, runPakeana, sharedDir, TextStream } from './helpers.mjs';
 
@@ -117,5 +119,31 @@ test('--workers with standard input, --export or --extract: one line, status 2',
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
+test('a plugin that throws or hangs in a worker thread: isolated per session, counted, the same output as one thread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pakeana-workers-'));
+  const frames = [];
+  for (let i = 0; i < 6; i++) {
+    const c = new Conversation(`10.2.0.${i + 1}:4000${i}`, '10.2.0.100:7', { start: 1000 + i });
+    frames.push(...c.handshake().send('client', `hello ${i}`).send('server', 'hi').close().frames);
+  }
+  const capture = join(dir, 'six.pcap');
+  writeFileSync(capture, pcapFile(frames));
+  const plugin = (name, body) => {
+    const file = join(dir, `${name}.cjs`);
+    writeFileSync(file, `module.exports = { apiVersion: 1, name: '${name}', ports: [7], create: (ctx) => ({ ${body}, gap() {}, end() {} }) };`);
+    return file;
+  };
+  const thrower = plugin('thrower', "data() { throw new Error('bad bytes'); }");
+  const hanger = plugin('hanger', "data(dir, bytes) { if (/hello [14]/.test(bytes.toString())) for (;;); ctx.emit({ seen: bytes.toString() }); }");
+  const config = join(dir, 'timeout.yaml');
+  writeFileSync(config, 'limits:\n  pluginTimeout: 300ms\n');
+  for (const [file, expected] of [[thrower, { thrower: 6 }], [hanger, { hanger: 2 }]]) {
+    const [one, two] = [1, 2].map((n) => runPakeana(['read', capture, '--plugin', file, '--config', config, '--all', '--format', 'json', '-j', String(n)], { timeout: 30_000 }));
+    assert.equal(two.status, 0, two.stderr);
+    assert.deepEqual(two.summary.pluginErrors, expected);
+    assert.equal(comparable(two.stdout), comparable(one.stdout), file);
   }
 });
