@@ -1,9 +1,10 @@
 // Shared helpers of the integration tests: run the CLI as a process, parse NDJSON, compare
 // session records with tshark's view (*.expect.json).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { Conversation, pcapFile } from '@pakeana/framework/testing';
 
 export const pakeanaBin = new URL('../packages/cli/bin/run.js', import.meta.url).pathname;
 
@@ -105,4 +106,15 @@ export class TextStream extends Writable {
     this.text += chunk;
     done();
   }
+}
+
+/** Writes `count` short sessions to port 7 (`hello N` and `hi`, each from its own client) as a pcap `file`. */
+export function writeEchoCapture(file, count) {
+  const frames = [];
+  for (let i = 0; i < count; i++) {
+    const c = new Conversation(`10.2.0.${i + 1}:4000${i}`, '10.2.0.100:7', { start: 1000 + i });
+    frames.push(...c.handshake().send('client', `hello ${i}`).send('server', 'hi').close().frames);
+  }
+  writeFileSync(file, pcapFile(frames));
+  return file;
 }

@@ -8,23 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
-import { pakeanaBin, runPakeana } from './helpers.mjs';
+import { pakeanaBin, runPakeana, writeEchoCapture } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { Conversation, pcapFile } = require('@pakeana/framework/testing');
 const frameworkPath = require.resolve('@pakeana/framework');
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-hostile-plugins-'));
 
 /** Three short sessions on port 7. */
 function capture() {
-  const frames = [];
-  for (let i = 0; i < 3; i++) {
-    const c = new Conversation(`10.2.0.${i + 1}:4000${i}`, '10.2.0.100:7', { start: 1000 + i });
-    frames.push(...c.handshake().send('client', `hello ${i}`).send('server', 'hi').close().frames);
-  }
-  const file = join(dir, 'three.pcap');
-  writeFileSync(file, pcapFile(frames));
-  return file;
+  return writeEchoCapture(join(dir, 'three.pcap'), 3);
 }
 
 function plugin(name, body) {

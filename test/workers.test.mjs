@@ -9,9 +9,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addShardCounters, runCapture, runShard, shardError, ShardMerger, TextCapture } from '@pakeana/framework/internal';
-import { Conversation, pcapFile } from '@pakeana/framework/testing';
 import { setupRun } from '../packages/cli/dist/run-setup.js';
-import { everyCapture, runPakeana, sharedDir, TextStream } from './helpers.mjs';
+import { everyCapture, runPakeana, sharedDir, TextStream, writeEchoCapture } from './helpers.mjs';
 
 process.env.TZ = 'UTC';
 const here = new URL('.', import.meta.url).pathname;
@@ -124,13 +123,7 @@ test('--workers with standard input, --export or --extract: one line, status 2',
 
 test('a plugin that throws or hangs in a worker thread: isolated per session, counted, the same output as one thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pakeana-workers-'));
-  const frames = [];
-  for (let i = 0; i < 6; i++) {
-    const c = new Conversation(`10.2.0.${i + 1}:4000${i}`, '10.2.0.100:7', { start: 1000 + i });
-    frames.push(...c.handshake().send('client', `hello ${i}`).send('server', 'hi').close().frames);
-  }
-  const capture = join(dir, 'six.pcap');
-  writeFileSync(capture, pcapFile(frames));
+  const capture = writeEchoCapture(join(dir, 'six.pcap'), 6);
   const plugin = (name, body) => {
     const file = join(dir, `${name}.cjs`);
     writeFileSync(file, `module.exports = { apiVersion: 1, name: '${name}', ports: [7], create: (ctx) => ({ ${body}, gap() {}, end() {} }) };`);
