@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Hostile-traffic stress run (issue 12): `npm run stress`, or `node test/stress/stress.mjs
 // --short` (sizes / 10, for CI). Generates each attack capture into a temporary directory,
-// runs `pakeana read` on it as a separate process with a timeout, and prints per run the
+// runs `pakeana read -j 1` on it as a separate process (one thread, whatever the capture's size) with a timeout, and prints per run the
 // packets, wall time, packets/s, CPU time and peak RSS (getrusage of the child). Checks:
 // exit status 0, a JSON summary counting every packet, peak RSS under the memory limit plus
 // the runtime's allowance, a SYN flood at least half as fast as normal traffic (wall time),
@@ -110,7 +110,7 @@ function runPakeana(dir, name, file, args) {
   const usageFile = join(dir, `${slug}.usage.json`);
   const outFd = openSync(out, 'w');
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', usagePreload, pakeana, 'read', file, '--format', 'json', '--plugin', 'http', ...args], {
+  const r = spawnSync(process.execPath, ['--require', usagePreload, pakeana, 'read', file, '--format', 'json', '--plugin', 'http', '-j', '1', ...args], {
     stdio: ['ignore', outFd, 'pipe'],
     encoding: 'utf8',
     timeout: timeoutMs,
