@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Hostile-traffic stress run (issue 12): `npm run stress`, or `node test/stress/stress.mjs
 // --short` (sizes / 10, for CI). Generates each attack capture into a temporary directory,
-// runs `pakeana read -j 1` on it as a separate process (one thread, whatever the capture's size) with a timeout, and prints per run the
-// packets, wall time, packets/s, CPU time and peak RSS (getrusage of the child). Checks:
+// runs `pakeana read -j 1` on it (one thread, whatever the capture's size) as a separate
+// process with a timeout, and prints per run the packets, wall time, packets/s, CPU time and
+// peak RSS (getrusage of the child). Checks:
 // exit status 0, a JSON summary counting every packet, peak RSS under the memory limit plus
 // the runtime's allowance, a SYN flood at least half as fast as normal traffic (wall time),
 // and an --all export holding every frame. Exits 1 when a check fails.
