@@ -42,8 +42,9 @@ export class ReportObserver implements SessionObserver {
 
   segment(_session: TcpSession, event: SegmentEvent): void {
     const time = event.time;
-    this.firstTime ??= time;
-    this.lastTime = time;
+    // A SYN entry's segment comes when its session is made, after later ones.
+    if (this.firstTime === null || time < this.firstTime) this.firstTime = time;
+    if (this.lastTime === null || time > this.lastTime) this.lastTime = time;
     this.series.add(Column.Packets, time);
     if (event.tcp.payloadWireLength > 0) this.series.add(Column.Bytes, time, event.tcp.payloadWireLength);
     if (event.tcp.flags & TcpFlag.RST) this.series.add(Column.Resets, time);

@@ -35,6 +35,9 @@ export const DEFAULT_MEMORY_LIMIT = 512 * 1024 * 1024;
  */
 export const SESSION_COST = 2048;
 
+/** What a flow seen by one SYN costs while no second packet came (`SynEntry`: its object, the SYN's copy; measured). */
+export const SYN_ENTRY_COST = 512;
+
 /** What a finished session's tombstone costs (its object; the address words are shared). */
 export const TOMBSTONE_COST = 160;
 

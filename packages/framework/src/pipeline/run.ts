@@ -3,6 +3,7 @@ import { readCapture } from '../sources/capture-file.js';
 import { InputFile } from '../sources/input-file.js';
 import type { FrameGuard } from '../sources/frame-batch.js';
 import { LiveCapture } from '../sources/live-capture.js';
+import { TcpSession } from '../sessions/tcp-session.js';
 import { Pipeline, type PipelineOptions } from './pipeline.js';
 import { isMainThread } from 'node:worker_threads';
 import { Reporter, type SessionReport } from './reporter.js';
@@ -171,7 +172,7 @@ const STILL_OPEN_AFTER = 1;
 /** Reports, once, each session a trigger fired on that has been open a while and is not closing. */
 function reportStillOpen(pipeline: Pipeline, sinks: readonly SessionSink[], now: number): void {
   for (const session of pipeline.tracker.table.open()) {
-    if (session.reportedOpen || session.triggers.length === 0 || session.closedAt >= 0 || now - session.start < STILL_OPEN_AFTER) continue;
+    if (!(session instanceof TcpSession) || session.reportedOpen || session.triggers.length === 0 || session.closedAt >= 0 || now - session.start < STILL_OPEN_AFTER) continue;
     session.reportedOpen = true;
     for (const sink of sinks) sink.reportOpen?.(session, session.triggers.join(', '));
   }

@@ -1,5 +1,4 @@
 import type { SessionSink } from '../output/sink.js';
-import type { SessionObserver } from '../sessions/observer.js';
 import { FinishStage } from '../sessions/session-tracker.js';
 import type { TcpSession } from '../sessions/tcp-session.js';
 import type { Pipeline } from './pipeline.js';
@@ -92,7 +91,7 @@ export class TextCapture {
  * main thread after each chunk of input. Waits when more than `OUTPUT_CREDIT` of output is
  * unwritten, so that a slow reader or a worker far ahead of the others holds memory in bounds.
  */
-export class ShardCollector implements SessionReport, SessionObserver {
+export class ShardCollector implements SessionReport {
   private pipeline: Pipeline | null = null;
   private results: ShardResult[] = [];
   /** The output of `results`, cut where the ids go. */
@@ -116,11 +115,8 @@ export class ShardCollector implements SessionReport, SessionObserver {
   bind(pipeline: Pipeline): void {
     this.pipeline = pipeline;
     for (const sink of this.sinks) sink.bind?.(pipeline);
-  }
-
-  /** As an observer: every session's creation, for the ids. */
-  open(session: TcpSession): void {
-    this.creations.push(session.firstFrame);
+    // Every flow's creation, for the ids.
+    pipeline.tracker.onCreated = (firstFrame) => this.creations.push(firstFrame);
   }
 
   readonly finished = (session: TcpSession): void => {

@@ -188,7 +188,6 @@ export function runShard(input: string, shard: Shard, options: RunOptions, outpu
     ...options,
     shard,
     report: collector,
-    observers: [...(options.observers ?? []), collector],
     signal: stop.signal,
     onProgress: (bytesRead) => (collector.bytesRead = bytesRead),
   }).then(({ stats, error }): ShardDone => ({

@@ -1,4 +1,6 @@
+import type { StoredFrame } from '../sources/frame.js';
 import type { SessionQueue } from './session-queue.js';
+import type { TcpSession } from './tcp-session.js';
 
 /**
  * What the flow table keys and links: a live session (TcpSession) or the tombstone a finished
@@ -69,5 +71,48 @@ export class Tombstone implements FlowEntry {
     this.lastTime = of.lastTime;
     this.touchedAt = of.touchedAt;
     this.touchedFrame = of.touchedFrame;
+  }
+}
+
+/** A flow in the table's creation order: a session, or a SYN that may become one. */
+export type OpenEntry = TcpSession | SynEntry;
+
+/**
+ * A flow seen by its client's first SYN alone: its key, its id, and a copy of the SYN, about
+ * 500 bytes where a session holds 2 KiB in 15 objects. A SYN flood churns through these; the
+ * session is made (and the SYN replayed into it) when a second packet comes, or when the
+ * entry is finished (evicted, timed out, at the end), so that what is reported is the same.
+ */
+export class SynEntry implements FlowEntry {
+  lastTime: number;
+  touchedAt = 0;
+  touchedFrame = 0;
+  readonly finished = false;
+  nextInBucket: FlowEntry | null = null;
+  idlePrev: FlowEntry | null = null;
+  idleNext: FlowEntry | null = null;
+  queue: SessionQueue<FlowEntry> | null = null;
+  waitPrev: FlowEntry | null = null;
+  waitNext: FlowEntry | null = null;
+  agePrev: OpenEntry | null = null;
+  ageNext: OpenEntry | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly hash: number,
+    readonly ipVersion: 4 | 6,
+    readonly clientPort: number,
+    readonly serverPort: number,
+    readonly context: number,
+    readonly addressWords: number[],
+    /** The SYN, to replay. */
+    readonly syn: StoredFrame,
+    time: number,
+  ) {
+    this.lastTime = time;
+  }
+
+  get firstFrame(): number {
+    return this.syn.index;
   }
 }

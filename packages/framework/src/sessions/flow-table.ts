@@ -1,10 +1,11 @@
 import { u32be } from '../decode/bytes.js';
-import { describePath } from '../decode/encapsulation.js';
+import { describePath, type PathLayer } from '../decode/encapsulation.js';
 import type { DecodedPacket } from '../decode/packet.js';
 import type { TcpHeader } from '../decode/tcp-header.js';
 import { BufferBudget } from '../reassembly/tcp-stream.js';
+import type { StoredFrame } from '../sources/frame.js';
 import { TcpSession } from './tcp-session.js';
-import { Tombstone, type FlowEntry } from './flow-entry.js';
+import { SynEntry, Tombstone, type FlowEntry, type OpenEntry } from './flow-entry.js';
 
 /**
  * The bidirectional TCP flow table. Keys on the 5-tuple and the encapsulation context (VLANs,
@@ -18,8 +19,8 @@ export class FlowTable {
   private readonly buckets = new Map<number, FlowEntry>();
   private idleHead: FlowEntry | null = null;
   private idleTail: FlowEntry | null = null;
-  private ageHead: TcpSession | null = null;
-  private ageTail: TcpSession | null = null;
+  private ageHead: OpenEntry | null = null;
+  private ageTail: OpenEntry | null = null;
   private nextId: number;
   size = 0;
   /** Set by `find`: true when the packet was sent by the session's client. */
@@ -62,30 +63,59 @@ export class FlowTable {
 
   /** Adds a session for this packet; `senderIsClient` picks which side is the client. */
   create(pkt: DecodedPacket, tcp: TcpHeader, senderIsClient: boolean): TcpSession {
-    const hash = flowHash(pkt, tcp);
     const [clientOffset, serverOffset] = senderIsClient ? [pkt.srcOffset, pkt.dstOffset] : [pkt.dstOffset, pkt.srcOffset];
     const [clientPort, serverPort] = senderIsClient ? [tcp.srcPort, tcp.dstPort] : [tcp.dstPort, tcp.srcPort];
-    const session = new TcpSession(
-      this.nextId++,
-      hash,
-      pkt.ipVersion as 4 | 6,
-      clientPort,
-      serverPort,
-      addressWords(pkt.buf, clientOffset, serverOffset, pkt.addrLen),
-      this.budget,
-    );
+    const words = addressWords(pkt.buf, clientOffset, serverOffset, pkt.addrLen);
+    const session = new TcpSession(this.nextId++, flowHash(pkt, tcp), pkt.ipVersion as 4 | 6, clientPort, serverPort, words, this.budget);
     session.context = pkt.context;
     if (pkt.pathLength > 0) session.path = describePath(pkt);
-    session.nextInBucket = this.buckets.get(hash) ?? null;
-    this.buckets.set(hash, session);
-    this.appendIdle(session);
-    session.agePrev = this.ageTail;
-    if (this.ageTail) this.ageTail.ageNext = session;
-    else this.ageHead = session;
-    this.ageTail = session;
+    this.insert(session);
     this.fromClient = senderIsClient;
-    this.size++;
     return session;
+  }
+
+  /** Adds the flow of a client's SYN (`syn`, a copy of it), as a light entry (see `SynEntry`). */
+  createSyn(pkt: DecodedPacket, tcp: TcpHeader, syn: StoredFrame, time: number): SynEntry {
+    const words = addressWords(pkt.buf, pkt.srcOffset, pkt.dstOffset, pkt.addrLen);
+    const entry = new SynEntry(this.nextId++, flowHash(pkt, tcp), pkt.ipVersion as 4 | 6, tcp.srcPort, tcp.dstPort, pkt.context, words, syn, time);
+    this.insert(entry);
+    this.fromClient = true;
+    return entry;
+  }
+
+  /** The session a SYN entry becomes, in its place in the hash chain, the idle order and the creation order. */
+  promote(entry: SynEntry, path: readonly PathLayer[] | null): TcpSession {
+    const session = new TcpSession(entry.id, entry.hash, entry.ipVersion, entry.clientPort, entry.serverPort, entry.addressWords, this.budget);
+    session.context = entry.context;
+    session.path = path;
+    this.replaceInChain(entry, session);
+    session.idlePrev = entry.idlePrev;
+    session.idleNext = entry.idleNext;
+    if (entry.idlePrev) entry.idlePrev.idleNext = session;
+    else this.idleHead = session;
+    if (entry.idleNext) entry.idleNext.idlePrev = session;
+    else this.idleTail = session;
+    entry.idlePrev = entry.idleNext = null;
+    session.agePrev = entry.agePrev;
+    session.ageNext = entry.ageNext;
+    if (entry.agePrev) entry.agePrev.ageNext = session;
+    else this.ageHead = session;
+    if (entry.ageNext) entry.ageNext.agePrev = session;
+    else this.ageTail = session;
+    entry.agePrev = entry.ageNext = null;
+    return session;
+  }
+
+  /** A new entry: first in its bucket, last in the idle and creation orders. */
+  private insert(entry: OpenEntry): void {
+    entry.nextInBucket = this.buckets.get(entry.hash) ?? null;
+    this.buckets.set(entry.hash, entry);
+    this.appendIdle(entry);
+    entry.agePrev = this.ageTail;
+    if (this.ageTail) this.ageTail.ageNext = entry;
+    else this.ageHead = entry;
+    this.ageTail = entry;
+    this.size++;
   }
 
   /** Marks the entry as just seen: it moves to the end of the idle order. */
@@ -101,7 +131,7 @@ export class FlowTable {
   }
 
   /** The oldest session still open. */
-  get oldest(): TcpSession | null {
+  get oldest(): OpenEntry | null {
     return this.ageHead;
   }
 
@@ -120,7 +150,7 @@ export class FlowTable {
     }
     entry.nextInBucket = null;
     this.unlinkIdle(entry);
-    if (entry instanceof TcpSession) this.leaveAgeOrder(entry);
+    if (entry instanceof TcpSession || entry instanceof SynEntry) this.leaveAgeOrder(entry);
     this.size--;
   }
 
@@ -131,11 +161,7 @@ export class FlowTable {
   bury(session: TcpSession): Tombstone {
     const tombstone = new Tombstone(session);
     this.leaveAgeOrder(session);
-    const head = this.buckets.get(session.hash);
-    if (head === session) this.buckets.set(session.hash, tombstone);
-    else for (let s = head ?? null; s !== null; s = s.nextInBucket) if (s.nextInBucket === session) s.nextInBucket = tombstone;
-    tombstone.nextInBucket = session.nextInBucket;
-    session.nextInBucket = null;
+    this.replaceInChain(session, tombstone);
     tombstone.idlePrev = session.idlePrev;
     tombstone.idleNext = session.idleNext;
     if (session.idlePrev) session.idlePrev.idleNext = tombstone;
@@ -150,7 +176,7 @@ export class FlowTable {
    * Takes a finished session out of the creation order (it stays findable, to absorb late
    * packets), so that `oldest` is the oldest session still open.
    */
-  leaveAgeOrder(session: TcpSession): void {
+  leaveAgeOrder(session: OpenEntry): void {
     if (session.agePrev === null && this.ageHead !== session) return; // not in the list
     if (session.agePrev) session.agePrev.ageNext = session.ageNext;
     else this.ageHead = session.ageNext;
@@ -159,13 +185,22 @@ export class FlowTable {
     session.agePrev = session.ageNext = null;
   }
 
-  /** Every session still open, oldest first. */
-  *open(): IterableIterator<TcpSession> {
+  /** Every session still open (and SYN entry), oldest first. */
+  *open(): IterableIterator<OpenEntry> {
     for (let s = this.ageHead; s !== null; ) {
       const next = s.ageNext;
       yield s;
       s = next;
     }
+  }
+
+  /** `by` takes `entry`'s place in its hash chain. */
+  private replaceInChain(entry: FlowEntry, by: FlowEntry): void {
+    const head = this.buckets.get(entry.hash);
+    if (head === entry) this.buckets.set(entry.hash, by);
+    else for (let s = head ?? null; s !== null; s = s.nextInBucket) if (s.nextInBucket === entry) s.nextInBucket = by;
+    by.nextInBucket = entry.nextInBucket;
+    entry.nextInBucket = null;
   }
 
   private appendIdle(session: FlowEntry): void {

@@ -30,6 +30,19 @@ export class SessionQueue<E extends FlowEntry> {
     this.size++;
   }
 
+  /** `by` takes `entry`'s place in the queue. */
+  replace(entry: E, by: E): void {
+    by.queue = entry.queue;
+    by.waitPrev = entry.waitPrev;
+    by.waitNext = entry.waitNext;
+    if (entry.waitPrev) entry.waitPrev.waitNext = by;
+    else this.head = by;
+    if (entry.waitNext) entry.waitNext.waitPrev = by;
+    else this.tail = by;
+    entry.queue = null;
+    entry.waitPrev = entry.waitNext = null;
+  }
+
   remove(entry: FlowEntry): void {
     if (entry.queue !== (this as SessionQueue<FlowEntry>)) return;
     if (entry.waitPrev) entry.waitPrev.waitNext = entry.waitNext;

@@ -1,17 +1,20 @@
-import type { DecodedPacket } from '../decode/packet.js';
-import { TcpFlag, type TcpHeader } from '../decode/tcp-header.js';
+import { describePath } from '../decode/encapsulation.js';
+import { decodeLink } from '../decode/link.js';
+import { DecodedPacket } from '../decode/packet.js';
+import { decodeTcp } from '../decode/tcp.js';
+import { TcpFlag, TcpHeader } from '../decode/tcp-header.js';
 import type { DisplayLine, EndReason, Services } from '../dissect/api.js';
 import type { DispatchHost, DissectorBinding, DissectorTable } from '../dissect/dispatcher.js';
 import { DeferralBudget, DeferredDissection, type DeferralHost, type ReplayMoment, type RereadableInput } from '../dissect/deferred-dissection.js';
 import type { CaptureClock } from '../pipeline/services.js';
 import type { Statistics } from '../pipeline/statistics.js';
 import { BufferBudget, DEFAULT_STREAM_LIMITS, SegmentClass } from '../reassembly/tcp-stream.js';
-import { copyFrame, type Frame, type StoredFrame } from '../sources/frame.js';
+import { copyFrame, newFrame, type Frame, type StoredFrame } from '../sources/frame.js';
 import { FlowTable } from './flow-table.js';
-import { MemoryKind, RECORD_COST, SESSION_COST, TOMBSTONE_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
+import { MemoryKind, RECORD_COST, SESSION_COST, SYN_ENTRY_COST, TOMBSTONE_COST, displayLineCost, storedFrameCost, type MemoryAccount } from '../memory/memory-account.js';
 import { SessionQueue } from './session-queue.js';
 import type { TimerClock } from './timer-clock.js';
-import { Tombstone, type FlowEntry } from './flow-entry.js';
+import { SynEntry, Tombstone, type FlowEntry, type OpenEntry } from './flow-entry.js';
 import type { PluginFailures } from '../pipeline/plugin-failures.js';
 import type { SessionObserver } from './observer.js';
 import { SegmentEvent, SegmentMark } from './segment-event.js';
@@ -115,12 +118,18 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
    * Sessions that have seen only the client's SYNs, oldest first: the kernel's SYN backlog
    * idea. A flood of SYNs from random sources churns through this queue alone.
    */
-  private readonly halfOpen = new SessionQueue<TcpSession>();
+  private readonly halfOpen = new SessionQueue<OpenEntry>();
+  /** Where a SYN entry's SYN is decoded again when it becomes a session. */
+  private readonly replayFrame = newFrame();
+  private readonly replayPacket = new DecodedPacket();
+  private readonly replayTcp = new TcpHeader();
   /** What finished sessions left in the table, in the order they finished. */
   private readonly tombstones = new SessionQueue<Tombstone>();
   calling: DissectorBinding | null = null;
   /** The step a session finishing now finishes in. */
   finishStage = FinishStage.SegmentIdle;
+  /** Told each flow's first frame as the flow is created, in creation order (ids follow it). */
+  onCreated: ((firstFrame: number) => void) | null = null;
   /**
    * The session the packet far ahead that the timer clock holds as a suspect belonged to, with
    * its times before: put back if that packet turns out an outlier.
@@ -176,13 +185,14 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
       }
       this.forget(found);
     } else if (found) {
-      session = found as TcpSession;
+      session = found instanceof SynEntry ? this.materialize(found) : (found as TcpSession);
       if (this.startsNewConnection(session, tcp, fromClient)) {
         this.retire(session, 'fin');
         session = null;
       }
     }
     if (!session) {
+      if (this.mayHoldSyn(tcp, fragmentFrames, fragmentConflict, time)) return this.holdSyn(pkt, tcp, frame, time);
       session = this.open(pkt, tcp, frame, time);
       fromClient = this.table.fromClient;
       if (isClientSyn(tcp, fromClient)) this.holdHalfOpen(session);
@@ -340,14 +350,76 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   }
 
   private open(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): TcpSession {
-    const { sessions } = this.options.limits;
-    while (this.table.size >= sessions && this.table.idlest) {
-      // Tombstones go first: they only absorb late packets.
-      const tombstone = this.tombstones.first;
-      this.drop(tombstone ?? this.table.idlest, 'evicted');
-    }
+    this.makeRoom();
     const session = this.table.create(pkt, tcp, this.senderIsClient(tcp));
     this.memory.charge(MemoryKind.Sessions, SESSION_COST);
+    this.onCreated?.(frame.index);
+    this.begin(session, frame, time);
+    return session;
+  }
+
+  /** At the session limit, evicts the idlest entry (tombstones first: they only absorb late packets). */
+  private makeRoom(): void {
+    const { sessions } = this.options.limits;
+    while (this.table.size >= sessions && this.table.idlest) this.drop(this.tombstones.first ?? this.table.idlest, 'evicted');
+  }
+
+  /**
+   * Whether a new flow's packet may wait as a SYN entry: a client's SYN alone, no payload, whole
+   * (not from fragments), its frames not kept for export, not a time far ahead (see TimerClock).
+   */
+  private mayHoldSyn(tcp: TcpHeader, fragmentFrames: StoredFrame[] | null, fragmentConflict: boolean, time: number): boolean {
+    const flags = tcp.flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST | TcpFlag.FIN);
+    return flags === TcpFlag.SYN && tcp.payloadWireLength === 0 && fragmentFrames === null && !fragmentConflict && !this.options.keepFrames && time !== this.timers.suspect;
+  }
+
+  /** A client's SYN on a new flow: held as a SYN entry (half-open) until a second packet or its end. */
+  private holdSyn(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): void {
+    this.makeRoom();
+    const entry = this.table.createSyn(pkt, tcp, copyFrame(frame), time);
+    this.memory.charge(MemoryKind.Sessions, SYN_ENTRY_COST);
+    this.onCreated?.(frame.index);
+    this.holdHalfOpen(entry);
+    this.touch(entry, frame.index);
+  }
+
+  /**
+   * The session a SYN entry stands for, made now in the entry's places (hash chain, idle and
+   * creation orders, half-open queue) and given its SYN at the SYN's own time, as if it had
+   * been made then: observers and triggers see the same calls, only later.
+   */
+  private materialize(entry: SynEntry): TcpSession {
+    const frame = this.replayFrame;
+    const syn = entry.syn;
+    frame.data = syn.data;
+    frame.caplen = syn.data.length;
+    frame.wireLen = syn.wireLen;
+    frame.tsSec = syn.tsSec;
+    frame.tsNsec = syn.tsNsec;
+    frame.linkType = syn.linkType;
+    frame.index = syn.index;
+    const pkt = this.replayPacket;
+    const tcp = this.replayTcp;
+    decodeLink(frame, pkt);
+    decodeTcp(pkt.buf, pkt.l4Offset, pkt.l4Length, pkt.l4WireLength, tcp);
+    const session = this.table.promote(entry, pkt.pathLength > 0 ? describePath(pkt) : null);
+    this.memory.release(MemoryKind.Sessions, SYN_ENTRY_COST);
+    this.memory.charge(MemoryKind.Sessions, SESSION_COST);
+    if (entry.queue === this.halfOpen) this.halfOpen.replace(entry, session);
+    session.touchedAt = entry.touchedAt;
+    session.touchedFrame = entry.touchedFrame;
+    const now = this.clock.time;
+    this.clock.time = entry.lastTime;
+    this.begin(session, frame, entry.lastTime);
+    session.packets++;
+    this.apply(session, pkt, tcp, frame, entry.lastTime, true, false);
+    session.lastTime = entry.lastTime;
+    this.clock.time = now;
+    return session;
+  }
+
+  /** A new session's first state, and the observers told. */
+  private begin(session: TcpSession, frame: Frame, time: number): void {
     // One slot per observer, sized up front (an array grown by assignment reserves 17).
     if (this.observers.length > 0) session.observerState = new Array(this.observers.length);
     session.start = time;
@@ -357,7 +429,6 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     if (this.options.keepDisplay) session.displayLines = [];
     this.stats.sessions++;
     for (const o of this.observers) o.open?.(session);
-    return session;
   }
 
   /**
@@ -382,7 +453,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   }
 
   /** Queues a session opened by a SYN; beyond the limit, the oldest half-open one is evicted. */
-  private holdHalfOpen(session: TcpSession): void {
+  private holdHalfOpen(session: OpenEntry): void {
     this.halfOpen.push(session);
     const limit = this.options.limits.halfOpen;
     for (let s = this.halfOpen.first; s && this.halfOpen.size > limit; s = this.halfOpen.first) {
@@ -549,7 +620,8 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   }
 
   /** Finishes a session and takes it out of the table. */
-  private retire(session: TcpSession, reason: EndReason): void {
+  private retire(entry: OpenEntry, reason: EndReason): void {
+    const session = entry instanceof SynEntry ? this.materialize(entry) : entry;
     if (!session.finished) this.finish(session, session.closedAt >= 0 ? (session.state === 'reset' ? 'rst' : 'fin') : reason);
     this.forget(session);
   }
@@ -564,7 +636,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   /** Retires a live session, or forgets a tombstone. */
   private drop(entry: FlowEntry, reason: EndReason): void {
     if (entry instanceof Tombstone) this.forget(entry);
-    else this.retire(entry as TcpSession, reason);
+    else this.retire(entry as OpenEntry, reason);
   }
 
   /** A finished session gives its place in the table to a light tombstone. */

@@ -2,7 +2,7 @@ import type { DisplayLine, EndReason, Endpoint } from '../dissect/api.js';
 import { BufferBudget, TcpStream } from '../reassembly/tcp-stream.js';
 import type { StoredFrame } from '../sources/frame.js';
 import type { SessionQueue } from './session-queue.js';
-import type { FlowEntry } from './flow-entry.js';
+import type { FlowEntry, OpenEntry } from './flow-entry.js';
 import { formatAddressWords } from '../decode/address-text.js';
 import type { PathLayer } from '../decode/encapsulation.js';
 
@@ -37,8 +37,8 @@ export class TcpSession implements FlowEntry {
   nextInBucket: FlowEntry | null = null;
   idlePrev: FlowEntry | null = null;
   idleNext: FlowEntry | null = null;
-  agePrev: TcpSession | null = null;
-  ageNext: TcpSession | null = null;
+  agePrev: OpenEntry | null = null;
+  ageNext: OpenEntry | null = null;
   // The tracker's queue this session waits in (closing sessions), and its links there.
   queue: SessionQueue<FlowEntry> | null = null;
   waitPrev: FlowEntry | null = null;
