@@ -89,13 +89,7 @@ export class FlowTable {
     session.context = entry.context;
     session.path = path;
     this.replaceInChain(entry, session);
-    session.idlePrev = entry.idlePrev;
-    session.idleNext = entry.idleNext;
-    if (entry.idlePrev) entry.idlePrev.idleNext = session;
-    else this.idleHead = session;
-    if (entry.idleNext) entry.idleNext.idlePrev = session;
-    else this.idleTail = session;
-    entry.idlePrev = entry.idleNext = null;
+    this.replaceInIdle(entry, session);
     session.agePrev = entry.agePrev;
     session.ageNext = entry.ageNext;
     if (entry.agePrev) entry.agePrev.ageNext = session;
@@ -162,13 +156,7 @@ export class FlowTable {
     const tombstone = new Tombstone(session);
     this.leaveAgeOrder(session);
     this.replaceInChain(session, tombstone);
-    tombstone.idlePrev = session.idlePrev;
-    tombstone.idleNext = session.idleNext;
-    if (session.idlePrev) session.idlePrev.idleNext = tombstone;
-    else this.idleHead = tombstone;
-    if (session.idleNext) session.idleNext.idlePrev = tombstone;
-    else this.idleTail = tombstone;
-    session.idlePrev = session.idleNext = null;
+    this.replaceInIdle(session, tombstone);
     return tombstone;
   }
 
@@ -203,7 +191,18 @@ export class FlowTable {
     entry.nextInBucket = null;
   }
 
-  private appendIdle(session: FlowEntry): void {
+  /** `by` takes `entry`'s place in the idle order. */
+  private replaceInIdle(entry: FlowEntry, by: FlowEntry): void {
+    by.idlePrev = entry.idlePrev;
+    by.idleNext = entry.idleNext;
+    if (entry.idlePrev) entry.idlePrev.idleNext = by;
+    else this.idleHead = by;
+    if (entry.idleNext) entry.idleNext.idlePrev = by;
+    else this.idleTail = by;
+    entry.idlePrev = entry.idleNext = null;
+  }
+
+    private appendIdle(session: FlowEntry): void {
     session.idlePrev = this.idleTail;
     session.idleNext = null;
     if (this.idleTail) this.idleTail.idleNext = session;
