@@ -36,12 +36,22 @@ export interface FlowEntry {
   waitNext: FlowEntry | null;
 }
 
+/** A flow entry's links, unlinked: hash chain, idle order, and the tracker's queue (see `FlowEntry`). */
+export abstract class FlowLinks {
+  nextInBucket: FlowEntry | null = null;
+  idlePrev: FlowEntry | null = null;
+  idleNext: FlowEntry | null = null;
+  queue: SessionQueue<FlowEntry> | null = null;
+  waitPrev: FlowEntry | null = null;
+  waitNext: FlowEntry | null = null;
+}
+
 /**
  * What stays of a finished session while its late packets are still expected (FIN and ACK
  * retransmissions): its key and times, about 150 bytes where the session held kilobytes. A
  * late packet that finds it is absorbed; a new SYN from the client replaces it.
  */
-export class Tombstone implements FlowEntry {
+export class Tombstone extends FlowLinks implements FlowEntry {
   readonly hash: number;
   readonly ipVersion: 4 | 6;
   readonly clientPort: number;
@@ -54,14 +64,9 @@ export class Tombstone implements FlowEntry {
   /** The timer clock's time when the session finished: what `limits.tombstone` counts from. */
   buriedAt = 0;
   readonly finished = true;
-  nextInBucket: FlowEntry | null = null;
-  idlePrev: FlowEntry | null = null;
-  idleNext: FlowEntry | null = null;
-  queue: SessionQueue<FlowEntry> | null = null;
-  waitPrev: FlowEntry | null = null;
-  waitNext: FlowEntry | null = null;
 
   constructor(of: FlowEntry) {
+    super();
     this.hash = of.hash;
     this.ipVersion = of.ipVersion;
     this.clientPort = of.clientPort;
@@ -83,17 +88,11 @@ export type OpenEntry = TcpSession | SynEntry;
  * session is made (and the SYN replayed into it) when a second packet comes, or when the
  * entry is finished (evicted, timed out, at the end), so that what is reported is the same.
  */
-export class SynEntry implements FlowEntry {
+export class SynEntry extends FlowLinks implements FlowEntry {
   lastTime: number;
   touchedAt = 0;
   touchedFrame = 0;
   readonly finished = false;
-  nextInBucket: FlowEntry | null = null;
-  idlePrev: FlowEntry | null = null;
-  idleNext: FlowEntry | null = null;
-  queue: SessionQueue<FlowEntry> | null = null;
-  waitPrev: FlowEntry | null = null;
-  waitNext: FlowEntry | null = null;
   agePrev: OpenEntry | null = null;
   ageNext: OpenEntry | null = null;
 
@@ -109,6 +108,7 @@ export class SynEntry implements FlowEntry {
     readonly syn: StoredFrame,
     time: number,
   ) {
+    super();
     this.lastTime = time;
   }
 

@@ -1,8 +1,7 @@
 import type { DisplayLine, EndReason, Endpoint } from '../dissect/api.js';
 import { BufferBudget, TcpStream } from '../reassembly/tcp-stream.js';
 import type { StoredFrame } from '../sources/frame.js';
-import type { SessionQueue } from './session-queue.js';
-import type { FlowEntry, OpenEntry } from './flow-entry.js';
+import { FlowLinks, type FlowEntry, type OpenEntry } from './flow-entry.js';
 import { formatAddressWords } from '../decode/address-text.js';
 import type { PathLayer } from '../decode/encapsulation.js';
 
@@ -32,17 +31,10 @@ export interface SessionDisplayLine extends DisplayLine {
  * One TCP connection: both directions' streams, counters, and what plugins said about it.
  * Created by the flow table; fields the hot path touches are plain numbers.
  */
-export class TcpSession implements FlowEntry {
-  // Flow-table links: hash chain, idle (LRU) order, creation order.
-  nextInBucket: FlowEntry | null = null;
-  idlePrev: FlowEntry | null = null;
-  idleNext: FlowEntry | null = null;
+export class TcpSession extends FlowLinks implements FlowEntry {
+  // Besides the flow-table links (FlowLinks): creation order.
   agePrev: OpenEntry | null = null;
   ageNext: OpenEntry | null = null;
-  // The tracker's queue this session waits in (closing sessions), and its links there.
-  queue: SessionQueue<FlowEntry> | null = null;
-  waitPrev: FlowEntry | null = null;
-  waitNext: FlowEntry | null = null;
 
   /**
    * The client's address as 32-bit words, then the server's (IPv4: one word each, IPv6:
@@ -122,6 +114,7 @@ export class TcpSession implements FlowEntry {
     addressWords: number[],
     budget: BufferBudget,
   ) {
+    super();
     this.clientPort = clientPort;
     this.serverPort = serverPort;
     this.addressWords = addressWords;
