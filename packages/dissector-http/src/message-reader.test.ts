@@ -86,15 +86,17 @@ test('a head a byte at a time costs time linear in its size (held, and skipped p
     assert.equal(seen.heads, count);
     return used.user + used.system;
   };
-  for (const [small, large, count] of [[15_000, 30_000, 10], [300_000, 600_000, 1]]) {
+  // Four times the bytes: linear time is x4, quadratic x16. The bound sits between them, far
+  // enough from both that caches and a busy machine (x5.2 seen for held heads) do not cross it.
+  for (const [small, large, count] of [[15_000, 60_000, 10], [150_000, 600_000, 1]]) {
     timeOf(small, count);
-    // Best of 3 for each size, the sizes taking turns.
+    // Best of 5 for each size, the sizes taking turns.
     let [bestSmall, bestLarge] = [Infinity, Infinity];
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run < 5; run++) {
       bestSmall = Math.min(bestSmall, timeOf(small, count));
       bestLarge = Math.min(bestLarge, timeOf(large, count));
     }
     const ratio = bestLarge / bestSmall;
-    assert.ok(ratio < 2.6, `${small} -> ${large} bytes: time x${ratio.toFixed(2)}`);
+    assert.ok(ratio < 8, `${small} -> ${large} bytes: time x${ratio.toFixed(2)}`);
   }
 });

@@ -260,7 +260,8 @@ export class MessageReader {
     const carry = this.carry;
     const before = carry.length;
     const taken = carry.append(buf, offset, end);
-    const data = carry.bytes;
+    // Only the bytes kept: a search must not run on through the buffer's unused room.
+    const data = carry.bytes.subarray(0, carry.length);
     // The blank line (LF, optional CR, LF) may have begun in the bytes carried before.
     const headStop = blankLineEnd(data, Math.max(0, before - 2), carry.length);
     if (headStop >= 0) {
@@ -568,8 +569,19 @@ function blankLineEnd(data: Buffer, from: number, end: number): number {
   return -1;
 }
 
-/** The first LF in `data[from, end)`, or -1. */
+/** Below this many bytes a loop finds an LF sooner than a call into Buffer#indexOf. */
+const SHORT_SEARCH = 32;
+
+/**
+ * The first LF in `data[from, end)`, or -1. Buffer#indexOf takes no end, and where the range
+ * has no LF it scans on past `end` to the next one: a short range (a trickle of one-byte
+ * segments) is searched by hand so that such a miss costs the range, not what follows it.
+ */
 function indexOfLf(data: Buffer, from: number, end: number): number {
+  if (end - from < SHORT_SEARCH) {
+    for (let at = from; at < end; at++) if (data[at] === LF) return at;
+    return -1;
+  }
   const lf = data.indexOf(LF, from);
   return lf < end ? lf : -1;
 }
