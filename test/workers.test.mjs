@@ -121,7 +121,7 @@ test('--workers with standard input, --export or --extract: one line, status 2',
   }
 });
 
-test('a plugin that throws or hangs in a worker thread: isolated per session, counted, the same output as one thread', () => {
+test('a plugin that throws or hangs in a worker thread: isolated per session, counted, warned of once, the same output as one thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pakeana-workers-'));
   const capture = writeEchoCapture(join(dir, 'six.pcap'), 6);
   const plugin = (name, body) => {
@@ -138,5 +138,9 @@ test('a plugin that throws or hangs in a worker thread: isolated per session, co
     assert.equal(two.status, 0, two.stderr);
     assert.deepEqual(two.summary.pluginErrors, expected);
     assert.equal(comparable(two.stdout), comparable(one.stdout), file);
+    // The warning is printed once, as by one thread, though both threads met the failure.
+    const warnings = (stderr) => stderr.split('\n').filter((line) => line.startsWith('pakeana: warning:'));
+    assert.equal(warnings(one.stderr).length, 1, one.stderr);
+    assert.deepEqual(warnings(two.stderr), warnings(one.stderr));
   }
 });

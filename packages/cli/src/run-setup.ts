@@ -1,3 +1,4 @@
+import type { Logger } from '@pakeana/framework';
 import {
   CaptureClock,
   JsonSink,
@@ -76,6 +77,8 @@ export interface RunMode {
   stderr?: NodeJS.WritableStream;
   /** A worker of a run split between this many: its share of the memory limit, each session's output written at once. */
   shards?: number;
+  /** Where warnings go (stderr by default). */
+  logger?: Logger;
   /** The capture's name (file or interface), for the report's title. */
   input?: string;
   /** `pakeana report`: the report and the summary only, no session on stdout. */
@@ -92,7 +95,7 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
   const stats = new Statistics();
   const httpOptions = httpShortcutOptions(flags);
   const optionFlags = parseOptionFlags([...(flags.option ?? []), ...httpOptions]);
-  const registry = new PluginRegistry(defaultServices(clock));
+  const registry = new PluginRegistry(defaultServices(clock, {}, mode.logger));
   const services = registry.services;
   const plugins = flags.plugin ?? [];
   await registry.load([...BUNDLED_TRIGGER_PLUGINS, ...plugins, ...(httpOptions.length && !plugins.includes('http') ? ['http'] : [])]);

@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import { runShardWorker, TextCapture, type ShardWorkerData } from '@pakeana/framework/internal';
+import { runShardWorker, shardWorkerLogger, stderrLogger, TextCapture, type ShardWorkerData } from '@pakeana/framework/internal';
 import { setupRun, type SessionFlagValues } from './run-setup.js';
 
 /** What `read` hands each of its workers: its own flags, to build the same run. */
@@ -11,7 +11,7 @@ export interface ReadWorkerData {
 async function work(): Promise<void> {
   const { input, shard, data } = workerData as ShardWorkerData<ReadWorkerData>;
   const output = new TextCapture();
-  const setup = await setupRun(data.flags, { stdout: output.stream, shards: shard.count });
+  const setup = await setupRun(data.flags, { stdout: output.stream, shards: shard.count, logger: shardWorkerLogger(stderrLogger) });
   await runShardWorker(input, shard, { ...setup.pipeline, sinks: setup.sinks, pluginTimeout: setup.pluginTimeout }, output);
 }
 

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args';
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { runCapture, runSharded, TextCapture, type RunResult } from '@pakeana/framework/internal';
+import { onceLogger, runCapture, runSharded, stderrLogger, TextCapture, type RunResult } from '@pakeana/framework/internal';
 import { accessSync, constants, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -64,9 +64,11 @@ export async function readCapture(command: Command, file: string, flags: Session
     const workerScript = pathToFileURL(join(command.config.root, 'bin', 'worker.js'));
     const { stats, memory } = setup.pipeline;
     const output = new TextCapture();
-    const own = await setupRun(flags, { stdout: output.stream, shards: workers });
+    // Every thread meets the same plugin failures: their warnings are printed once.
+    const logger = onceLogger(stderrLogger);
+    const own = await setupRun(flags, { stdout: output.stream, shards: workers, logger });
     const local = { options: { ...own.pipeline, sinks: own.sinks, pluginTimeout: own.pluginTimeout, onInterrupt: stop.interrupt }, output };
-    result = await runSharded(file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText });
+    result = await runSharded(file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText, logger });
   } else {
     result = await runCapture(file, { ...setup.pipeline, ...common, sinks: setup.sinks, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout });
   }

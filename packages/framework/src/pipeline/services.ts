@@ -25,6 +25,22 @@ export function defaultServices(
   return { clock, logger, options: (name) => pluginOptions[name] ?? {} };
 }
 
+/**
+ * A logger that prints each different warning once: the threads of a run split in shares
+ * (`runSharded`) meet the same plugin failures, and their warnings come through one of these.
+ */
+export function onceLogger(logger: Logger): Logger {
+  const printed = new Set<string>();
+  return {
+    warn: (message) => {
+      if (printed.has(message)) return;
+      printed.add(message);
+      logger.warn(message);
+    },
+    debug: (message) => logger.debug(message),
+  };
+}
+
 /** The logger a plugin is given: the run's, each line starting with the plugin's name. */
 export function pluginLogger(logger: Logger, name: string): Logger {
   return {

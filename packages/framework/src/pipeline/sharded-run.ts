@@ -1,4 +1,5 @@
 import { parentPort, Worker } from 'node:worker_threads';
+import type { Logger } from '../dissect/api.js';
 import { MemoryAccount } from '../memory/memory-account.js';
 import type { SessionSink } from '../output/sink.js';
 import { CaptureFormatError } from '../sources/capture-parser.js';
@@ -14,6 +15,12 @@ export interface ShardDone {
   type: 'done';
   counters: ShardCounters;
   error: { message: string; byteOffset?: number; code?: string } | null;
+}
+
+/** A warning a worker's run printed: the main thread prints it, once however many threads meet it. */
+export interface ShardWarning {
+  type: 'warning';
+  message: string;
 }
 
 /** What a worker is started with: the input, its share of the flows, and what the caller adds (the run's settings). */
@@ -40,6 +47,8 @@ export interface ShardedRunOptions {
   memory?: MemoryAccount;
   /** How the output writes a session id. */
   idText(id: number): string;
+  /** Where the workers' warnings go: the main thread's share's logger, which prints each once (see `onceLogger`). */
+  logger: Logger;
   signal?: AbortSignal;
   onProgress?(bytesRead: number, packets: number): void;
   onInputDone?(): void;
@@ -149,7 +158,11 @@ function startWorker(input: string, shard: Shard, options: ShardedRunOptions, ta
   const workerData: ShardWorkerData = { input, shard, data: options.data };
   const worker = new Worker(options.workerScript, { workerData });
   const done = new Promise<ShardDone>((resolve, reject) => {
-    worker.on('message', (message: ShardBatch | ShardDone) => (message.type === 'done' ? resolve(message) : take(message)));
+    worker.on('message', (message: ShardBatch | ShardDone | ShardWarning) => {
+      if (message.type === 'batch') take(message);
+      else if (message.type === 'warning') options.logger.warn(message.message);
+      else resolve(message);
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`worker ${shard.index} stopped (exit status ${code}) before it was done`)));
   });
@@ -200,6 +213,14 @@ export function runShard(input: string, shard: Shard, options: RunOptions, outpu
     },
   }));
   return { done, credit: (bytes, buffers) => collector.credit(bytes, buffers), stop: () => stop.abort() };
+}
+
+/** The logger of a worker's run: warnings go to the main thread, which prints each once; debug lines to stderr. */
+export function shardWorkerLogger(logger: Logger): Logger {
+  return {
+    warn: (message) => parentPort?.postMessage({ type: 'warning', message } satisfies ShardWarning),
+    debug: (message) => logger.debug(message),
+  };
 }
 
 /** A worker's side of `runSharded` (call it in the worker's module): `runShard`, talking with the main thread. */
