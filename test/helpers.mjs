@@ -112,7 +112,7 @@ export class TextStream extends Writable {
 export function writeEchoCapture(file, count) {
   const frames = [];
   for (let i = 0; i < count; i++) {
-    const c = new Conversation(`10.2.0.${i + 1}:4000${i}`, '10.2.0.100:7', { start: 1000 + i });
+    const c = new Conversation(`10.2.${Math.floor(i / 250)}.${(i % 250) + 1}:${40000 + (i % 20000)}`, '10.2.0.100:7', { start: 1000 + i });
     frames.push(...c.handshake().send('client', `hello ${i}`).send('server', 'hi').close().frames);
   }
   writeFileSync(file, pcapFile(frames));

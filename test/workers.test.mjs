@@ -5,12 +5,13 @@
 // the same code as the threads'; then the CLI runs real worker threads on a few captures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addShardCounters, runCapture, runShard, shardError, ShardMerger, TextCapture } from '@pakeana/framework/internal';
 import { setupRun } from '../packages/cli/dist/run-setup.js';
-import { everyCapture, runPakeana, sharedDir, TextStream, writeEchoCapture } from './helpers.mjs';
+import { everyCapture, pakeanaBin, runPakeana, sharedDir, TextStream, writeEchoCapture } from './helpers.mjs';
 
 process.env.TZ = 'UTC';
 const here = new URL('.', import.meta.url).pathname;
@@ -45,7 +46,7 @@ async function shared(file, flags, count) {
   for (let index = 0; index < count; index++) {
     const output = new TextCapture();
     const setup = await setupRun(flags, { stdout: output.stream, shards: count });
-    runs.push(runShard(file, { index, count }, { ...setup.pipeline, sinks: setup.sinks, pluginTimeout: 30 }, output, (batch) => merger.take(index, batch)));
+    runs.push(runShard(file, { index, count }, { ...setup.pipeline, sinks: setup.sinks, pluginTimeout: 30 }, output, (batch) => merger.take(index, batch), () => {}));
   }
   const done = await Promise.all(runs.map((r) => r.done));
   done.forEach((d, i) => addShardCounters(stats, d.counters, i === 0));
@@ -143,4 +144,39 @@ test('a plugin that throws or hangs in a worker thread: isolated per session, co
     assert.equal(warnings(one.stderr).length, 1, one.stderr);
     assert.deepEqual(warnings(two.stderr), warnings(one.stderr));
   }
+});
+
+/** The first `count` frames of a pcap file (its header, then records of 16 bytes and their data). */
+function firstFrames(pcap, count) {
+  let at = 24;
+  for (let i = 0; i < count; i++) at += 16 + pcap.readUInt32LE(at + 8);
+  return pcap.subarray(0, at);
+}
+
+test('Ctrl-C with two workers: both end after the same chunk, as one thread reading that much of the capture prints', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pakeana-workers-'));
+  // 12,000 sessions (about 11 MB, 11 chunks), each slowed by a plugin so that the read takes
+  // seconds: Ctrl-C comes in its middle.
+  const capture = writeEchoCapture(join(dir, 'many.pcap'), 12_000);
+  const slow = join(dir, 'slow.cjs');
+  writeFileSync(slow, "module.exports = { apiVersion: 1, name: 'slow', ports: [7], create: () => ({ data() { const until = performance.now() + 0.2; while (performance.now() < until); }, gap() {}, end() {} }) };");
+  const args = ['--plugin', slow, '--all', '--format', 'json', '--dissect-all'];
+  const child = spawn(process.execPath, [pakeanaBin, 'read', capture, ...args, '-j', '2'], { env: { ...process.env, TZ: 'UTC' } });
+  let stdout = '';
+  child.stdout.on('data', (data) => {
+    if (stdout === '') child.kill('SIGINT');
+    stdout += data;
+  });
+  const status = await new Promise((resolve) => child.on('exit', resolve));
+  assert.equal(status, 0);
+  const records = stdout.trim().split('\n').map((line) => JSON.parse(line));
+  const summary = records.at(-1);
+  const total = 12_000 * 9;
+  assert.ok(summary.packets > 0 && summary.packets < total, `read ${summary.packets} of ${total} frames`);
+  // The frames the summary counts, read whole by one thread: the same sessions and summary.
+  const part = join(dir, 'part.pcap');
+  writeFileSync(part, firstFrames(readFileSync(capture), summary.packets));
+  const one = runPakeana(['read', part, ...args, '-j', '1']);
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal(comparable(stdout), comparable(one.stdout));
 });

@@ -1,5 +1,5 @@
 import type { SessionSink } from '../output/sink.js';
-import { readCapture } from '../sources/capture-file.js';
+import { readCapture, type ReadOptions } from '../sources/capture-file.js';
 import { InputFile } from '../sources/input-file.js';
 import type { FrameGuard } from '../sources/frame-batch.js';
 import { LiveCapture } from '../sources/live-capture.js';
@@ -30,6 +30,8 @@ export interface RunOptions extends PipelineOptions {
   onInterrupt?(): void;
   /** Where finished sessions go instead of a `Reporter` on `sinks` (a worker's collector). */
   report?: SessionReport;
+  /** Where a share's read ends on Ctrl-C (see `ReadOptions`). */
+  chunkLimit?: ReadOptions['chunkLimit'];
 }
 
 export interface RunResult {
@@ -55,7 +57,8 @@ function pipelineOptions(options: RunOptions, stats: Statistics, input: InputFil
  */
 function guardPluginCalls(pipeline: Pipeline, options: RunOptions): FrameGuard {
   const timeoutMs = Math.round((options.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT) * 1000);
-  const watchdog = new Watchdog(timeoutMs, isMainThread);
+  // A share's chunk is not cut by Ctrl-C: every share ends after the same chunk (see runSharded).
+  const watchdog = new Watchdog(timeoutMs, isMainThread && options.shard === undefined);
   return (handle) => {
     const outcome = watchdog.run(handle);
     if (outcome === 'timeout') {
@@ -92,7 +95,7 @@ export async function runCapture(input: string, options: RunOptions): Promise<Ru
   let error: Error | null = null;
   const guard = guardPluginCalls(pipeline, options);
   try {
-    await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal, paced: () => reporter.drained(), guard });
+    await readCapture(input, pipeline.frame, { onProgress: options.onProgress, signal: options.signal, paced: () => reporter.drained(), guard, chunkLimit: options.chunkLimit });
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   }

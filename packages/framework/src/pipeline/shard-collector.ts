@@ -45,8 +45,14 @@ export interface ShardBatch {
   bytesRead: number;
 }
 
-/** What the main thread sends a worker: credit for output it wrote (and the batches' buffers it is done with), or stop (Ctrl-C). */
-export type ShardControl = { type: 'credit'; bytes: number; buffers: Uint8Array<ArrayBuffer>[] } | { type: 'stop' };
+/**
+ * What the main thread sends a worker: credit for output it wrote (and the batches' buffers it
+ * is done with); on Ctrl-C, stop, then the chunk every share ends its read after (see `ShardRun`).
+ */
+export type ShardControl =
+  | { type: 'credit'; bytes: number; buffers: Uint8Array<ArrayBuffer>[] }
+  | { type: 'stop' }
+  | { type: 'end-after'; chunks: number };
 
 /** Output buffers kept to be filled again, at most; and the smallest made. */
 const SPARE_BUFFERS = 4;

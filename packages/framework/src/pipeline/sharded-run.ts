@@ -23,6 +23,12 @@ export interface ShardWarning {
   message: string;
 }
 
+/** A worker asked to stop read to the end of a chunk: how many chunks it has read (Infinity: all). */
+export interface ShardPaused {
+  type: 'paused';
+  chunks: number;
+}
+
 /** What a worker is started with: the input, its share of the flows, and what the caller adds (the run's settings). */
 export interface ShardWorkerData<T = unknown> {
   input: string;
@@ -78,10 +84,14 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
       options.onInputDone?.();
     }
   };
-  const threads = Array.from({ length: count - 1 }, (_, i) => startWorker(input, { index: i + 1, count }, options, (batch) => take(i + 1, batch)));
+  const ending = new EndAgreement(count);
+  const threads = Array.from({ length: count - 1 }, (_, i) =>
+    startWorker(input, { index: i + 1, count }, options, (batch) => take(i + 1, batch), (chunks) => ending.paused(i + 1, chunks)),
+  );
   const { local } = options;
-  const shards = [runShard(input, { index: 0, count }, local.options, local.output, (batch) => take(0, batch)), ...threads];
-  const stop = () => shards.forEach((s) => s.stop());
+  const shards = [runShard(input, { index: 0, count }, local.options, local.output, (batch) => take(0, batch), (chunks) => ending.paused(0, chunks)), ...threads];
+  ending.shards = shards;
+  const stop = () => ending.stop();
   options.signal?.addEventListener('abort', stop, { once: true });
 
   let results: ShardDone[];
@@ -95,6 +105,39 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   stats.sampleMemory();
   for (const sink of options.sinks) await sink.finish(stats);
   return { stats, error: shardError(results[0]!.error) };
+}
+
+/**
+ * Ctrl-C in a split run: every share must end its read after the same chunk, or the sessions of
+ * one would have seen more of the capture than the summary counts. Each share asked to stop
+ * reads to the end of its chunk and says how many it has read (`ShardRun.stop`); once all have,
+ * each is told to end after the most any had read. A share that had read everything by then
+ * counts as having read all chunks.
+ */
+class EndAgreement {
+  shards: ShardRun[] = [];
+  private readonly read: (number | undefined)[];
+  private answers = 0;
+
+  constructor(count: number) {
+    this.read = new Array<number | undefined>(count);
+  }
+
+  stop(): void {
+    this.shards.forEach((shard, index) => {
+      shard.stop();
+      // A worker that was done has closed its port: it can answer no more.
+      void shard.done.then(() => this.paused(index, Infinity), () => this.paused(index, Infinity));
+    });
+  }
+
+  paused(index: number, chunks: number): void {
+    if (this.read[index] !== undefined) return;
+    this.read[index] = chunks;
+    if (++this.answers < this.read.length) return;
+    const last = Math.max(...(this.read as number[]));
+    for (const shard of this.shards) shard.endAfter(last);
+  }
 }
 
 /**
@@ -154,13 +197,20 @@ class MergeWriter implements MergedOutput {
 }
 
 /** A worker thread following one share, as a `ShardRun` (and how to end the thread). */
-function startWorker(input: string, shard: Shard, options: ShardedRunOptions, take: (batch: ShardBatch) => void): ShardRun & { terminate(): Promise<number> } {
+function startWorker(
+  input: string,
+  shard: Shard,
+  options: ShardedRunOptions,
+  take: (batch: ShardBatch) => void,
+  paused: (chunks: number) => void,
+): ShardRun & { terminate(): Promise<number> } {
   const workerData: ShardWorkerData = { input, shard, data: options.data };
   const worker = new Worker(options.workerScript, { workerData });
   const done = new Promise<ShardDone>((resolve, reject) => {
-    worker.on('message', (message: ShardBatch | ShardDone | ShardWarning) => {
+    worker.on('message', (message: ShardBatch | ShardDone | ShardWarning | ShardPaused) => {
       if (message.type === 'batch') take(message);
       else if (message.type === 'warning') options.logger.warn(message.message);
+      else if (message.type === 'paused') paused(message.chunks);
       else resolve(message);
     });
     worker.once('error', reject);
@@ -170,6 +220,7 @@ function startWorker(input: string, shard: Shard, options: ShardedRunOptions, ta
     done,
     credit: (bytes, buffers) => worker.postMessage({ type: 'credit', bytes, buffers } satisfies ShardControl, buffers.map((b) => b.buffer)),
     stop: () => worker.postMessage({ type: 'stop' } satisfies ShardControl),
+    endAfter: (chunks) => worker.postMessage({ type: 'end-after', chunks } satisfies ShardControl),
     terminate: () => worker.terminate(),
   };
 }
@@ -185,8 +236,10 @@ export interface ShardRun {
   done: Promise<ShardDone>;
   /** The main thread wrote this much of its output, and is done with these buffers of it. */
   credit(bytes: number, buffers: Uint8Array<ArrayBuffer>[]): void;
-  /** Ctrl-C: the read ends, and the sessions seen are finished and reported. */
+  /** Ctrl-C: the share reads to the end of its chunk and says how many chunks it has read (see `EndAgreement`). */
   stop(): void;
+  /** Ends the read after this many chunks (Infinity: at the end of the input); the sessions seen are finished and reported. */
+  endAfter(chunks: number): void;
 }
 
 /**
@@ -194,14 +247,25 @@ export interface ShardRun {
  * `output`, and hands `send` the results after each chunk. What a worker does (`runShardWorker`);
  * tests run every share in one thread with it.
  */
-export function runShard(input: string, shard: Shard, options: RunOptions, output: TextCapture, send: (batch: ShardBatch) => void): ShardRun {
-  const stop = new AbortController();
+export function runShard(
+  input: string,
+  shard: Shard,
+  options: RunOptions,
+  output: TextCapture,
+  send: (batch: ShardBatch) => void,
+  paused: (chunks: number) => void,
+): ShardRun {
   const collector = new ShardCollector(options.sinks, output, options.reportAll ?? false, send);
+  const end = new ShardEnd(paused);
   const done = runCapture(input, {
     ...options,
     shard,
     report: collector,
-    signal: stop.signal,
+    chunkLimit: (chunksRead) => end.limit(chunksRead),
+    onInputDone: () => {
+      end.inputDone();
+      options.onInputDone?.();
+    },
     onProgress: (bytesRead) => (collector.bytesRead = bytesRead),
   }).then(({ stats, error }): ShardDone => ({
     type: 'done',
@@ -212,7 +276,39 @@ export function runShard(input: string, shard: Shard, options: RunOptions, outpu
       ...((error as NodeJS.ErrnoException).code ? { code: (error as NodeJS.ErrnoException).code } : {}),
     },
   }));
-  return { done, credit: (bytes, buffers) => collector.credit(bytes, buffers), stop: () => stop.abort() };
+  return { done, credit: (bytes, buffers) => collector.credit(bytes, buffers), stop: () => end.stop(), endAfter: (chunks) => end.endAfter(chunks) };
+}
+
+/** A share's side of `EndAgreement`: the chunk limit of its read. */
+class ShardEnd {
+  private asked = false;
+  private reading = true;
+  private last = Infinity;
+  private agreed: ((chunks: number) => void) | null = null;
+
+  constructor(private readonly paused: (chunks: number) => void) {}
+
+  stop(): void {
+    if (this.asked) return;
+    this.asked = true;
+    if (!this.reading) this.paused(Infinity);
+  }
+
+  /** The read's chunk limit: none until asked to stop; then, at the next chunk's end, the one agreed. */
+  limit(chunksRead: number): number | Promise<number> {
+    if (!this.asked || this.last < Infinity || this.agreed) return this.last;
+    this.paused(chunksRead);
+    return new Promise((resolve) => (this.agreed = resolve));
+  }
+
+  endAfter(chunks: number): void {
+    this.last = chunks;
+    this.agreed?.(chunks);
+  }
+
+  inputDone(): void {
+    this.reading = false;
+  }
 }
 
 /** The logger of a worker's run: warnings go to the main thread, which prints each once; debug lines to stderr. */
@@ -227,8 +323,19 @@ export function shardWorkerLogger(logger: Logger): Logger {
 export async function runShardWorker(input: string, shard: Shard, options: RunOptions, output: TextCapture): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('runShardWorker: not in a worker thread');
-  const run = runShard(input, shard, options, output, (batch) => port.postMessage(batch, [batch.output.buffer]));
-  port.on('message', (message: ShardControl) => (message.type === 'credit' ? run.credit(message.bytes, message.buffers) : run.stop()));
+  const run = runShard(
+    input,
+    shard,
+    options,
+    output,
+    (batch) => port.postMessage(batch, [batch.output.buffer]),
+    (chunks) => port.postMessage({ type: 'paused', chunks } satisfies ShardPaused),
+  );
+  port.on('message', (message: ShardControl) => {
+    if (message.type === 'credit') run.credit(message.bytes, message.buffers);
+    else if (message.type === 'stop') run.stop();
+    else run.endAfter(message.chunks);
+  });
   port.postMessage(await run.done);
   port.close();
 }

@@ -18,7 +18,7 @@ export class Watchdog {
   private readonly context = createContext({ work: null as (() => void) | null });
   private readonly script = new Script('work()');
 
-  /** `breakOnSigint`: false in a worker thread, where the main thread hears Ctrl-C and tells it to stop. */
+  /** `breakOnSigint`: false in a share of a split run, which stops where every share agrees (see runSharded). */
   constructor(
     readonly timeoutMs: number,
     private readonly breakOnSigint = true,

@@ -29,6 +29,12 @@ export interface ReadOptions {
    * handled), `interrupted` when the user pressed Ctrl-C (the read ends as on `signal`).
    */
   guard?: FrameGuard;
+  /**
+   * After each chunk (after `paced`): how many chunks the read takes in all, told how many it
+   * has taken; a promise while that is being agreed. On Ctrl-C the shares of a split run all
+   * end after the same chunk (see `runSharded`).
+   */
+  chunkLimit?(chunksRead: number): number | Promise<number>;
 }
 
 /** Hands chunks to a parser, under the guard when there is one; `interrupted` once Ctrl-C cut a parse. */
@@ -81,7 +87,10 @@ export async function readCapture(input: string, onFrame: FrameHandler, options:
   let parser: CaptureParser | null = null;
   let feed: GuardedFeed | null = null;
   let head = Buffer.alloc(0);
+  let chunks = 0;
+  let limitReached = false;
   for await (const chunk of chunksUntil(stream, options.signal)) {
+    chunks++;
     if (!parser) {
       head = Buffer.concat([head, chunk]);
       if (head.length < 4) continue;
@@ -95,8 +104,13 @@ export async function readCapture(input: string, onFrame: FrameHandler, options:
     options.onProgress?.(parser.bytesRead, parser.packets);
     const wait = options.paced?.();
     if (wait) await untilAborted(wait, options.signal);
+    const limit = options.chunkLimit?.(chunks);
+    if (limit !== undefined && chunks >= (typeof limit === 'number' ? limit : await limit)) {
+      limitReached = true;
+      break;
+    }
   }
-  if (options.signal?.aborted || feed?.interrupted) return { packets: parser?.packets ?? 0, bytesRead: parser?.bytesRead ?? 0, totalBytes };
+  if (options.signal?.aborted || feed?.interrupted || limitReached) return { packets: parser?.packets ?? 0, bytesRead: parser?.bytesRead ?? 0, totalBytes };
   if (!parser) {
     throw new CaptureFormatError(head.length === 0 ? 'empty file: not a pcap or pcapng file' : `not a pcap or pcapng file: only ${head.length} bytes`, 0);
   }
