@@ -146,22 +146,27 @@ test('a plugin that throws or hangs in a worker thread: isolated per session, co
   }
 });
 
-/** The first `count` frames of a pcap file (its header, then records of 16 bytes and their data). */
-function firstFrames(pcap, count) {
+/** The frames of a pcap file (after its header, records of 16 bytes and their data): how many, and where the first `count` end. */
+function pcapFrames(pcap, count = Infinity) {
   let at = 24;
-  for (let i = 0; i < count; i++) at += 16 + pcap.readUInt32LE(at + 8);
-  return pcap.subarray(0, at);
+  let frames = 0;
+  for (; frames < count && at < pcap.length; frames++) at += 16 + pcap.readUInt32LE(at + 8);
+  return { frames, end: at };
 }
 
 test('Ctrl-C with two workers: both end after the same chunk, as one thread reading that much of the capture prints', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pakeana-workers-'));
-  // 12,000 sessions (about 11 MB, 11 chunks), each slowed by a plugin so that the read takes
-  // seconds: Ctrl-C comes in its middle.
+  // 12,000 sessions (8.5 MB, 9 chunks), each slowed by a plugin (SLOW_MS a call) so that the
+  // read takes seconds: Ctrl-C comes early in it, and the read ends a chunk later.
   const capture = writeEchoCapture(join(dir, 'many.pcap'), 12_000);
+  const pcap = readFileSync(capture);
   const slow = join(dir, 'slow.cjs');
-  writeFileSync(slow, "module.exports = { apiVersion: 1, name: 'slow', ports: [7], create: () => ({ data() { const until = performance.now() + 0.2; while (performance.now() < until); }, gap() {}, end() {} }) };");
-  const args = ['--plugin', slow, '--all', '--format', 'json', '--dissect-all'];
-  const child = spawn(process.execPath, [pakeanaBin, 'read', capture, ...args, '-j', '2'], { env: { ...process.env, TZ: 'UTC' } });
+  writeFileSync(slow, "const ms = Number(process.env.SLOW_MS); module.exports = { apiVersion: 1, name: 'slow', ports: [7], create: () => ({ data() { const until = performance.now() + ms; while (performance.now() < until); }, gap() {}, end() {} }) };");
+  // No plugin call is cut by the timeout on a busy machine: that would mark sessions.
+  const config = join(dir, 'patient.yaml');
+  writeFileSync(config, 'limits:\n  pluginTimeout: 60s\n');
+  const args = ['--plugin', slow, '--config', config, '--all', '--format', 'json', '--dissect-all'];
+  const child = spawn(process.execPath, [pakeanaBin, 'read', capture, ...args, '-j', '2'], { env: { ...process.env, TZ: 'UTC', SLOW_MS: '0.3' } });
   let stdout = '';
   child.stdout.on('data', (data) => {
     if (stdout === '') child.kill('SIGINT');
@@ -171,12 +176,12 @@ test('Ctrl-C with two workers: both end after the same chunk, as one thread read
   assert.equal(status, 0);
   const records = stdout.trim().split('\n').map((line) => JSON.parse(line));
   const summary = records.at(-1);
-  const total = 12_000 * 9;
+  const total = pcapFrames(pcap).frames;
   assert.ok(summary.packets > 0 && summary.packets < total, `read ${summary.packets} of ${total} frames`);
-  // The frames the summary counts, read whole by one thread: the same sessions and summary.
+  // The frames the summary counts, read whole by one thread (not slowed): the same sessions and summary.
   const part = join(dir, 'part.pcap');
-  writeFileSync(part, firstFrames(readFileSync(capture), summary.packets));
-  const one = runPakeana(['read', part, ...args, '-j', '1']);
+  writeFileSync(part, pcap.subarray(0, pcapFrames(pcap, summary.packets).end));
+  const one = runPakeana(['read', part, ...args, '-j', '1'], { env: { SLOW_MS: '0' } });
   assert.equal(one.status, 0, one.stderr);
   assert.equal(comparable(stdout), comparable(one.stdout));
 });
