@@ -86,6 +86,23 @@ test('a dissector whose data() never returns is stopped after limits.pluginTimeo
   assert.deepEqual(run.summary.pluginErrors, { hanger: 1 });
 });
 
+test('a slow dissector (0.3 ms a call) is never cut: slow calls adding up over a chunk are not a stuck one', () => {
+  // 2,000 sessions: 1 MiB of input makes about 3,000 calls, 0.9 s, three times the timeout.
+  const dissector = plugin(
+    'slow-dissector',
+    `module.exports = { apiVersion: 1, name: 'slow', ports: [7], create: (ctx) => ({
+       data(dir, bytes) { const until = performance.now() + 0.3; while (performance.now() < until); ctx.emit({ seen: bytes.length }); },
+       gap() {}, end() {} }) };`,
+  );
+  const config = join(dir, 'timeout-slow.yaml');
+  writeFileSync(config, 'limits:\n  pluginTimeout: 300ms\n');
+  const run = runPakeana(['read', writeEchoCapture(join(dir, 'many.pcap'), 2000), '--plugin', dissector, '--config', config, '--all', '--format', 'json']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.sessions.length, 2000);
+  assert.deepEqual(run.summary.pluginErrors, {});
+  assert.deepEqual(run.sessions.filter((s) => s.marks.length > 0 || s.slow.length !== 2), []);
+});
+
 test('Ctrl-C stops a run held by a plugin in an endless loop: sessions so far reported, summary printed', async () => {
   const dissector = plugin('hanging-forever', `module.exports = { apiVersion: 1, name: 'forever', ports: [7], create: () => ({ data() { for (;;); }, gap() {}, end() {} }) };`);
   const config = join(dir, 'long-timeout.yaml');
