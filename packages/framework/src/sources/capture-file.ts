@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { CaptureFormatError, type CaptureParser } from './capture-parser.js';
 import type { FrameHandler } from './frame.js';
-import type { FrameGuard } from './frame-batch.js';
+import { GuardPacing, type FrameGuard } from './frame-batch.js';
 import { PcapParser } from './pcap-reader.js';
 import { PcapngParser } from './pcapng-reader.js';
 
@@ -38,28 +38,15 @@ export interface ReadOptions {
 }
 
 /**
- * How long one guarded parse should take at most. The watchdog stops whatever plugin call is
- * running when a guarded parse has taken the plugin timeout (1 s by default), so slow calls
- * that add up over a large piece of input would cut an innocent one: a plugin that takes 1 ms
- * a call, for one. Input is handed over in slices that take about this long, so that only a
- * call stuck for most of the timeout is cut.
- */
-const GUARDED_PARSE_MS = 50;
-/** The smallest slice: a guarded parse costs a watchdog start (0.1-0.2 ms). */
-const MIN_SLICE = 4096;
-/** The first slice, doubled while parsing is fast: small enough that a slow plugin's first one is not cut. */
-const FIRST_SLICE = 64 * 1024;
-
-/**
- * Hands chunks to a parser, under the guard when there is one, in slices that each parse in
- * about GUARDED_PARSE_MS (a whole chunk while parsing is fast, as it is without slow plugins);
- * `interrupted` once Ctrl-C cut a parse.
+ * Hands chunks to a parser, under the guard when there is one, in slices paced to parse in a
+ * short while each (see GuardPacing; a whole chunk while parsing is fast, as it is without
+ * slow plugins); `interrupted` once Ctrl-C cut a parse.
  */
 class GuardedFeed {
   /** Input bytes handed over so far (the parser's unitEnd counts in the same offsets). */
   private pushed = 0;
-  /** Bytes handed over in one guarded parse (Infinity: a whole chunk). */
-  private slice = FIRST_SLICE;
+  /** Bytes handed over in one guarded parse: from 64 KiB, a slow plugin's first slice is not cut. */
+  private readonly pacing = new GuardPacing(64 * 1024, 4096, CHUNK);
   interrupted = false;
 
   constructor(
@@ -77,7 +64,7 @@ class GuardedFeed {
     }
     let at = 0;
     while (at < chunk.length) {
-      const end = Math.min(chunk.length, at + this.slice);
+      const end = Math.min(chunk.length, at + this.pacing.size);
       const began = performance.now();
       const outcome = guard(() => this.parser.push(chunk.subarray(at, end)));
       if (outcome === 'interrupted') {
@@ -86,15 +73,9 @@ class GuardedFeed {
       }
       // Stopped: the call cut off was the parser's last unit's; parsing resumes after it.
       const next = outcome === 'stopped' ? this.parser.unitEnd - start : end;
-      this.fitSlice(next - at, performance.now() - began);
+      this.pacing.took(next - at, performance.now() - began);
       at = next;
     }
-  }
-
-  /** Sizes the next slices from how long `bytes` took to parse. */
-  private fitSlice(bytes: number, ms: number): void {
-    if (ms > GUARDED_PARSE_MS) this.slice = Math.max(MIN_SLICE, Math.floor((bytes * GUARDED_PARSE_MS) / ms));
-    else if (ms < GUARDED_PARSE_MS / 4 && bytes >= this.slice) this.slice = this.slice * 2 >= CHUNK ? Infinity : this.slice * 2;
   }
 }
 

@@ -62,13 +62,30 @@ test('a read is handed on in order, with index, time and link type; indexes go o
   assert.equal(batch.received, 4);
 });
 
-test('one guard run for a whole read', () => {
+test('guard runs grow while handling is fast: 256, 512, then a whole read of 1000 frames in one', () => {
   const counted = countingGuard(1000);
   let handled = 0;
   const batch = new FrameBatch(() => handled++, counted.guard);
-  read(batch, Array.from({ length: 1000 }, (_, i) => `frame ${i}`));
-  assert.equal(handled, 1000);
-  assert.equal(counted.runs, 1);
+  const frames = Array.from({ length: 1000 }, (_, i) => `frame ${i}`);
+  read(batch, frames);
+  assert.deepEqual([handled, counted.runs], [1000, 3]);
+  read(batch, frames);
+  assert.deepEqual([handled, counted.runs], [2000, 4]);
+});
+
+test('guard runs shrink when handling is slow: about 50 ms each, so that slow calls do not add up to a timeout', () => {
+  const counted = countingGuard(1000);
+  const batch = new FrameBatch(() => {
+    const until = performance.now() + 1;
+    while (performance.now() < until);
+  }, counted.guard);
+  read(batch, Array.from({ length: 300 }, (_, i) => `frame ${i}`));
+  // 256 frames at 1 ms, then runs of about 50.
+  assert.equal(batch.received, 300);
+  assert.ok(counted.runs >= 2, `${counted.runs} runs`);
+  counted.runs = 0;
+  read(batch, Array.from({ length: 200 }, (_, i) => `frame ${i}`));
+  assert.ok(counted.runs >= 3 && counted.runs <= 8, `${counted.runs} runs for 200 frames of 1 ms`);
 });
 
 test('past the limit (a stopped capture), frames are not handed on', () => {

@@ -8,6 +8,34 @@ import { newFrame, type FrameHandler } from './frame.js';
 export type FrameGuard = (handle: () => void) => 'done' | 'stopped' | 'interrupted';
 
 /**
+ * How long one guarded run should take at most. The watchdog stops whatever plugin call is
+ * running once a run has taken the plugin timeout (1 s by default), so slow calls adding up
+ * over a large piece of input would cut an innocent one (a plugin that takes 1 ms a call, say).
+ * Work is handed over in pieces that take about this long, so that only a call stuck for most
+ * of the timeout is cut.
+ */
+const GUARDED_RUN_MS = 50;
+
+/** The size of the pieces of work done under one guard run: doubled while runs are fast, cut down to GUARDED_RUN_MS when one is slow. */
+export class GuardPacing {
+  size: number;
+
+  constructor(
+    first: number,
+    private readonly min: number,
+    private readonly max: number,
+  ) {
+    this.size = first;
+  }
+
+  /** A run handled `units` in `ms`. */
+  took(units: number, ms: number): void {
+    if (ms > GUARDED_RUN_MS) this.size = Math.max(this.min, Math.floor((units * GUARDED_RUN_MS) / ms));
+    else if (ms < GUARDED_RUN_MS / 4 && units >= this.size) this.size = Math.min(this.max, this.size * 2);
+  }
+}
+
+/**
  * A batch's bounds: bytes and frames. One read of a busy link takes a few milliseconds to
  * handle, so timers and output get their turn between reads; libpcap's buffer holds the rest.
  */
@@ -38,9 +66,10 @@ export class FrameBatch {
   readonly arena: Buffer;
   /** `RECORD_FIELDS` per frame. */
   readonly records: Uint32Array;
-  private count = 0;
-  /** The next frame of the batch to hand on. */
+  /** The next frame of the batch to hand on, and the end of the frames of this guard run. */
   private next = 0;
+  private runEnd = 0;
+  private readonly pacing = new GuardPacing(256, 16, MAX_FRAMES);
   private readonly frame = newFrame();
 
   /** Without a guard, the frames are handled as they are, unguarded. */
@@ -62,14 +91,25 @@ export class FrameBatch {
     this.frame.linkType = value;
   }
 
-  /** Hands on the first `count` frames written, under the guard; a stopped call resumes after its frame. */
+  /**
+   * Hands on the first `count` frames written, under the guard in paced runs (see
+   * GuardPacing); a stopped call resumes after its frame.
+   */
   readonly handle = (written: number): void => {
     const count = Math.min(written, this.limit - this.received);
     if (this.interrupted || count <= 0) return;
-    this.count = count;
     this.next = 0;
-    while (this.next < count) {
-      const outcome = this.guard ? this.guard(this.handleRest) : (this.handleRest(), 'done');
+    const guard = this.guard;
+    if (!guard) {
+      this.runEnd = count;
+      this.handleRest();
+    }
+    while (guard && this.next < count) {
+      const first = this.next;
+      const began = performance.now();
+      this.runEnd = Math.min(count, first + this.pacing.size);
+      const outcome = guard(this.handleRest);
+      this.pacing.took(this.next - first, performance.now() - began);
       if (outcome === 'interrupted') {
         this.interrupted = true;
         break;
@@ -78,11 +118,11 @@ export class FrameBatch {
     this.received += this.next;
   };
 
-  /** Hands on the frames from `next`, which moves before each call (a cut call is not repeated). */
+  /** Hands on the frames from `next` to `runEnd`; `next` moves before each call (a cut call is not repeated). */
   private readonly handleRest = (): void => {
-    const { frame, records, count } = this;
+    const { frame, records, runEnd } = this;
     const firstIndex = this.received + 1;
-    while (this.next < count) {
+    while (this.next < runEnd) {
       const i = this.next++;
       const record = i * RECORD_FIELDS;
       const start = i === 0 ? 0 : records[record - RECORD_FIELDS]!;
