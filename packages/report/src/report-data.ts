@@ -30,9 +30,11 @@ export interface ReportSummary {
   sessions: number;
   reported: number;
   byTrigger: Record<string, number>;
-  /** First and last segment times, seconds since the epoch (null: no TCP segment). */
+  /** First and last segment times on the timeline, seconds since the epoch (null: no TCP segment). */
   start: number | null;
   end: number | null;
+  /** Segments left out of the timeline: the capture clock took their times for outliers (see TimeAxis). */
+  segmentsLeftOut: number;
   httpExchanges: number;
   /** Reported sessions past the table's bound (not listed). */
   sessionsNotListed: number;

@@ -101,14 +101,16 @@ export class ReportSink implements SessionSink {
 
   finish(stats: Statistics): void {
     const observer = this.observer;
+    observer.finish();
     const summary = {
       packets: stats.packets,
       bytes: stats.bytes,
       sessions: stats.sessions,
       reported: stats.reported,
       byTrigger: stats.byTrigger,
-      start: observer.firstTime,
-      end: observer.lastTime,
+      start: observer.axis.first,
+      end: observer.axis.last,
+      segmentsLeftOut: observer.axis.leftOut,
       httpExchanges: observer.httpExchanges,
       sessionsNotListed: this.notListed,
       detailsNotKept: this.detailsNotKept,
