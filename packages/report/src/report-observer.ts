@@ -58,6 +58,7 @@ export class ReportObserver implements SessionObserver {
     const requestTime = typeof http.requestTime === 'number' ? http.requestTime : null;
     const responseTime = typeof http.responseTime === 'number' ? http.responseTime : null;
     const status = typeof http.status === 'number' ? http.status : null;
+    if (isInterim(status, requestTime)) return;
     this.httpExchanges++;
     this.axis.add(Column.Http + STATUS_CLASSES.indexOf(statusClass(status)), requestTime ?? responseTime ?? session.lastTime);
     if (requestTime === null || responseTime === null) return;
@@ -97,6 +98,11 @@ export class ReportObserver implements SessionObserver {
     const all = { ...this.latency.summary('all', 'every exchange'), counts: Array.from(this.latency.counts) };
     return { edges: [...LATENCY_EDGES], groups: [all, ...this.byHost.groups(), ...this.byPath.groups()] };
   }
+}
+
+/** An interim (1xx) response's own record: its exchange is the record of the final response. */
+function isInterim(status: number | null, requestTime: number | null): boolean {
+  return status !== null && status >= 100 && status < 200 && requestTime === null;
 }
 
 export function statusClass(status: number | null): StatusClass {
