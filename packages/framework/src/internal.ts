@@ -9,6 +9,7 @@ export { BufferBudget, DEFAULT_STREAM_LIMITS, SEGMENT_OVERHEAD, SegmentClass, Tc
 export { FlowTable } from './sessions/flow-table.js';
 export type { SessionObserver } from './sessions/observer.js';
 export { DEFAULT_LIMITS, SessionTracker, type TrackerLimits } from './sessions/session-tracker.js';
+export { SUSPECT_AHEAD, TimerClock } from './sessions/timer-clock.js';
 export { copyFrame, frameTime, type Frame, type FrameHandler, type StoredFrame } from './sources/frame.js';
 export { CaptureFormatError, type CaptureParser } from './sources/capture-parser.js';
 export { JsonSink } from './output/json-sink.js';

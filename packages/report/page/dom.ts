@@ -46,7 +46,16 @@ export function formatSeconds(seconds: number): string {
   return `${seconds.toPrecision(3)} s`;
 }
 
+/** The largest time a Date holds (ECMAScript: 8.64e15 ms), in seconds. */
+const LAST_DATE = 8.64e12;
+
+/** A time in seconds since the epoch that a Date can hold (a broken capture's may not be). */
+export function isDate(seconds: number): boolean {
+  return Number.isFinite(seconds) && Math.abs(seconds) <= LAST_DATE;
+}
+
 /** A capture time (seconds since the epoch) as UTC date and time with milliseconds. */
 export function formatTime(seconds: number): string {
+  if (!isDate(seconds)) return `${seconds} s since 1970 (not a date)`;
   return new Date(seconds * 1000).toISOString().replace('T', ' ').replace('Z', ' UTC');
 }

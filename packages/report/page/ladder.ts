@@ -1,8 +1,6 @@
-import type { SegmentBits, SessionDetail } from '../src/report-data.js';
+import { LADDER_ROWS, type SegmentBits, type SessionDetail } from '../src/report-data.js';
 import { h, s } from './dom.js';
 
-/** Segments drawn on the ladder; the time-sequence graph shows them all. */
-const MAX_ROWS = 400;
 const ROW = 22;
 const TOP = 44;
 const WIDTH = 860;
@@ -21,8 +19,8 @@ type Kind = 'seg' | 'http' | 'retrans' | 'ooo';
  */
 export function ladder(detail: SessionDetail, bits: SegmentBits, client: string, server: string): HTMLElement {
   const c = detail.segments;
-  const rows = Math.min(c.number.length, MAX_ROWS);
-  const exchanges = new Map(detail.exchanges.map((e) => [e.segment, e.text]));
+  const rows = Math.min(c.number.length, LADDER_ROWS);
+  const exchanges = new Map(detail.exchanges.map((e) => [e.segment, e.more ? `${e.text} (+${e.more} more)` : e.text]));
   const height = TOP + rows * ROW + 16;
   const svg = s('svg', { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: 'img', 'aria-labelledby': `ladder-title-${detail.id}`, class: 'ladder' });
   svg.append(

@@ -1,6 +1,6 @@
 import { STATUS_CLASSES, type LatencyGroup, type ReportData, type ReportSummary, type StatusClass } from '../src/report-data.js';
 import { chart, type SeriesSpec } from './charts.js';
-import { formatBytes, formatCount, formatSeconds, formatTime, h } from './dom.js';
+import { formatBytes, formatCount, formatSeconds, formatTime, h, isDate } from './dom.js';
 import type { ColorName } from './palette.js';
 import { sessionsTable } from './sessions-table.js';
 
@@ -15,13 +15,14 @@ const STATUS_STYLE: Record<StatusClass, { color: ColorName; dash?: number[] }> =
 
 /** The overview: summary figures, the capture's timeline, HTTP rates and latencies, the sessions table. */
 export function overview(data: ReportData, summary: ReportSummary): HTMLElement {
+  const x = timelineX(data.timeline);
   return h(
     'div',
     { id: 'overview' },
     h('h1', {}, `pakeana report: ${data.title}`),
     summaryFigures(data, summary),
-    timeline(data),
-    httpSection(data, summary),
+    timeline(data, summary, x),
+    httpSection(data, summary, x),
     h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Reported sessions'), sessionsTable(data.sessions, summary)),
   );
 }
@@ -57,9 +58,19 @@ function perSecond(values: number[], bin: number): number[] {
   return values.map((v) => v / bin);
 }
 
-function timeline(data: ReportData): HTMLElement {
+/** The timeline's x values (its bins' starts), and whether they are dates (a broken capture's times may not be). */
+interface TimelineX {
+  values: number[];
+  time: boolean;
+}
+
+function timelineX(t: ReportData['timeline']): TimelineX {
+  const values = t.packets.map((_, i) => t.start + i * t.bin);
+  return { values, time: values.every(isDate) };
+}
+
+function timeline(data: ReportData, summary: ReportSummary, x: TimelineX): HTMLElement {
   const t = data.timeline;
-  const x = t.packets.map((_, i) => t.start + i * t.bin);
   const rate = (values: number[]) => perSecond(values, t.bin);
   const binNote = `Rates per second, counted in bins of ${formatSeconds(t.bin)}`;
   const reported: SeriesSpec = { label: 'reported sessions starting', values: t.reported.map((v) => (v > 0 ? v : null)), color: 'purple', style: 'points', size: 8, scale: 'rep' };
@@ -68,10 +79,13 @@ function timeline(data: ReportData): HTMLElement {
     { 'aria-labelledby': 'timeline-title' },
     h('h2', { id: 'timeline-title' }, 'Timeline'),
     h('p', { class: 'note' }, `${binNote}. Reported sessions are marked where they started (how many started in the bin: right axis).`),
+    summary.segmentsLeftOut
+      ? h('p', { class: 'note' }, `${formatCount(summary.segmentsLeftOut)} segments are left out of the timeline: their timestamps are outliers, far from the rest of the capture.`)
+      : null,
     chart({
       title: 'TCP packets and payload bytes per second',
-      x,
-      time: true,
+      x: x.values,
+      time: x.time,
       sync: 'timeline',
       axes: [
         { scale: 'pps', label: 'packets/s' },
@@ -84,8 +98,8 @@ function timeline(data: ReportData): HTMLElement {
     }),
     chart({
       title: 'New sessions, resets and retransmissions per second, with the reported sessions',
-      x,
-      time: true,
+      x: x.values,
+      time: x.time,
       sync: 'timeline',
       axes: [
         { scale: 'n', label: 'per second' },
@@ -101,10 +115,9 @@ function timeline(data: ReportData): HTMLElement {
   );
 }
 
-function httpSection(data: ReportData, summary: ReportSummary): HTMLElement | null {
+function httpSection(data: ReportData, summary: ReportSummary, x: TimelineX): HTMLElement | null {
   if (summary.httpExchanges === 0) return null;
   const t = data.timeline;
-  const x = t.packets.map((_, i) => t.start + i * t.bin);
   const classes = STATUS_CLASSES.filter((c) => t.http[c].some((v) => v > 0));
   const all = data.latency.groups.find((g) => g.kind === 'all')!;
   return h(
@@ -113,8 +126,8 @@ function httpSection(data: ReportData, summary: ReportSummary): HTMLElement | nu
     h('h2', { id: 'http-title' }, 'HTTP'),
     chart({
       title: 'HTTP requests per second by status class',
-      x,
-      time: true,
+      x: x.values,
+      time: x.time,
       sync: 'timeline',
       axes: [{ scale: 'r', label: 'requests/s' }],
       series: classes.map((c) => ({ label: c === 'none' ? 'no response' : c, values: perSecond(t.http[c], t.bin), scale: 'r', ...STATUS_STYLE[c] })),

@@ -20,7 +20,7 @@ const COLUMNS: Column[] = [
   { title: 'packets', sortKey: (r) => r.packets, cell: (r) => formatCount(r.packets), numeric: true },
   { title: 'bytes', sortKey: (r) => r.bytes, cell: (r) => formatBytes(r.bytes), numeric: true },
   { title: 'triggers', sortKey: (r) => r.triggers.join(), cell: (r) => r.triggers.join(', ') },
-  { title: 'host', sortKey: (r) => r.hosts.join(), cell: (r) => r.hosts.join(', ') },
+  { title: 'host', sortKey: (r) => r.hosts.join(), cell: (r) => `${r.hosts.join(', ')}${r.moreHosts ? ` +${formatCount(r.moreHosts)}` : ''}` },
   { title: 'status', sortKey: (r) => r.statuses[0] ?? 0, cell: (r) => r.statuses.join(', ') },
   { title: 'marks', sortKey: (r) => r.marks.join(), cell: (r) => r.marks.join(', ') },
 ];

@@ -38,3 +38,13 @@ test('a time before the first counts in the first bin', () => {
   const values = series.values(0);
   assert.deepEqual([values.length, values[0], values[500], values.reduce((a, b) => a + b, 0)], [501, 1, 1, 2]);
 });
+
+test('bins stay distinct numbers whatever the start; times that are not numbers are not counted', () => {
+  const series = new BinnedSeries(1);
+  series.add(0, 1.8e13);
+  series.add(0, 1.8e13 + 30);
+  series.add(0, NaN);
+  series.add(0, Infinity);
+  assert.equal(series.width, 2);
+  assert.deepEqual([series.length, series.values(0)[0], series.values(0)[15]], [16, 1, 1]);
+});

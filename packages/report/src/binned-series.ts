@@ -1,5 +1,10 @@
 /** The narrowest bin, in seconds. */
 const FINEST = 0.001;
+/**
+ * The narrowest bin relative to the times: bins of at least 2^-44 of the start keep the
+ * bins' times (start + i·width) distinct numbers, whatever the start (1e13 s: 4 ms apart).
+ */
+const FINEST_RELATIVE = 2 ** -44;
 
 /**
  * Counts over time in bins, for any number of columns, in at most `maxBins` bins. Bins start
@@ -27,7 +32,11 @@ export class BinnedSeries {
   }
 
   add(column: number, time: number, amount = 1): void {
-    if (this.start === null) this.start = Math.floor(time);
+    if (!Number.isFinite(time)) return;
+    if (this.start === null) {
+      this.start = Math.floor(time);
+      while (this.width < Math.abs(this.start) * FINEST_RELATIVE) this.widen();
+    }
     // A time before the first (a capture's clock stepping back) counts in the first bin.
     let index = Math.max(0, Math.floor((time - this.start) / this.width));
     while (index >= this.maxBins) {

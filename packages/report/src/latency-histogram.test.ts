@@ -45,3 +45,9 @@ test('names past the bound share one group; a single name gives no groups', () =
     ],
   );
 });
+
+test('a percentile in the last bucket (above 1000 s) is the maximum', () => {
+  const histogram = new LatencyHistogram();
+  for (let i = 0; i < 10; i++) histogram.add(2000 + i * 100);
+  assert.deepEqual([histogram.quantile(0.5), histogram.quantile(0.99)], [2900, 2900]);
+});

@@ -26,11 +26,14 @@ export class LatencyHistogram {
     if (seconds > this.max) this.max = seconds;
   }
 
-  /** The upper edge of the bucket holding the `q` quantile (0 < q <= 1), capped by the maximum. */
+  /**
+   * The upper edge of the bucket holding the `q` quantile (0 < q <= 1), capped by the maximum;
+   * the maximum in the last bucket, which has no upper edge.
+   */
   quantile(q: number): number {
     const rank = Math.ceil(q * this.count);
     let seen = 0;
-    for (let i = 0; i < BUCKETS; i++) {
+    for (let i = 0; i < BUCKETS - 1; i++) {
       seen += this.counts[i]!;
       if (seen >= rank) return Math.min(LATENCY_EDGES[i]!, this.max);
     }

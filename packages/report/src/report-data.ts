@@ -1,3 +1,6 @@
+/** Segments the ladder draws (the time-sequence graphs show them all): the page keeps exchanges for these only. */
+export const LADDER_ROWS = 400;
+
 /**
  * What the report's page is given: the JSON pakeana writes into it, read by page/main.ts.
  * Series are plain arrays (one value per bin); per-segment data is kept column by column,
@@ -27,9 +30,11 @@ export interface ReportSummary {
   sessions: number;
   reported: number;
   byTrigger: Record<string, number>;
-  /** First and last segment times, seconds since the epoch (null: no TCP segment). */
+  /** First and last segment times on the timeline, seconds since the epoch (null: no TCP segment). */
   start: number | null;
   end: number | null;
+  /** Segments left out of the timeline: the capture clock took their times for outliers (see TimeAxis). */
+  segmentsLeftOut: number;
   httpExchanges: number;
   /** Reported sessions past the table's bound (not listed). */
   sessionsNotListed: number;
@@ -96,7 +101,10 @@ export interface SessionRow {
   triggers: string[];
   marks: string[];
   protocol: string | null;
+  /** The first few Host names (long ones shortened), see SessionRow.moreHosts. */
   hosts: string[];
+  /** Host names of the session past `hosts`. */
+  moreHosts: number;
   statuses: number[];
   /** Its page is in the report (see ReportSummary.detailsNotKept). */
   detail: boolean;
@@ -114,8 +122,11 @@ export interface SessionDetail {
   segments: SegmentColumns;
   /** Segments of the session not kept (past the recorder's limit or the report's). */
   segmentsNotShown: number;
-  /** HTTP request and response lines, by the segment (its number) that carried them. */
-  exchanges: { segment: number; fromClient: boolean; text: string }[];
+  /**
+   * The first HTTP request or response line of each segment that carried one, among the
+   * ladder's segments (LADDER_ROWS); `more`: the segment's other lines.
+   */
+  exchanges: { segment: number; fromClient: boolean; text: string; more: number }[];
 }
 
 export interface SegmentColumns {

@@ -1,11 +1,13 @@
 import { SegmentMark, TcpFlag, type SegmentEvent, type TcpSession } from '@pakeana/framework';
 import type { SessionObserver } from '@pakeana/framework/internal';
 import { BinnedSeries } from './binned-series.js';
+import { TimeAxis } from './time-axis.js';
 import { LATENCY_EDGES, LatencyByName, LatencyHistogram } from './latency-histogram.js';
 import { STATUS_CLASSES, type LatencyData, type StatusClass, type Timeline } from './report-data.js';
 
 /** BinnedSeries columns. */
 const Column = { Packets: 0, Bytes: 1, Sessions: 2, Resets: 3, Retransmissions: 4, Reported: 5, Http: 6 } as const;
+const COLUMNS = Column.Http + STATUS_CLASSES.length;
 const RETRANSMISSIONS = SegmentMark.Retransmission | SegmentMark.SynRetransmission;
 
 /** What the report reads of an HTTP record (the http dissector's `HttpExchange`). */
@@ -24,10 +26,10 @@ interface HttpFields {
  * are over every exchange. Memory is fixed: bounded series and histograms.
  */
 export class ReportObserver implements SessionObserver {
-  readonly series = new BinnedSeries(Column.Http + STATUS_CLASSES.length);
+  readonly series = new BinnedSeries(COLUMNS);
+  /** The series' times, outliers left out (segments counted in axis.leftOut). */
+  readonly axis = new TimeAxis(this.series, COLUMNS, Column.Packets);
   httpExchanges = 0;
-  firstTime: number | null = null;
-  lastTime: number | null = null;
   private readonly latency = new LatencyHistogram();
   private readonly byHost = new LatencyByName('host', '(other hosts)');
   private readonly byPath = new LatencyByName('path', '(other paths)');
@@ -37,18 +39,17 @@ export class ReportObserver implements SessionObserver {
   }
 
   open(session: TcpSession): void {
-    this.series.add(Column.Sessions, session.start);
+    this.axis.add(Column.Sessions, session.start);
   }
 
   segment(_session: TcpSession, event: SegmentEvent): void {
     const time = event.time;
-    // A SYN entry's segment comes when its session is made, after later ones.
-    if (this.firstTime === null || time < this.firstTime) this.firstTime = time;
-    if (this.lastTime === null || time > this.lastTime) this.lastTime = time;
-    this.series.add(Column.Packets, time);
-    if (event.tcp.payloadWireLength > 0) this.series.add(Column.Bytes, time, event.tcp.payloadWireLength);
-    if (event.tcp.flags & TcpFlag.RST) this.series.add(Column.Resets, time);
-    if (event.marks & RETRANSMISSIONS) this.series.add(Column.Retransmissions, time);
+    const axis = this.axis;
+    axis.advance(time);
+    axis.add(Column.Packets, time);
+    if (event.tcp.payloadWireLength > 0) axis.add(Column.Bytes, time, event.tcp.payloadWireLength);
+    if (event.tcp.flags & TcpFlag.RST) axis.add(Column.Resets, time);
+    if (event.marks & RETRANSMISSIONS) axis.add(Column.Retransmissions, time);
   }
 
   record(session: TcpSession, protocol: string, record: object): void {
@@ -57,8 +58,9 @@ export class ReportObserver implements SessionObserver {
     const requestTime = typeof http.requestTime === 'number' ? http.requestTime : null;
     const responseTime = typeof http.responseTime === 'number' ? http.responseTime : null;
     const status = typeof http.status === 'number' ? http.status : null;
+    if (isInterim(status, requestTime)) return;
     this.httpExchanges++;
-    this.series.add(Column.Http + STATUS_CLASSES.indexOf(statusClass(status)), requestTime ?? responseTime ?? session.lastTime);
+    this.axis.add(Column.Http + STATUS_CLASSES.indexOf(statusClass(status)), requestTime ?? responseTime ?? session.lastTime);
     if (requestTime === null || responseTime === null) return;
     const seconds = Math.max(0, responseTime - requestTime);
     this.latency.add(seconds);
@@ -68,7 +70,12 @@ export class ReportObserver implements SessionObserver {
 
   /** A reported session, marked on the timeline at its start. */
   reported(session: TcpSession): void {
-    this.series.add(Column.Reported, session.start);
+    this.axis.add(Column.Reported, session.start);
+  }
+
+  /** The series' times to the end: call before reading them. */
+  finish(): void {
+    this.axis.finish();
   }
 
   timeline(): Timeline {
@@ -91,6 +98,11 @@ export class ReportObserver implements SessionObserver {
     const all = { ...this.latency.summary('all', 'every exchange'), counts: Array.from(this.latency.counts) };
     return { edges: [...LATENCY_EDGES], groups: [all, ...this.byHost.groups(), ...this.byPath.groups()] };
   }
+}
+
+/** An interim (1xx) response's own record: its exchange is the record of the final response. */
+function isInterim(status: number | null, requestTime: number | null): boolean {
+  return status !== null && status >= 100 && status < 200 && requestTime === null;
 }
 
 export function statusClass(status: number | null): StatusClass {

@@ -7,7 +7,7 @@ import { MemoryAccount, MemoryKind, SegmentRecorder, Statistics, TcpHeader, type
 import { SegmentMark, TcpFlag, type SegmentEvent, type TcpSession } from '@pakeana/framework';
 import { createReport } from './index.js';
 import { scriptJson } from './report-page.js';
-import type { ReportData, ReportSummary, SessionDetail } from './report-data.js';
+import { LADDER_ROWS, type ReportData, type ReportSummary, type SessionDetail } from './report-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pakeana-report-'));
 
@@ -55,7 +55,7 @@ test('the table and the pages are bounded and the summary says so; the size it s
   const path = join(dir, 'bounded.html');
   const recorder = new SegmentRecorder(100);
   // Room for one plain session's page in the half for plain sessions, and for one more.
-  const { sink } = createReport(path, recorder, { title: 'test <capture>', maxSessions: 3, maxDetailBytes: 1.5 * onePageBytes() });
+  const { sink } = createReport(path, recorder, { title: 'test <capture>', maxSessions: 3, maxDetailBytes: 2.5 * onePageBytes() });
   for (let id = 1; id <= 5; id++) sink.session(session(id, id === 3 ? 'reset' : 'closed'));
   sink.finish(new Statistics());
   const html = readFileSync(path, 'utf8');
@@ -128,4 +128,61 @@ test("a long session's page: at most maxSegmentsShown segments, its lines cut at
   assert.deepEqual(detail.segments.time.slice(0, 2), [0, 0.001]);
   assert.ok(detail.text.length <= 256 * 1024 + 100 && detail.text.length > 200 * 1024, `${detail.text.length}`);
   assert.match(detail.text, /\n\(\d+ more characters: the pretty output of this session has them all\)$/);
+});
+
+/** A keep-alive session of `segments` client segments, each with `perSegment` pipelined requests to a Host of its own. */
+function pipelinedFlood(recorder: SegmentRecorder, segments: number, perSegment: number): TcpSession {
+  const flood = Object.assign(session(1), { segments, packets: segments, records: { http: [] as object[] }, displayLines: [] as object[] });
+  recorder.open(flood);
+  for (let n = 1; n <= segments; n++) {
+    const tcp = Object.assign(new TcpHeader(), { flags: TcpFlag.ACK | TcpFlag.PSH, seq: n * 1000, ack: 1, window: 500, payloadWireLength: 1000, optionsOffset: 0, optionsLength: 0 });
+    recorder.segment(flood, { number: n, time: 1_700_000_001 + n / 1000, dir: 'client', tcp, buf: Buffer.alloc(0), marks: 0 } as unknown as SegmentEvent);
+    for (let i = 0; i < perSegment; i++) {
+      const host = `h${n * perSegment + i}.${'x'.repeat(100)}.example`;
+      flood.records.http.push({ host, status: 200 });
+      flood.displayLines.push({ label: 'RequestLine', text: `GET /${i} HTTP/1.1`, dir: 'client', segment: n });
+    }
+  }
+  return flood;
+}
+
+test('a flood of pipelined requests: the page keeps the ladder\'s exchanges, one per segment; the row a few hosts, shortened, and how many more', () => {
+  const path = join(dir, 'flood.html');
+  const recorder = new SegmentRecorder(10_000);
+  recorder.attach(0);
+  const { sink } = createReport(path, recorder, { title: 'flood' });
+  sink.session(pipelinedFlood(recorder, 600, 500));
+  sink.finish(new Statistics());
+  const html = readFileSync(path, 'utf8');
+  const detail = pageJson<SessionDetail>(html, 'session-1');
+  assert.equal(detail.segments.number.length, 600);
+  assert.equal(detail.exchanges.length, LADDER_ROWS);
+  assert.deepEqual(detail.exchanges[0], { segment: 1, fromClient: true, text: 'GET /0 HTTP/1.1', more: 499 });
+  const [row] = pageJson<ReportData>(html, 'report-data').sessions;
+  assert.equal(row!.hosts.length, 5);
+  assert.equal(row!.hosts[0], `h500.${'x'.repeat(58)}…`);
+  assert.equal(row!.moreHosts, 300_000 - 5);
+  assert.ok(html.length < 1_000_000, `${html.length}`);
+});
+
+test('a page over what is left of the budget is not kept, its row is', () => {
+  const path = join(dir, 'over.html');
+  const { sink } = createReport(path, new SegmentRecorder(100), { title: 'x', maxDetailBytes: onePageBytes() - 1 });
+  sink.session(session(1, 'reset'));
+  sink.finish(new Statistics());
+  const html = readFileSync(path, 'utf8');
+  assert.deepEqual(pageJson<ReportData>(html, 'report-data').sessions.map((r) => [r.id, r.detail]), [[1, false]]);
+  assert.equal(pageJson<ReportSummary>(html, 'report-summary').detailsNotKept, 1);
+  assert.ok(!html.includes('id="session-1"'));
+});
+
+test('a row is charged for its size', () => {
+  const memory = new MemoryAccount(1 << 30);
+  const { sink } = createReport(join(dir, 'row-size.html'), new SegmentRecorder(100), { title: 'x', maxDetailBytes: 0 });
+  sink.bind({ memory } as Pipeline);
+  sink.session(session(1));
+  const small = memory.byKind[MemoryKind.Records]!;
+  const hosts = Array.from({ length: 5 }, (_, i) => ({ host: `${i}${'h'.repeat(63)}`, status: 200 }));
+  sink.session(Object.assign(session(2), { records: { http: hosts } }));
+  assert.ok(memory.byKind[MemoryKind.Records]! - 2 * small >= 2 * 5 * 60, `${small} ${memory.byKind[MemoryKind.Records]}`);
 });

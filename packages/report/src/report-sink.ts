@@ -24,8 +24,13 @@ export interface ReportOptions {
 
 export const REPORT_DEFAULTS = { maxSessions: 50_000, maxDetailBytes: 16 * 1024 * 1024, maxSegmentsShown: 2_000 } as const;
 
-/** What a table row holds in memory, about (an object of a dozen fields, three small arrays). */
-const ROW_BYTES = 400;
+/** What a table row's objects hold in memory beside their strings (a dozen fields, four small arrays), about. */
+const ROW_OVERHEAD = 300;
+
+/** What a table row holds in memory, about: its objects, and its text at two bytes a character. */
+function rowBytes(row: SessionRow): number {
+  return ROW_OVERHEAD + 2 * JSON.stringify(row).length;
+}
 
 /**
  * `--report FILE.html`: the reported sessions' rows and pages, kept as they finish (within
@@ -69,34 +74,43 @@ export class ReportSink implements SessionSink {
       this.notListed++;
       return;
     }
-    const before = this.detailBytes;
-    this.list(session);
-    this.charge(this.detailBytes - before + ROW_BYTES);
+    const pageBytes = this.keepPage(session);
+    const row = sessionRow(session, pageBytes > 0);
+    this.rows.push(row);
+    this.charge(pageBytes + rowBytes(row));
   }
 
-  /** The session's row, and its page while there is room. */
-  private list(session: TcpSession): void {
+  /**
+   * The session's page, kept when it fits in what is left of the pages' budget (of its half,
+   * for a plain session): its size, 0 when it is not kept.
+   */
+  private keepPage(session: TcpSession): number {
     const plain = !remarkable(session);
-    const kept = this.detailBytes < this.bounds.maxDetailBytes && (!plain || this.plainDetailBytes < this.bounds.maxDetailBytes / 2);
-    if (kept) {
-      const element = detailElement(session.id, scriptJson(this.pages.detail(session)));
-      this.details.push(element);
-      this.detailBytes += element.length;
-      if (plain) this.plainDetailBytes += element.length;
-    } else this.detailsNotKept++;
-    this.rows.push(sessionRow(session, kept));
+    const room = Math.min(this.bounds.maxDetailBytes - this.detailBytes, plain ? this.bounds.maxDetailBytes / 2 - this.plainDetailBytes : Infinity);
+    const element = room > 0 ? detailElement(session.id, scriptJson(this.pages.detail(session))) : '';
+    const bytes = element.length;
+    if (bytes === 0 || bytes > room) {
+      this.detailsNotKept++;
+      return 0;
+    }
+    this.details.push(element);
+    this.detailBytes += bytes;
+    if (plain) this.plainDetailBytes += bytes;
+    return bytes;
   }
 
   finish(stats: Statistics): void {
     const observer = this.observer;
+    observer.finish();
     const summary = {
       packets: stats.packets,
       bytes: stats.bytes,
       sessions: stats.sessions,
       reported: stats.reported,
       byTrigger: stats.byTrigger,
-      start: observer.firstTime,
-      end: observer.lastTime,
+      start: observer.axis.first,
+      end: observer.axis.last,
+      segmentsLeftOut: observer.axis.leftOut,
       httpExchanges: observer.httpExchanges,
       sessionsNotListed: this.notListed,
       detailsNotKept: this.detailsNotKept,

@@ -1,6 +1,6 @@
 import { SegmentMark, TcpFlag, type TcpSession } from '@pakeana/framework';
 import { PrettySink, formatTcpOptions, type SegmentLine, type SegmentRecorder } from '@pakeana/framework/internal';
-import type { SegmentBits, SegmentColumns, SessionDetail, SessionRow } from './report-data.js';
+import { LADDER_ROWS, type SegmentBits, type SegmentColumns, type SessionDetail, type SessionRow } from './report-data.js';
 
 export const SEGMENT_BITS: SegmentBits = {
   flags: { SYN: TcpFlag.SYN, FIN: TcpFlag.FIN, RST: TcpFlag.RST, PSH: TcpFlag.PSH, ACK: TcpFlag.ACK },
@@ -16,12 +16,19 @@ export const SEGMENT_BITS: SegmentBits = {
 /** Characters of a session's pretty lines kept for its page (a long session's lines are cut there). */
 const MAX_TEXT = 256 * 1024;
 
+/** Host names listed in a session's row, and the characters kept of each: a row stays small whatever the session sent. */
+const MAX_HOSTS = 5;
+const MAX_HOST_CHARS = 64;
+/** Characters kept of an exchange's line on the ladder. */
+const MAX_EXCHANGE_CHARS = 200;
+
 /** Display labels of the HTTP dissector that start an exchange's message: drawn as arrows on the ladder. */
 const EXCHANGE_LABELS = new Set(['RequestLine', 'ResponseLine']);
 
 /** The table's row of a session. */
 export function sessionRow(session: TcpSession, detail: boolean): SessionRow {
   const http = (session.records.http ?? []) as { host?: unknown; status?: unknown }[];
+  const hosts = new Set(http.map((r) => r.host).filter((h): h is string => typeof h === 'string'));
   return {
     id: session.id,
     start: session.start,
@@ -34,10 +41,15 @@ export function sessionRow(session: TcpSession, detail: boolean): SessionRow {
     triggers: [...session.triggers],
     marks: [...session.marks],
     protocol: session.protocol,
-    hosts: [...new Set(http.map((r) => r.host).filter((h): h is string => typeof h === 'string'))],
+    hosts: [...hosts].slice(0, MAX_HOSTS).map((host) => shorten(host, MAX_HOST_CHARS)),
+    moreHosts: Math.max(0, hosts.size - MAX_HOSTS),
     statuses: [...new Set(http.map((r) => r.status).filter((s): s is number => typeof s === 'number'))],
     detail,
   };
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function endpoint(e: { ip: string; port: number }): string {
@@ -73,11 +85,22 @@ export class SessionDetails {
       windowScale: windowScales(lines),
       segments: columns(shown),
       segmentsNotShown: session.segments - shown.length,
-      exchanges: (session.displayLines ?? [])
-        .filter((d) => EXCHANGE_LABELS.has(d.label) && d.segment <= (shown.at(-1)?.number ?? 0))
-        .map((d) => ({ segment: d.segment, fromClient: d.dir === 'client', text: d.text.slice(0, 200) })),
+      exchanges: ladderExchanges(session, shown.slice(0, LADDER_ROWS)),
     };
   }
+}
+
+/** The first exchange line of each segment the ladder draws, with how many more the segment carried. */
+function ladderExchanges(session: TcpSession, drawn: SegmentLine[]): SessionDetail['exchanges'] {
+  const numbers = new Set(drawn.map((line) => line.number));
+  const bySegment = new Map<number, SessionDetail['exchanges'][number]>();
+  for (const d of session.displayLines ?? []) {
+    if (!EXCHANGE_LABELS.has(d.label) || !numbers.has(d.segment)) continue;
+    const first = bySegment.get(d.segment);
+    if (first) first.more++;
+    else bySegment.set(d.segment, { segment: d.segment, fromClient: d.dir === 'client', text: shorten(d.text, MAX_EXCHANGE_CHARS), more: 0 });
+  }
+  return [...bySegment.values()];
 }
 
 function cut(text: string): string {

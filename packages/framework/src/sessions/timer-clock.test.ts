@@ -19,9 +19,22 @@ test('the timer clock: the latest time, never back; one packet far ahead waits f
   assert.deepEqual(clockAfter([1000, 1001, 999, 1002]), { now: 1002, suspect: NaN, outliers: 0 });
   assert.deepEqual(clockAfter([1000, 1000 + YEARS_AHEAD]), { now: 1000, suspect: 1000 + YEARS_AHEAD, outliers: 0 });
   assert.deepEqual(clockAfter([1000, 1000 + YEARS_AHEAD, 1001]), { now: 1001, suspect: NaN, outliers: 1 }, 'an outlier');
-  assert.deepEqual(clockAfter([1000, 1300, 1300.5]), { now: 1300.5, suspect: NaN, outliers: 0 }, 'a real jump, taken at the next packet');
-  assert.deepEqual(clockAfter([1000, 1000 + YEARS_AHEAD, 1e12, 1e12 + 1]), { now: 1e12 + 1, suspect: NaN, outliers: 0 });
+  assert.deepEqual(clockAfter([1000, 1001, 1300, 1300.5]), { now: 1300.5, suspect: NaN, outliers: 0 }, 'a real jump, taken at the next packet');
+  // 1000 and 1000 + YEARS_AHEAD are each alone on one side of a jump.
+  assert.deepEqual(clockAfter([1000, 1000 + YEARS_AHEAD, 1e12, 1e12 + 1]), { now: 1e12 + 1, suspect: NaN, outliers: 2 });
   assert.deepEqual(clockAfter([1000, 1119, 1200]), { now: 1200, suspect: NaN, outliers: 0 }, 'steps within the limit');
+});
+
+test('a first packet far from the rest is an outlier, whether ahead of them or behind', () => {
+  assert.deepEqual(clockAfter([1000 + YEARS_AHEAD, 1000, 1001]), { now: 1001, suspect: NaN, outliers: 1 });
+  assert.deepEqual(clockAfter([0, 1000, 1001, 1002]), { now: 1002, suspect: NaN, outliers: 1 });
+  assert.deepEqual(clockAfter([1000, 1300, 1301]), { now: 1301, suspect: NaN, outliers: 1 }, 'alone before a jump');
+});
+
+test('the times the clock does not trust: far ahead of it, far before its first trusted one', () => {
+  const clock = new TimerClock(120, new Statistics());
+  for (const t of [0, 1000, 1001, 1000 + YEARS_AHEAD, 1002]) clock.advance(t);
+  assert.deepEqual([0, 999, 1002, 1200, 1000 + YEARS_AHEAD].map((t) => clock.outlier(t)), [true, false, false, true, true]);
 });
 
 test('one packet years ahead does not expire every session after it; it is counted', async () => {
