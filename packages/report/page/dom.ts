@@ -39,13 +39,6 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Seconds as a readable duration: 850 µs, 12.3 ms, 1.25 s. */
-export function formatSeconds(seconds: number): string {
-  if (seconds < 1e-3) return `${Math.round(seconds * 1e6)} µs`;
-  if (seconds < 1) return `${(seconds * 1e3).toPrecision(3)} ms`;
-  return `${seconds.toPrecision(3)} s`;
-}
-
 /** The largest time a Date holds (ECMAScript: 8.64e15 ms), in seconds. */
 const LAST_DATE = 8.64e12;
 

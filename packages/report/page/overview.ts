@@ -1,6 +1,7 @@
 import { STATUS_CLASSES, type LatencyGroup, type ReportData, type ReportSummary, type StatusClass } from '../src/report-data.js';
+import { formatSeconds } from '../src/duration-text.js';
 import { chart, type SeriesSpec } from './charts.js';
-import { formatBytes, formatCount, formatSeconds, formatTime, h, isDate } from './dom.js';
+import { formatBytes, formatCount, formatTime, h, isDate } from './dom.js';
 import type { ColorName } from './palette.js';
 import { sessionsTable } from './sessions-table.js';
 

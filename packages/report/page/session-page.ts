@@ -1,6 +1,7 @@
 import type { ReportData, SessionDetail, SessionRow } from '../src/report-data.js';
+import { formatSeconds } from '../src/duration-text.js';
 import { chart, type SeriesSpec } from './charts.js';
-import { formatBytes, formatCount, formatSeconds, formatTime, h } from './dom.js';
+import { formatBytes, formatCount, formatTime, h } from './dom.js';
 import { ladder } from './ladder.js';
 
 /** A session's page: its facts, its pretty lines, its ladder and its time-sequence graphs. */

@@ -1,5 +1,6 @@
 import type { ReportSummary, SessionRow } from '../src/report-data.js';
-import { formatBytes, formatCount, formatSeconds, formatTime, h } from './dom.js';
+import { formatSeconds } from '../src/duration-text.js';
+import { formatBytes, formatCount, formatTime, h } from './dom.js';
 
 const PAGE_SIZE = 100;
 
