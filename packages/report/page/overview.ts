@@ -1,5 +1,6 @@
 import { STATUS_CLASSES, type LatencyGroup, type ReportData, type ReportSummary, type StatusClass } from '../src/report-data.js';
 import { formatSeconds } from '../src/duration-text.js';
+import { perSecond } from '../src/timeline-rates.js';
 import { chart, type SeriesSpec } from './charts.js';
 import { formatBytes, formatCount, formatTime, h, isDate } from './dom.js';
 import type { ColorName } from './palette.js';
@@ -55,8 +56,9 @@ function summaryFigures(data: ReportData, summary: ReportSummary): HTMLElement {
   );
 }
 
-function perSecond(values: number[], bin: number): number[] {
-  return values.map((v) => v / bin);
+/** A series of the timeline as rates per second (no segment on the timeline: no bin, whatever the end). */
+function ratePerSecond(t: ReportData['timeline'], summary: ReportSummary): (values: number[]) => number[] {
+  return (values) => perSecond(values, t, summary.end ?? t.start);
 }
 
 /** The timeline's x values (its bins' starts), and whether they are dates (a broken capture's times may not be). */
@@ -72,7 +74,7 @@ function timelineX(t: ReportData['timeline']): TimelineX {
 
 function timeline(data: ReportData, summary: ReportSummary, x: TimelineX): HTMLElement {
   const t = data.timeline;
-  const rate = (values: number[]) => perSecond(values, t.bin);
+  const rate = ratePerSecond(t, summary);
   const binNote = `Rates per second, counted in bins of ${formatSeconds(t.bin)}`;
   const reported: SeriesSpec = { label: 'reported sessions starting', values: t.reported.map((v) => (v > 0 ? v : null)), color: 'purple', style: 'points', size: 8, scale: 'rep' };
   return h(
@@ -119,6 +121,7 @@ function timeline(data: ReportData, summary: ReportSummary, x: TimelineX): HTMLE
 function httpSection(data: ReportData, summary: ReportSummary, x: TimelineX): HTMLElement | null {
   if (summary.httpExchanges === 0) return null;
   const t = data.timeline;
+  const rate = ratePerSecond(t, summary);
   const classes = STATUS_CLASSES.filter((c) => t.http[c].some((v) => v > 0));
   const all = data.latency.groups.find((g) => g.kind === 'all')!;
   return h(
@@ -131,7 +134,7 @@ function httpSection(data: ReportData, summary: ReportSummary, x: TimelineX): HT
       time: x.time,
       sync: 'timeline',
       axes: [{ scale: 'r', label: 'requests/s' }],
-      series: classes.map((c) => ({ label: c === 'none' ? 'no response' : c, values: perSecond(t.http[c], t.bin), scale: 'r', ...STATUS_STYLE[c] })),
+      series: classes.map((c) => ({ label: c === 'none' ? 'no response' : c, values: rate(t.http[c]), scale: 'r', ...STATUS_STYLE[c] })),
     }),
     all.count
       ? chart({
