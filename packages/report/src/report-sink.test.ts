@@ -36,13 +36,18 @@ function session(id: number, state = 'closed'): TcpSession {
   } as unknown as TcpSession;
 }
 
+/** Session 1's page element in the report at `path`, '' when the report has none. */
+function firstPageElement(path: string): string {
+  return /<script type="application\/json" id="session-1">.*?<\/script>\n/s.exec(readFileSync(path, 'utf8'))?.[0] ?? '';
+}
+
 /** The bytes of one session's page element. */
 function onePageBytes(): number {
   const path = join(dir, 'one.html');
   const { sink } = createReport(path, new SegmentRecorder(100), { title: 'one' });
   sink.session(session(1));
   sink.finish(new Statistics());
-  return /<script type="application\/json" id="session-1">.*?<\/script>\n/s.exec(readFileSync(path, 'utf8'))![0].length;
+  return Buffer.byteLength(firstPageElement(path));
 }
 
 function pageJson<T>(html: string, id: string): T {
@@ -185,4 +190,34 @@ test('a row is charged for its size', () => {
   const hosts = Array.from({ length: 5 }, (_, i) => ({ host: `${i}${'h'.repeat(63)}`, status: 200 }));
   sink.session(Object.assign(session(2), { records: { http: hosts } }));
   assert.ok(memory.byKind[MemoryKind.Records]! - 2 * small >= 2 * 5 * 60, `${small} ${memory.byKind[MemoryKind.Records]}`);
+});
+
+/** A reset session of one client segment whose request line is `path`, as the http dissector shows it (latin1-decoded). */
+function sessionRequesting(recorder: SegmentRecorder, path: string): TcpSession {
+  const requesting = Object.assign(session(1, 'reset'), { displayLines: [{ label: 'RequestLine', text: `GET ${path} HTTP/1.1`, dir: 'client', segment: 1 }] });
+  recorder.open(requesting);
+  const tcp = Object.assign(new TcpHeader(), { flags: TcpFlag.ACK | TcpFlag.PSH, seq: 1000, ack: 1, window: 500, payloadWireLength: 100, optionsOffset: 0, optionsLength: 0 });
+  recorder.segment(requesting, { number: 1, time: 1_700_000_001, dir: 'client', tcp, buf: Buffer.alloc(0), marks: 0 } as unknown as SegmentEvent);
+  return requesting;
+}
+
+/** Whether the report kept session 1's page with a budget of `maxDetailBytes`, and the page's element. */
+function keptPage(requestPath: string, maxDetailBytes: number): { kept: boolean; element: string } {
+  const path = join(dir, 'latin1.html');
+  const recorder = new SegmentRecorder(100);
+  recorder.attach(0);
+  const { sink } = createReport(path, recorder, { title: 'x', maxDetailBytes });
+  sink.session(sessionRequesting(recorder, requestPath));
+  sink.finish(new Statistics());
+  const element = firstPageElement(path);
+  return { kept: element !== '', element };
+}
+
+test("the pages' budget counts the file's bytes: traffic text decoded as latin1 is two bytes a character past 0x7f", () => {
+  // The bytes "café ©ÿ" in latin1, as a request's target on the wire.
+  const requestPath = `/${Buffer.from('636166e920a9ff'.repeat(200), 'hex').toString('latin1')}`;
+  const { element } = keptPage(requestPath, 1 << 20);
+  const bytes = Buffer.byteLength(element);
+  assert.ok(bytes > element.length + 500, `${bytes} bytes, ${element.length} characters`);
+  assert.deepEqual([keptPage(requestPath, bytes).kept, keptPage(requestPath, bytes - 1).kept, keptPage(requestPath, element.length).kept], [true, false, false]);
 });

@@ -13,7 +13,8 @@ export interface ReportOptions {
   /** Sessions listed in the table; later reported sessions are counted, not listed. */
   maxSessions?: number;
   /**
-   * Bytes of session pages (lines and segments); later sessions are listed without one. Plain
+   * Bytes of session pages (lines and segments) in the file (UTF-8: traffic text past ASCII
+   * takes two bytes a character or more); later sessions are listed without one. Plain
    * sessions (see `remarkable`) have half of it, so that with --all the sessions that went
    * wrong still have their pages late in a long capture.
    */
@@ -88,7 +89,7 @@ export class ReportSink implements SessionSink {
     const plain = !remarkable(session);
     const room = Math.min(this.bounds.maxDetailBytes - this.detailBytes, plain ? this.bounds.maxDetailBytes / 2 - this.plainDetailBytes : Infinity);
     const element = room > 0 ? detailElement(session.id, scriptJson(this.pages.detail(session))) : '';
-    const bytes = element.length;
+    const bytes = Buffer.byteLength(element);
     if (bytes === 0 || bytes > room) {
       this.detailsNotKept++;
       return 0;
