@@ -4,7 +4,7 @@
  * colour-blind readers, in tints that keep their contrast on either background. Series differ
  * by dash pattern or point shape as well as by colour.
  */
-export type ColorName = 'fg' | 'muted' | 'grid' | 'blue' | 'orange' | 'green' | 'vermillion' | 'sky' | 'purple' | 'yellow' | 'grey';
+export type ColorName = 'fg' | 'muted' | 'grid' | 'blue' | 'orange' | 'green' | 'vermillion' | 'sky' | 'purple' | 'grey';
 
 export function color(name: ColorName): string {
   return getComputedStyle(document.documentElement).getPropertyValue(`--c-${name}`).trim() || 'currentColor';

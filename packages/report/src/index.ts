@@ -1,4 +1,4 @@
-import type { SegmentRecorder, SessionObserver, SessionSink } from '@pakeana/framework/internal';
+import type { SegmentRecorder, SessionObserver } from '@pakeana/framework/internal';
 import { ReportObserver } from './report-observer.js';
 import { ReportSink, type ReportOptions } from './report-sink.js';
 
@@ -12,7 +12,7 @@ export type * from './report-data.js';
  * writes the page. `recorder` is the run's SegmentRecorder (the sessions' segment lines).
  * Throws ExportTargetError when FILE cannot be written.
  */
-export function createReport(path: string, recorder: SegmentRecorder, options: ReportOptions): { observer: SessionObserver; sink: ReportSink & SessionSink } {
+export function createReport(path: string, recorder: SegmentRecorder, options: ReportOptions): { observer: SessionObserver; sink: ReportSink } {
   const observer = new ReportObserver();
   return { observer, sink: new ReportSink(path, observer, recorder, options) };
 }

@@ -43,7 +43,6 @@ export interface ReportSummary {
   /** The bounds themselves, to say them. */
   maxSessions: number;
   maxDetailBytes: number;
-  maxSegmentsShown: number;
   /** The file's size in bytes (written last: the figure is part of the file). */
   fileBytes: number;
 }
@@ -100,7 +99,6 @@ export interface SessionRow {
   bytes: number;
   triggers: string[];
   marks: string[];
-  protocol: string | null;
   /** The first few Host names (long ones shortened), see SessionRow.moreHosts. */
   hosts: string[];
   /** Host names of the session past `hosts`. */
@@ -115,8 +113,6 @@ export interface SessionDetail {
   id: number;
   /** The pretty output's lines of the session, without colours. */
   text: string;
-  /** The session's first segment time: segment times are relative to it. */
-  origin: number;
   /** Window scale of each side (client, server) from its SYN, 0 without one. */
   windowScale: [number, number];
   segments: SegmentColumns;
@@ -131,7 +127,7 @@ export interface SessionDetail {
 
 export interface SegmentColumns {
   number: number[];
-  /** Seconds since `origin`. */
+  /** Seconds since the session's first segment. */
   time: number[];
   /** 1: from the client, 0: from the server. */
   fromClient: number[];

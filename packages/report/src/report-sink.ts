@@ -49,8 +49,6 @@ export class ReportSink implements SessionSink {
   private plainDetailBytes = 0;
   private notListed = 0;
   private detailsNotKept = 0;
-  /** The file's size once written. */
-  bytesWritten = 0;
   private memory: MemoryAccount | null = null;
   private charged = 0;
 
@@ -115,7 +113,8 @@ export class ReportSink implements SessionSink {
       httpExchanges: observer.httpExchanges,
       sessionsNotListed: this.notListed,
       detailsNotKept: this.detailsNotKept,
-      ...this.bounds,
+      maxSessions: this.bounds.maxSessions,
+      maxDetailBytes: this.bounds.maxDetailBytes,
     };
     const data = {
       title: this.options.title,
@@ -125,10 +124,7 @@ export class ReportSink implements SessionSink {
       sessions: this.rows,
       bits: SEGMENT_BITS,
     };
-    for (const part of pageParts(data, summary, this.details)) {
-      this.file.write(part);
-      this.bytesWritten += Buffer.byteLength(part);
-    }
+    for (const part of pageParts(data, summary, this.details)) this.file.write(part);
     this.file.commit();
     this.charge(-this.charged);
   }

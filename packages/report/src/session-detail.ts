@@ -40,7 +40,6 @@ export function sessionRow(session: TcpSession, detail: boolean): SessionRow {
     bytes: session.clientBytes + session.serverBytes,
     triggers: [...session.triggers],
     marks: [...session.marks],
-    protocol: session.protocol,
     hosts: [...hosts].slice(0, MAX_HOSTS).map((host) => shorten(host, MAX_HOST_CHARS)),
     moreHosts: Math.max(0, hosts.size - MAX_HOSTS),
     statuses: [...new Set(http.map((r) => r.status).filter((s): s is number => typeof s === 'number'))],
@@ -81,7 +80,6 @@ export class SessionDetails {
     return {
       id: session.id,
       text: cut(this.text.trimEnd()),
-      origin: lines[0]?.time ?? session.start,
       windowScale: windowScales(lines),
       segments: columns(shown),
       segmentsNotShown: session.segments - shown.length,
