@@ -1,14 +1,14 @@
-import { SegmentMark, TcpFlag, type SegmentEvent, type TcpSession } from '@pakeana/framework';
+import { TcpFlag, type SegmentEvent, type TcpSession } from '@pakeana/framework';
 import type { SessionObserver } from '@pakeana/framework/internal';
 import { BinnedSeries } from './binned-series.js';
 import { TimeAxis } from './time-axis.js';
+import { SEGMENT_BITS } from './session-detail.js';
 import { LATENCY_EDGES, LatencyByName, LatencyHistogram } from './latency-histogram.js';
 import { STATUS_CLASSES, type LatencyData, type StatusClass, type Timeline } from './report-data.js';
 
 /** BinnedSeries columns. */
 const Column = { Packets: 0, Bytes: 1, Sessions: 2, Resets: 3, Retransmissions: 4, Reported: 5, Http: 6 } as const;
 const COLUMNS = Column.Http + STATUS_CLASSES.length;
-const RETRANSMISSIONS = SegmentMark.Retransmission | SegmentMark.SynRetransmission;
 
 /** What the report reads of an HTTP record (the http dissector's `HttpExchange`). */
 interface HttpFields {
@@ -49,7 +49,7 @@ export class ReportObserver implements SessionObserver {
     axis.add(Column.Packets, time);
     if (event.tcp.payloadWireLength > 0) axis.add(Column.Bytes, time, event.tcp.payloadWireLength);
     if (event.tcp.flags & TcpFlag.RST) axis.add(Column.Resets, time);
-    if (event.marks & RETRANSMISSIONS) axis.add(Column.Retransmissions, time);
+    if (event.marks & SEGMENT_BITS.marks.retransmission) axis.add(Column.Retransmissions, time);
   }
 
   record(session: TcpSession, protocol: string, record: object): void {

@@ -1,5 +1,5 @@
 import { SegmentMark, TcpFlag, type TcpSession } from '@pakeana/framework';
-import { PrettySink, formatTcpOptions, type SegmentLine, type SegmentRecorder } from '@pakeana/framework/internal';
+import { PrettySink, formatTcpOptions, roundTime, type SegmentLine, type SegmentRecorder } from '@pakeana/framework/internal';
 import { LADDER_ROWS, type SegmentBits, type SegmentColumns, type SessionDetail, type SessionRow } from './report-data.js';
 
 export const SEGMENT_BITS: SegmentBits = {
@@ -129,7 +129,7 @@ function columns(lines: SegmentLine[]): SegmentColumns {
     const own = line.fromClient ? base.client : base.server;
     const other = line.fromClient ? base.server : base.client;
     out.number.push(line.number);
-    out.time.push(Math.round((line.time - origin) * 1e6) / 1e6);
+    out.time.push(roundTime(line.time - origin));
     out.fromClient.push(line.fromClient ? 1 : 0);
     out.flags.push(line.flags);
     out.seq.push(relative(line.seq, own));
