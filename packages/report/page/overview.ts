@@ -25,7 +25,7 @@ export function overview(data: ReportData, summary: ReportSummary): HTMLElement 
     summaryFigures(data, summary),
     timeline(data, summary, x),
     httpSection(data, summary, x),
-    h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Reported sessions'), sessionsTable(data.sessions, summary)),
+    h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Reported sessions'), sessionsTable(data.sessions)),
   );
 }
 

@@ -1,4 +1,4 @@
-import type { ReportSummary, SessionRow } from '../src/report-data.js';
+import type { SessionRow } from '../src/report-data.js';
 import { formatSeconds } from '../src/duration-text.js';
 import { formatBytes, formatCount, formatTime, h } from './dom.js';
 
@@ -38,7 +38,7 @@ interface Filters {
  * shown a page of PAGE_SIZE rows at a time (tens of thousands of rows stay quick). A row with a
  * page links to it.
  */
-export function sessionsTable(rows: SessionRow[], summary: ReportSummary): HTMLElement {
+export function sessionsTable(rows: SessionRow[]): HTMLElement {
   const filters: Filters = { trigger: '', address: '', host: '', status: '' };
   let sort = { column: 0, ascending: true };
   let page = 0;
@@ -96,12 +96,10 @@ export function sessionsTable(rows: SessionRow[], summary: ReportSummary): HTMLE
     ...triggers.map((t) => h('option', { value: t }, t)),
   );
   apply();
-  const notListed = summary.sessionsNotListed ? h('p', { class: 'note' }, `The table lists the first ${formatCount(rows.length)} of ${formatCount(summary.reported)} reported sessions.`) : null;
   return h(
     'div',
     {},
     h('form', { class: 'filters', role: 'search', onsubmit: (e: Event) => e.preventDefault() }, h('label', {}, 'trigger ', triggerSelect), input('address', 'address', '10.0.0.1 or :443'), input('host', 'host', 'example.com'), input('status', 'status', '404 or 5xx')),
-    notListed,
     status,
     h('div', { class: 'table-scroll' }, h('table', { class: 'sessions' }, h('caption', {}, 'Reported sessions: choose a column to sort, a session to open its page'), h('thead', {}, h('tr', {}, ...headers)), tbody)),
     h('nav', { class: 'pager', 'aria-label': 'table pages' }, previous, next),
