@@ -13,6 +13,8 @@ export interface SeriesSpec {
   style?: 'line' | 'step' | 'points' | 'bars';
   /** Points: their size in pixels. */
   size?: number;
+  /** Points: rings (outline only), told apart from filled points of a close colour. */
+  hollow?: boolean;
   format?: (value: number) => string;
 }
 
@@ -154,7 +156,7 @@ function series(s: SeriesSpec): uPlot.Series {
   if (s.format) base.value = (_u, v) => (v === null || v === undefined ? '–' : s.format!(v));
   switch (s.style) {
     case 'points':
-      return { ...base, paths: () => null, points: { show: true, size: s.size ?? 6, stroke, fill: stroke, width: 1 } };
+      return { ...base, paths: () => null, points: { show: true, size: s.size ?? 6, stroke, fill: s.hollow ? 'transparent' : stroke, width: s.hollow ? 2 : 1 } };
     case 'bars':
       return { ...base, fill: stroke, paths: uPlot.paths.bars!({ size: [0.9, 40] }), points: { show: false } };
     case 'step':

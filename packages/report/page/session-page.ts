@@ -51,7 +51,7 @@ function timeSequence(data: ReportData, detail: SessionDetail, fromClient: boole
   const series: SeriesSpec[] = [
     { label: 'data', values: pick((i) => sent(i) && !(c.marks[i]! & (retransmission | outOfOrder)), end), color: 'blue', style: 'points', size: 5, scale: 'seq' },
     { label: 'retransmission', values: pick((i) => sent(i) && (c.marks[i]! & retransmission) !== 0, end), color: 'vermillion', style: 'points', size: 9, scale: 'seq' },
-    { label: 'out of order', values: pick((i) => sent(i) && (c.marks[i]! & outOfOrder) !== 0 && !(c.marks[i]! & retransmission), end), color: 'orange', style: 'points', size: 9, scale: 'seq' },
+    { label: 'out of order', values: pick((i) => sent(i) && (c.marks[i]! & outOfOrder) !== 0 && !(c.marks[i]! & retransmission), end), color: 'orange', style: 'points', size: 9, hollow: true, scale: 'seq' },
     { label: 'ack', values: pick(acking, (i) => c.ack[i]!), color: 'green', style: 'step', scale: 'seq' },
     // A SYN's window is never scaled (RFC 7323).
     { label: 'window edge', values: pick(acking, (i) => c.ack[i]! + c.window[i]! * (c.flags[i]! & SYN ? 1 : 2 ** scale)), color: 'purple', style: 'step', dash: [5, 3], scale: 'seq' },

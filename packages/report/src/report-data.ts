@@ -43,7 +43,7 @@ export interface ReportSummary {
   /** The bounds themselves, to say them. */
   maxSessions: number;
   maxDetailBytes: number;
-  /** The file's size in bytes (written last: the figure is part of the file). */
+  /** The file's size in bytes, this figure included (pageParts serialises the summary until the size it states is the size it makes). */
   fileBytes: number;
 }
 
