@@ -10,6 +10,6 @@ import type { Timeline } from './report-data.js';
 export function perSecond(values: number[], timeline: Pick<Timeline, 'start' | 'bin'>, end: number): number[] {
   const last = values.length - 1;
   const lastCovered = end - (timeline.start + last * timeline.bin);
-  const lastWidth = lastCovered > 0 ? Math.min(lastCovered, timeline.bin) : timeline.bin;
+  const lastWidth = lastCovered > 0 ? lastCovered : timeline.bin;
   return values.map((value, i) => value / (i === last ? lastWidth : timeline.bin));
 }
