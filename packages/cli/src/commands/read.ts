@@ -78,11 +78,11 @@ export async function readCapture(command: Command, file: string, flags: Session
 
 /**
  * How many workers a run gets: as asked, or by default half the cores (at most
- * MAX_AUTO_WORKERS) for a file large enough to pay for their start. Standard input,
- * `--export`, `--extract` and `--report` need one.
+ * MAX_AUTO_WORKERS) for a file large enough to pay for their start. Standard input or a pipe
+ * (each worker reads the input itself), `--export`, `--extract` and `--report` need one.
  */
 function workerCount(command: Command, file: string, asked: number | undefined, setup: RunSetup): number {
-  const oneFor = file === '-' ? 'reading standard input' : setup.oneThreadFor;
+  const oneFor = file === '-' ? 'reading standard input' : !statSync(file).isFile() ? 'reading a pipe' : setup.oneThreadFor;
   if (asked !== undefined) {
     if (asked > 1 && oneFor) failUsage(command, new Error(`--workers ${asked}: ${oneFor} needs one worker`));
     return asked;

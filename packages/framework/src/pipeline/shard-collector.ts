@@ -43,14 +43,18 @@ export interface ShardBatch {
   output: Uint8Array<ArrayBuffer>;
   /** Input bytes read so far (for the progress line). */
   bytesRead: number;
+  /** Input chunks handled so far (Infinity: all of them), for how far the shares may run apart. */
+  chunks: number;
 }
 
 /**
  * What the main thread sends a worker: credit for output it wrote (and the batches' buffers it
- * is done with); on Ctrl-C, stop, then the chunk every share ends its read after (see `ShardRun`).
+ * is done with); how many chunks it may read; on Ctrl-C, stop, then the chunk every share ends
+ * its read after (see `ShardRun`).
  */
 export type ShardControl =
   | { type: 'credit'; bytes: number; buffers: Uint8Array<ArrayBuffer>[] }
+  | { type: 'allow'; chunks: number }
   | { type: 'stop' }
   | { type: 'end-after'; chunks: number };
 
@@ -110,6 +114,7 @@ export class ShardCollector implements SessionReport {
   private unwritten = 0;
   private waiting: (() => void) | null = null;
   bytesRead = 0;
+  chunks = 0;
 
   constructor(
     private readonly sinks: readonly SessionSink[],
@@ -184,7 +189,8 @@ export class ShardCollector implements SessionReport {
     const output = this.buffer(this.textBytes);
     Buffer.from(output.buffer).write(this.texts.join(''));
     this.textBytes = 0;
-    this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, output, bytesRead: this.bytesRead });
+    const chunks = watermark === Infinity ? Infinity : this.chunks;
+    this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, output, bytesRead: this.bytesRead, chunks });
     this.creations = [];
     this.results = [];
     this.texts = [];

@@ -16,8 +16,8 @@ interface HeldResult extends ShardResult {
 
 /** Where the merged output goes. */
 export interface MergedOutput {
-  /** A released session's output, `bytes` in all, from `shard`. */
-  write(chunks: Uint8Array[], bytes: number, shard: number): void;
+  /** A released session's output, `bytes` in all, from `shard`, which charged `charged` of them (its pieces, without the ids). */
+  write(chunks: Uint8Array[], bytes: number, charged: number, shard: number): void;
   /** A batch's bytes are no longer read (its reported sessions were all written). */
   spent(bytes: Uint8Array<ArrayBuffer>, shard: number): void;
 }
@@ -36,8 +36,10 @@ class ShardQueue {
 
   /** Holds the batch's results; false when none of them is reported (its bytes are spent at once). */
   take(batch: ShardBatch): boolean {
-    if (this.next === this.results.length) {
-      this.results = [];
+    // Released results are dropped once they are half the list: a share that runs ahead of the
+    // others never drains its list, which must not keep every result it ever sent.
+    if (this.next * 2 >= this.results.length) {
+      this.results = this.results.slice(this.next);
       this.next = 0;
     }
     const output: HeldOutput = { bytes: batch.output, unwritten: 0 };
@@ -147,7 +149,7 @@ export class ShardMerger {
       chunks.push(output.bytes.subarray(at, at + length));
       at += length;
     });
-    this.out.write(chunks, at - result.start + idBytes.length * (result.pieces.length - 1), shard);
+    this.out.write(chunks, at - result.start + idBytes.length * (result.pieces.length - 1), at - result.start, shard);
     if (--output.unwritten === 0) this.out.spent(output.bytes, shard);
   }
 }

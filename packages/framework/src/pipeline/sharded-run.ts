@@ -76,6 +76,7 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   const merger = new ShardMerger(count, stats, options.idText, writer);
   let inputDone = false;
   const take = (index: number, batch: ShardBatch) => {
+    steering.progress(index, batch.chunks);
     merger.take(index, batch);
     writer.flush();
     if (index === 0 && batch.watermark < Infinity) options.onProgress?.(batch.bytesRead, batch.watermark);
@@ -84,15 +85,16 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
       options.onInputDone?.();
     }
   };
-  const ending = new EndAgreement(count);
+  const steering = new ShardSteering(count);
   const threads = Array.from({ length: count - 1 }, (_, i) =>
-    startWorker(input, { index: i + 1, count }, options, (batch) => take(i + 1, batch), (chunks) => ending.paused(i + 1, chunks)),
+    startWorker(input, { index: i + 1, count }, options, (batch) => take(i + 1, batch), (chunks) => steering.paused(i + 1, chunks)),
   );
   const { local } = options;
-  const shards = [runShard(input, { index: 0, count }, local.options, local.output, (batch) => take(0, batch), (chunks) => ending.paused(0, chunks)), ...threads];
-  ending.shards = shards;
-  const stop = () => ending.stop();
+  const shards = [runShard(input, { index: 0, count }, local.options, local.output, (batch) => take(0, batch), (chunks) => steering.paused(0, chunks)), ...threads];
+  steering.shards = shards;
+  const stop = () => steering.stop();
   options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
 
   let results: ShardDone[];
   try {
@@ -108,19 +110,40 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
 }
 
 /**
- * Ctrl-C in a split run: every share must end its read after the same chunk, or the sessions of
- * one would have seen more of the capture than the summary counts. Each share asked to stop
- * reads to the end of its chunk and says how many it has read (`ShardRun.stop`); once all have,
- * each is told to end after the most any had read. A share that had read everything by then
- * counts as having read all chunks.
+ * How many input chunks a share may read ahead of the slowest: enough to even out the shares'
+ * chunk-to-chunk differences, few enough that Ctrl-C, which ends every share after the same
+ * chunk, waits for at most this many chunks of the slowest.
  */
-class EndAgreement {
+const CHUNKS_AHEAD = 4;
+
+/**
+ * Steers the shares' reads. A share reads at most CHUNKS_AHEAD chunks past the slowest
+ * (`ShardRun.allow`); a share with little output would otherwise run to the end of the input,
+ * holding its sessions' results. On Ctrl-C every share must end its read after the same chunk,
+ * or the sessions of one would have seen more of the capture than the summary counts: each
+ * share asked to stop says how many chunks it has handled (`ShardRun.stop`); once all have,
+ * each is told to end after the most any had handled. A share that had read everything by
+ * then counts as having handled all chunks.
+ */
+class ShardSteering {
   shards: ShardRun[] = [];
-  private readonly read: (number | undefined)[];
+  private readonly handled: number[];
+  private allowed = CHUNKS_AHEAD;
+  private readonly stopAt: (number | undefined)[];
   private answers = 0;
 
   constructor(count: number) {
-    this.read = new Array<number | undefined>(count);
+    this.handled = new Array<number>(count).fill(0);
+    this.stopAt = new Array<number | undefined>(count);
+  }
+
+  /** Share `index` has handled `chunks` chunks: the others may read on. */
+  progress(index: number, chunks: number): void {
+    this.handled[index] = chunks;
+    const allowed = Math.min(...this.handled) + CHUNKS_AHEAD;
+    if (allowed <= this.allowed) return;
+    this.allowed = allowed;
+    for (const shard of this.shards) shard.allow(allowed);
   }
 
   stop(): void {
@@ -132,10 +155,10 @@ class EndAgreement {
   }
 
   paused(index: number, chunks: number): void {
-    if (this.read[index] !== undefined) return;
-    this.read[index] = chunks;
-    if (++this.answers < this.read.length) return;
-    const last = Math.max(...(this.read as number[]));
+    if (this.stopAt[index] !== undefined) return;
+    this.stopAt[index] = chunks;
+    if (++this.answers < this.stopAt.length) return;
+    const last = Math.max(...(this.stopAt as number[]));
     for (const shard of this.shards) shard.endAfter(last);
   }
 }
@@ -162,10 +185,10 @@ class MergeWriter implements MergedOutput {
     this.spentBuffers = Array.from({ length: count }, () => []);
   }
 
-  write(chunks: Uint8Array[], bytes: number, shard: number): void {
+  write(chunks: Uint8Array[], bytes: number, charged: number, shard: number): void {
     for (const chunk of chunks) this.pending.push(chunk);
     this.pendingBytes += bytes;
-    this.credits[shard]! += bytes;
+    this.credits[shard]! += charged;
   }
 
   spent(bytes: Uint8Array<ArrayBuffer>, shard: number): void {
@@ -219,6 +242,7 @@ function startWorker(
   return {
     done,
     credit: (bytes, buffers) => worker.postMessage({ type: 'credit', bytes, buffers } satisfies ShardControl, buffers.map((b) => b.buffer)),
+    allow: (chunks) => worker.postMessage({ type: 'allow', chunks } satisfies ShardControl),
     stop: () => worker.postMessage({ type: 'stop' } satisfies ShardControl),
     endAfter: (chunks) => worker.postMessage({ type: 'end-after', chunks } satisfies ShardControl),
     terminate: () => worker.terminate(),
@@ -236,7 +260,9 @@ export interface ShardRun {
   done: Promise<ShardDone>;
   /** The main thread wrote this much of its output, and is done with these buffers of it. */
   credit(bytes: number, buffers: Uint8Array<ArrayBuffer>[]): void;
-  /** Ctrl-C: the share reads to the end of its chunk and says how many chunks it has read (see `EndAgreement`). */
+  /** The share may read this many chunks in all (see `ShardSteering`). */
+  allow(chunks: number): void;
+  /** Ctrl-C: the share says how many chunks it has handled (see `ShardSteering`). */
   stop(): void;
   /** Ends the read after this many chunks (Infinity: at the end of the input); the sessions seen are finished and reported. */
   endAfter(chunks: number): void;
@@ -256,17 +282,20 @@ export function runShard(
   paused: (chunks: number) => void,
 ): ShardRun {
   const collector = new ShardCollector(options.sinks, output, options.reportAll ?? false, send);
-  const end = new ShardEnd(paused);
+  const pace = new ShardPace(paused);
   const done = runCapture(input, {
     ...options,
     shard,
     report: collector,
-    chunkLimit: (chunksRead) => end.limit(chunksRead),
+    chunkLimit: () => pace.limit(),
     onInputDone: () => {
-      end.inputDone();
+      pace.inputDone();
       options.onInputDone?.();
     },
-    onProgress: (bytesRead) => (collector.bytesRead = bytesRead),
+    onProgress: (bytesRead) => {
+      collector.bytesRead = bytesRead;
+      collector.chunks = pace.chunkHandled();
+    },
   }).then(({ stats, error }): ShardDone => ({
     type: 'done',
     counters: shardCounters(stats),
@@ -276,38 +305,67 @@ export function runShard(
       ...((error as NodeJS.ErrnoException).code ? { code: (error as NodeJS.ErrnoException).code } : {}),
     },
   }));
-  return { done, credit: (bytes, buffers) => collector.credit(bytes, buffers), stop: () => end.stop(), endAfter: (chunks) => end.endAfter(chunks) };
+  return {
+    done,
+    credit: (bytes, buffers) => collector.credit(bytes, buffers),
+    allow: (chunks) => pace.allow(chunks),
+    stop: () => pace.stop(),
+    endAfter: (chunks) => pace.endAfter(chunks),
+  };
 }
 
-/** A share's side of `EndAgreement`: the chunk limit of its read. */
-class ShardEnd {
+/**
+ * A share's side of `ShardSteering`: the chunk limit of its read. It waits at the end of a
+ * chunk while it is CHUNKS_AHEAD past the slowest share. It hears "stop" only between chunks
+ * (its handling of a chunk is synchronous), so it answers at once with the chunks it has
+ * handled, even while it waits for credit or for the others.
+ */
+class ShardPace {
+  private handled = 0;
+  private allowed = CHUNKS_AHEAD;
   private asked = false;
   private reading = true;
-  private last = Infinity;
-  private agreed: ((chunks: number) => void) | null = null;
+  private last: number | null = null;
+  private waiting: ((chunks: number) => void) | null = null;
 
   constructor(private readonly paused: (chunks: number) => void) {}
+
+  /** A chunk was handled (before the read waits for output credit); returns how many so far. */
+  chunkHandled(): number {
+    return ++this.handled;
+  }
+
+  /** The read's chunk limit: the one agreed on Ctrl-C; none while the share may read on; else a wait. */
+  limit(): number | Promise<number> {
+    if (this.last !== null) return this.last;
+    if (this.handled < this.allowed && !this.asked) return Infinity;
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  allow(chunks: number): void {
+    this.allowed = chunks;
+    if (this.waiting && this.handled < chunks && !this.asked) this.resolve(Infinity);
+  }
 
   stop(): void {
     if (this.asked) return;
     this.asked = true;
-    if (!this.reading) this.paused(Infinity);
-  }
-
-  /** The read's chunk limit: none until asked to stop; then, at the next chunk's end, the one agreed. */
-  limit(chunksRead: number): number | Promise<number> {
-    if (!this.asked || this.last < Infinity || this.agreed) return this.last;
-    this.paused(chunksRead);
-    return new Promise((resolve) => (this.agreed = resolve));
+    this.paused(this.reading ? this.handled : Infinity);
   }
 
   endAfter(chunks: number): void {
     this.last = chunks;
-    this.agreed?.(chunks);
+    if (this.waiting) this.resolve(chunks);
   }
 
   inputDone(): void {
     this.reading = false;
+  }
+
+  private resolve(chunks: number): void {
+    const waiting = this.waiting!;
+    this.waiting = null;
+    waiting(chunks);
   }
 }
 
@@ -333,6 +391,7 @@ export async function runShardWorker(input: string, shard: Shard, options: RunOp
   );
   port.on('message', (message: ShardControl) => {
     if (message.type === 'credit') run.credit(message.bytes, message.buffers);
+    else if (message.type === 'allow') run.allow(message.chunks);
     else if (message.type === 'stop') run.stop();
     else run.endAfter(message.chunks);
   });
