@@ -109,6 +109,19 @@ test('read --workers 1, 2 and 4: real worker threads print what one thread print
   }
 });
 
+test('on a terminal, two workers colour the output and clear the progress line as one thread does', () => {
+  const file = fixture('corpus/http-lossy.pcap');
+  const onTerminal = (workers) => {
+    // script(1) gives the run a terminal; the rates and times vary from run to run.
+    const r = spawnSync('script', ['-qc', `${process.execPath} ${pakeanaBin} read ${file} --plugin http --all -j ${workers}`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.replace(/\d+ packets\/s/g, '').replace(/^(Elapsed|Memory held|Peak memory).*$/gm, '');
+  };
+  const one = onTerminal(1);
+  assert.ok(one.includes('\x1b[33m0001'), 'coloured');
+  assert.equal(onTerminal(2), one);
+});
+
 test('--workers with standard input, a pipe, --export or --extract: one line, status 2', () => {
   const file = fixture('corpus/tcp-reset.pcap');
   const fifo = join(mkdtempSync(join(tmpdir(), 'pakeana-workers-')), 'in.fifo');

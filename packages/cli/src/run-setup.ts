@@ -68,6 +68,8 @@ export interface RunSetup {
   idText(id: number): string;
   /** What makes the run need one thread (`--export`, `--extract`), null when nothing does. */
   oneThreadFor: string | null;
+  /** Whether the pretty output is coloured (as asked, or on a terminal): the workers, who write to the main thread, are told. */
+  color: boolean;
 }
 
 /** Where a run writes: sessions to `stdout`, the pretty summary to `stderr` (the process's own by default). */
@@ -113,6 +115,7 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
   const failures = new PluginFailures(stats, services.logger, flags.debug ?? false);
   const observers: SessionObserver[] = [new TcpAnalyzer(), new TriggerEngine(buildTriggers(flags, registry, config), undefined, failures)];
   const viewData = flags['view-data'] ?? output.viewData ?? 0;
+  const color = flags.color ?? output.color ?? stdout.isTTY === true;
   const recorder = format === 'pretty' || flags.report ? new SegmentRecorder(segmentLimit, () => stats.droppedSegments++, memory) : null;
   if (recorder) observers.push(recorder);
   if (flags.report) {
@@ -128,7 +131,6 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
     sinks.push(new JsonSink(stdout, flushEachSession));
     if (mode.live) sinks.push({ session: () => {}, finish: (s) => void stderr.write(summaryText(s)) });
   } else {
-    const color = flags.color ?? output.color ?? stdout.isTTY === true;
     sinks.push(new PrettySink(stdout, recorder!, { color, viewData, quiet: flags.quiet ?? output.quiet ?? false, summaryOut: stderr, live: flushEachSession }));
   }
   return {
@@ -136,6 +138,7 @@ export async function setupRun(flags: SessionFlagValues, mode: RunMode = {}): Pr
     sinks,
     idText: format === 'json' ? String : pad4,
     oneThreadFor: oneThreadFor(flags, exportFile, services.options('http')),
+    color,
     pluginTimeout: limits.pluginTimeout,
     pipeline: {
       clock,

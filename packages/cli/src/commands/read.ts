@@ -60,14 +60,16 @@ export async function readCapture(command: Command, file: string, flags: Session
   const common = { signal: stop.signal, onProgress: progress.update, onInputDone: () => progress.done() };
   let result: RunResult;
   if (workers > 1) {
-    const data: ReadWorkerData = { flags };
+    // The shares render into memory, not to the terminal: they are told whether to colour.
+    const shareFlags = { ...flags, color: setup.color };
+    const data: ReadWorkerData = { flags: shareFlags };
     const workerScript = pathToFileURL(join(command.config.root, 'bin', 'worker.js'));
     const { stats, memory } = setup.pipeline;
     const output = new TextCapture();
     // Every thread meets the same plugin failures: their warnings are printed once.
     const logger = onceLogger(stderrLogger);
-    const own = await setupRun(flags, { stdout: output.stream, shards: workers, logger });
-    const local = { options: { ...own.pipeline, sinks: own.sinks, pluginTimeout: own.pluginTimeout, onInterrupt: stop.interrupt }, output };
+    const own = await setupRun(shareFlags, { stdout: output.stream, shards: workers, logger });
+    const local = { options: { ...own.pipeline, sinks: own.sinks, pluginTimeout: own.pluginTimeout }, output };
     result = await runSharded(file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText, logger });
   } else {
     result = await runCapture(file, { ...setup.pipeline, ...common, sinks: setup.sinks, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout });

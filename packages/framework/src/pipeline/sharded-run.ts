@@ -78,12 +78,13 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   const take = (index: number, batch: ShardBatch) => {
     steering.progress(index, batch.chunks);
     merger.take(index, batch);
-    writer.flush();
     if (index === 0 && batch.watermark < Infinity) options.onProgress?.(batch.bytesRead, batch.watermark);
+    // Before the output that follows it, as in one thread (the progress line is cleared then).
     if (!inputDone && merger.inputDone) {
       inputDone = true;
       options.onInputDone?.();
     }
+    writer.flush();
   };
   const steering = new ShardSteering(count);
   const threads = Array.from({ length: count - 1 }, (_, i) =>

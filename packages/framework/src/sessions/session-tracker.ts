@@ -119,6 +119,8 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
    * idea. A flood of SYNs from random sources churns through this queue alone.
    */
   private readonly halfOpen = new SessionQueue<OpenEntry>();
+  /** The capture clock's time while a SYN entry's SYN is replayed at its own (NaN otherwise). */
+  private clockOutsideReplay = NaN;
   /** Where a SYN entry's SYN is decoded again when it becomes a session. */
   private readonly replayFrame = newFrame();
   private readonly replayPacket = new DecodedPacket();
@@ -286,6 +288,7 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
    * dissector or trigger that was running (marked, counted and reported like one that threw).
    */
   stopped(why: string): void {
+    this.endReplay();
     const binding = this.calling;
     this.calling = null;
     // Observers first: a trigger hears records from inside a dissector's call.
@@ -376,7 +379,10 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
   /** A client's SYN on a new flow: held as a SYN entry (half-open) until a second packet or its end. */
   private holdSyn(pkt: DecodedPacket, tcp: TcpHeader, frame: Frame, time: number): void {
     this.makeRoom();
-    const entry = this.table.createSyn(pkt, tcp, copyFrame(frame), time);
+    // Its headers only: a SYN has no payload, and whatever trails its datagram (padding, or a
+    // hostile megabyte) is not kept, so that SYN_ENTRY_COST is what an entry holds.
+    const headers = pkt.buf === frame.data ? tcp.payloadOffset - frame.offset : frame.caplen;
+    const entry = this.table.createSyn(pkt, tcp, copyFrame(frame, headers), time);
     this.memory.charge(MemoryKind.Sessions, SYN_ENTRY_COST);
     this.onCreated?.(frame.index);
     this.holdHalfOpen(entry);
@@ -408,14 +414,21 @@ export class SessionTracker implements DispatchHost, DeferralHost, ReplayMoment 
     if (entry.queue === this.halfOpen) this.halfOpen.replace(entry, session);
     session.touchedAt = entry.touchedAt;
     session.touchedFrame = entry.touchedFrame;
-    const now = this.clock.time;
+    this.clockOutsideReplay = this.clock.time;
     this.clock.time = entry.lastTime;
     this.begin(session, frame, entry.lastTime);
     session.packets++;
     this.apply(session, pkt, tcp, frame, entry.lastTime, true, false);
     session.lastTime = entry.lastTime;
-    this.clock.time = now;
+    this.endReplay();
     return session;
+  }
+
+  /** The clock back to the time outside a SYN's replay (after it, or after a cut in it: no finally block runs then). */
+  private endReplay(): void {
+    if (Number.isNaN(this.clockOutsideReplay)) return;
+    this.clock.time = this.clockOutsideReplay;
+    this.clockOutsideReplay = NaN;
   }
 
   /** A new session's first state, and the observers told. */

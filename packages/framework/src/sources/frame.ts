@@ -40,9 +40,9 @@ export interface StoredFrame {
   index: number;
 }
 
-export function copyFrame(frame: Frame): StoredFrame {
+export function copyFrame(frame: Frame, length = frame.caplen): StoredFrame {
   return {
-    data: Buffer.from(frame.data.subarray(frame.offset, frame.offset + frame.caplen)),
+    data: Buffer.from(frame.data.subarray(frame.offset, frame.offset + Math.min(length, frame.caplen))),
     wireLen: frame.wireLen,
     tsSec: frame.tsSec,
     tsNsec: frame.tsNsec,
