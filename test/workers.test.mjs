@@ -109,6 +109,15 @@ test('read --workers 1, 2 and 4: real worker threads print what one thread print
   }
 });
 
+test('a worker thread that dies (a plugin that fails to load there): one line, status 1, the main thread stops', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pakeana-workers-'));
+  const plugin = join(dir, 'dies.cjs');
+  writeFileSync(plugin, "if (!require('node:worker_threads').isMainThread) throw new Error('boom in worker');\nmodule.exports = { apiVersion: 1, name: 'dies', ports: [7], create: () => ({ data() {}, gap() {}, end() {} }) };");
+  const r = runPakeana(['read', writeEchoCapture(join(dir, 'six.pcap'), 6), '--plugin', plugin, '--all', '--format', 'json', '-j', '2']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^pakeana: .*six\.pcap: cannot read: worker thread 1 failed: .*boom in worker\n$/);
+});
+
 test('on a terminal, two workers colour the output and clear the progress line as one thread does', () => {
   const file = fixture('corpus/http-lossy.pcap');
   const onTerminal = (workers) => {

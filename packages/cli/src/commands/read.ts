@@ -70,7 +70,9 @@ export async function readCapture(command: Command, file: string, flags: Session
     const logger = onceLogger(stderrLogger);
     const own = await setupRun(shareFlags, { stdout: output.stream, shards: workers, logger });
     const local = { options: { ...own.pipeline, sinks: own.sinks, pluginTimeout: own.pluginTimeout }, output };
-    result = await runSharded(file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText, logger });
+    result = await runSharded(file, { ...common, workers, local, workerScript, data, out: process.stdout, sinks: setup.sinks, stats, memory, idText: setup.idText, logger }).catch(
+      (error: Error) => failInput(command, file, error),
+    );
   } else {
     result = await runCapture(file, { ...setup.pipeline, ...common, sinks: setup.sinks, onInterrupt: stop.interrupt, pluginTimeout: setup.pluginTimeout });
   }

@@ -100,6 +100,11 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   let results: ShardDone[];
   try {
     results = await Promise.all(shards.map((s) => s.done));
+  } catch (error) {
+    // A worker thread died: the shares can no longer be merged. The main thread's ends after its chunk.
+    shards[0]!.endAfter(0);
+    await shards[0]!.done;
+    throw error;
   } finally {
     options.signal?.removeEventListener('abort', stop);
     await Promise.all(threads.map((t) => t.terminate()));
@@ -107,7 +112,8 @@ export async function runSharded(input: string, options: ShardedRunOptions): Pro
   results.forEach((r, i) => addShardCounters(stats, r.counters, i === 0));
   stats.sampleMemory();
   for (const sink of options.sinks) await sink.finish(stats);
-  return { stats, error: shardError(results[0]!.error) };
+  // Damage is found by every share at the same place; an error of one share's own (a read that failed) counts too.
+  return { stats, error: shardError(results.find((r) => r.error !== null)?.error ?? null) };
 }
 
 /**
@@ -237,8 +243,8 @@ function startWorker(
       else if (message.type === 'paused') paused(message.chunks);
       else resolve(message);
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`worker ${shard.index} stopped (exit status ${code}) before it was done`)));
+    worker.once('error', (error) => reject(new Error(`worker thread ${shard.index} failed: ${error.message}`)));
+    worker.once('exit', (code) => reject(new Error(`worker thread ${shard.index} stopped (exit status ${code}) before it was done`)));
   });
   return {
     done,
