@@ -25,6 +25,9 @@ export function defaultServices(
   return { clock, logger, options: (name) => pluginOptions[name] ?? {} };
 }
 
+/** Different warnings a `onceLogger` remembers; past them, further ones are printed as they come. */
+const WARNINGS_REMEMBERED = 1000;
+
 /**
  * A logger that prints each different warning once: the threads of a run split in shares
  * (`runSharded`) meet the same plugin failures, and their warnings come through one of these.
@@ -34,7 +37,7 @@ export function onceLogger(logger: Logger): Logger {
   return {
     warn: (message) => {
       if (printed.has(message)) return;
-      printed.add(message);
+      if (printed.size < WARNINGS_REMEMBERED) printed.add(message);
       logger.warn(message);
     },
     debug: (message) => logger.debug(message),

@@ -45,6 +45,8 @@ export interface ShardBatch {
   bytesRead: number;
   /** Input chunks handled so far (Infinity: all of them), for how far the shares may run apart. */
   chunks: number;
+  /** The first frame of the oldest session still open (Infinity: none): no later result is of an older one. */
+  oldestOpen: number;
 }
 
 /**
@@ -190,7 +192,8 @@ export class ShardCollector implements SessionReport {
     Buffer.from(output.buffer).write(this.texts.join(''));
     this.textBytes = 0;
     const chunks = watermark === Infinity ? Infinity : this.chunks;
-    this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, output, bytesRead: this.bytesRead, chunks });
+    const oldestOpen = this.pipeline!.tracker.table.oldest?.firstFrame ?? Infinity;
+    this.send({ type: 'batch', watermark, creations: this.creations, results: this.results, output, bytesRead: this.bytesRead, chunks, oldestOpen });
     this.creations = [];
     this.results = [];
     this.texts = [];

@@ -22,13 +22,18 @@ export interface MergedOutput {
   spent(bytes: Uint8Array<ArrayBuffer>, shard: number): void;
 }
 
+/** How many creations come in between two trims of the lists (see `ShardMerger.trimCreations`). */
+const TRIM_EVERY = 65_536;
+
 /** One worker's results not yet released, its watermark, and the first frames of its sessions. */
 class ShardQueue {
   results: HeldResult[] = [];
   next = 0;
   watermark = 0;
-  /** Every session's first frame, ascending (for the ids). */
+  oldestOpen = 0;
+  /** The first frames of its sessions, ascending (for the ids), but for the `trimmed` first ones. */
   creations: number[] = [];
+  trimmed = 0;
 
   get head(): HeldResult | undefined {
     return this.results[this.next];
@@ -54,10 +59,25 @@ class ShardQueue {
     }
     for (const c of batch.creations) this.creations.push(c);
     this.watermark = batch.watermark;
+    this.oldestOpen = batch.oldestOpen;
     return output.unwritten > 0;
   }
 
-  /** How many of its sessions were created before frame `frame`. */
+  /** The first frame of the oldest session a result may still come for: open, or finished and held. */
+  oldestPending(): number {
+    let oldest = this.oldestOpen;
+    for (let i = this.next; i < this.results.length; i++) oldest = Math.min(oldest, this.results[i]!.creation);
+    return oldest;
+  }
+
+  /** Forgets the first frames before `frame`, keeping their count. */
+  trim(frame: number): void {
+    const count = this.createdBefore(frame) - this.trimmed;
+    this.creations = this.creations.slice(count);
+    this.trimmed += count;
+  }
+
+  /** How many of its sessions were created before frame `frame` (no earlier than the last trim's). */
   createdBefore(frame: number): number {
     const list = this.creations;
     let low = 0;
@@ -67,7 +87,7 @@ class ShardQueue {
       if (list[mid]! < frame) low = mid + 1;
       else high = mid;
     }
-    return low;
+    return this.trimmed + low;
   }
 }
 
@@ -87,6 +107,7 @@ function before(a: ShardResult, b: ShardResult): boolean {
  */
 export class ShardMerger {
   private readonly shards: ShardQueue[];
+  private creationsSinceTrim = 0;
 
   constructor(
     count: number,
@@ -94,6 +115,8 @@ export class ShardMerger {
     /** How the output writes an id (`0042` in the pretty layout). */
     private readonly idText: (id: number) => string,
     private readonly out: MergedOutput,
+    /** Creations between two trims (tests trim at every batch). */
+    private readonly trimEvery = TRIM_EVERY,
   ) {
     this.shards = Array.from({ length: count }, () => new ShardQueue());
   }
@@ -101,6 +124,22 @@ export class ShardMerger {
   take(shard: number, batch: ShardBatch): void {
     if (!this.shards[shard]!.take(batch)) this.out.spent(batch.output, shard);
     this.release();
+    this.creationsSinceTrim += batch.creations.length;
+    if (this.creationsSinceTrim >= this.trimEvery) this.trimCreations();
+  }
+
+  /**
+   * A result's id counts the sessions created before it, so every session's first frame is
+   * kept; but no result can come any more for a session older than every one still open or
+   * held, and those are forgotten (their count kept): under a SYN flood the lists would
+   * otherwise grow with every session of the run.
+   */
+  private trimCreations(): void {
+    this.creationsSinceTrim = 0;
+    let floor = Infinity;
+    for (const s of this.shards) floor = Math.min(floor, s.oldestPending());
+    if (floor === Infinity) return;
+    for (const s of this.shards) s.trim(floor);
   }
 
   /** Every worker has read its input to the end. */
