@@ -37,7 +37,7 @@ export default class Read extends Command {
     workers: Flags.integer({
       char: 'j',
       min: 1,
-      description: `worker threads, each following a share of the sessions (the output is the same) [default: 1 below ${AUTO_WORKERS_FROM / 1048576} MiB of capture, else half the cores, at most ${MAX_AUTO_WORKERS}]`,
+      description: `worker threads, each following a share of the sessions (the output is one thread's while no limit is reached) [default: 1 below ${AUTO_WORKERS_FROM / 1048576} MiB of capture, else half the cores, at most ${MAX_AUTO_WORKERS}]`,
     }),
   };
 

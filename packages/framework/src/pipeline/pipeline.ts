@@ -188,7 +188,7 @@ export class Pipeline {
     this.heapPressure.check();
   }
 
-  /** The process's peak RSS; the main thread samples it for all workers (it costs a worker ~1 ms). */
+  /** The process's peak RSS, sampled in one-thread runs (a split run samples it once, at its end: it is a peak, and costs a worker ~1 ms). */
   private sampleMemory(): void {
     if (!this.shard) this.stats.sampleMemory();
   }

@@ -13,8 +13,8 @@ export interface SessionReport {
   drained(): Promise<void> | null;
   /** After the last session. */
   finish(): Promise<void>;
-  /** The run stops on an error. */
-  abort(): void;
+  /** The run stops on an error (a live capture's). */
+  abort?(): void;
 }
 
 /**

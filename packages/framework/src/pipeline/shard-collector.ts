@@ -70,10 +70,12 @@ const OUTPUT_CREDIT = 8 * 1024 * 1024;
 /**
  * Ids a worker gives its sessions: the main thread learns each session's real id (its rank in
  * creation order over all workers) only when it merges, and puts it in place of this stand-in
- * in the rendered text. 16 random leading digits: no other number in the output is one of them.
+ * in the rendered text. The stand-ins are 16-digit numbers whose first 7 digits are random (a
+ * billion sessions counted in the rest): the output of a session could hold one elsewhere (in
+ * text from the traffic) only by a chance of one in millions, and would then be cut there too.
  */
 export function shardSessionIds(): number {
-  return (1000 + Math.floor(Math.random() * 7000)) * 1e12;
+  return (1_000_000 + Math.floor(Math.random() * 7_000_000)) * 1e9;
 }
 
 /** Where the sinks of a worker write: each session's output is taken as one string. */
@@ -101,7 +103,8 @@ export class TextCapture {
  * A worker's end of a run split by flows: renders each reported session with the run's sinks
  * (into a `TextCapture`), and sends the results with their place in one thread's order to the
  * main thread after each chunk of input. Waits when more than `OUTPUT_CREDIT` of output is
- * unwritten, so that a slow reader or a worker far ahead of the others holds memory in bounds.
+ * unwritten, so that a slow reader holds the output in bounds (how far the shares run apart is
+ * bounded by `ShardSteering`).
  */
 export class ShardCollector implements SessionReport {
   private pipeline: Pipeline | null = null;
@@ -173,7 +176,7 @@ export class ShardCollector implements SessionReport {
 
   /** The main thread wrote `bytes` of this worker's output, and is done with `buffers`. */
   credit(bytes: number, buffers: readonly Uint8Array<ArrayBuffer>[]): void {
-    for (const buffer of buffers) if (this.spare.length < SPARE_BUFFERS) this.spare.push(new Uint8Array(buffer.buffer));
+    for (const buffer of buffers) if (buffer.byteLength > 0 && this.spare.length < SPARE_BUFFERS) this.spare.push(new Uint8Array(buffer.buffer));
     this.unwritten -= bytes;
     if (this.waiting && this.unwritten <= OUTPUT_CREDIT / 2) {
       this.waiting();
@@ -185,11 +188,11 @@ export class ShardCollector implements SessionReport {
     this.flush(Infinity);
   }
 
-  abort(): void {}
 
   private flush(watermark: number): void {
-    const output = this.buffer(this.textBytes);
-    Buffer.from(output.buffer).write(this.texts.join(''));
+    // A batch with no output (most, with the default triggers) takes no buffer of the few spare.
+    const output = this.textBytes === 0 ? new Uint8Array(0) : this.buffer(this.textBytes);
+    if (this.textBytes > 0) Buffer.from(output.buffer).write(this.texts.join(''));
     this.textBytes = 0;
     const chunks = watermark === Infinity ? Infinity : this.chunks;
     const oldestOpen = this.pipeline!.tracker.table.oldest?.firstFrame ?? Infinity;

@@ -3,9 +3,10 @@ import type { SessionQueue } from './session-queue.js';
 import type { TcpSession } from './tcp-session.js';
 
 /**
- * What the flow table keys and links: a live session (TcpSession) or the tombstone a finished
- * one leaves behind. The links are intrusive: hash chain, idle (LRU) order, and the tracker's
- * queue the entry waits in (closing or tombstones).
+ * What the flow table keys and links: a live session (TcpSession), a lone SYN waiting for a
+ * second packet (SynEntry), or the tombstone a finished session leaves behind. The links are
+ * intrusive: hash chain, idle (LRU) order, and the tracker's queue the entry waits in (closing,
+ * tombstones, or half-open).
  */
 export interface FlowEntry {
   readonly hash: number;

@@ -34,7 +34,7 @@ export class FlowTable {
     this.nextId = firstId;
   }
 
-  /** The session (or tombstone) of this packet, or null. Sets `fromClient`. */
+  /** The entry of this packet's flow (session, SYN entry or tombstone), or null. Sets `fromClient`. */
   find(pkt: DecodedPacket, tcp: TcpHeader): FlowEntry | null {
     const hash = flowHash(pkt, tcp);
     for (let s = this.buckets.get(hash) ?? null; s !== null; s = s.nextInBucket) {
@@ -202,7 +202,7 @@ export class FlowTable {
     entry.idlePrev = entry.idleNext = null;
   }
 
-    private appendIdle(session: FlowEntry): void {
+  private appendIdle(session: FlowEntry): void {
     session.idlePrev = this.idleTail;
     session.idleNext = null;
     if (this.idleTail) this.idleTail.idleNext = session;
