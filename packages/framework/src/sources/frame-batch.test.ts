@@ -85,7 +85,8 @@ test('guard runs shrink when handling is slow: about 50 ms each, so that slow ca
   assert.ok(counted.runs >= 2, `${counted.runs} runs`);
   counted.runs = 0;
   read(batch, Array.from({ length: 200 }, (_, i) => `frame ${i}`));
-  assert.ok(counted.runs >= 3 && counted.runs <= 8, `${counted.runs} runs for 200 frames of 1 ms`);
+  // At least 3 (runs of about 50 frames); at most 13 (runs of 16 frames, the least).
+  assert.ok(counted.runs >= 3 && counted.runs <= 13, `${counted.runs} runs for 200 frames of 1 ms`);
 });
 
 test('past the limit (a stopped capture), frames are not handed on', () => {
